@@ -1,0 +1,85 @@
+"""Settings, read from the environment first and then ``.streamlit/secrets.toml``.
+
+Pure Python (no Streamlit) so that command-line tools and tests share it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEMO_DATABASE = PROJECT_ROOT / "data" / "amhe-demo.sqlite"
+MIN_COOKIE_KEY_LENGTH = 32
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """The app is not configured well enough to start; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    demo_mode: bool
+    cookie_key: str
+    cookie_name: str = "amhe_auth"
+    cookie_expiry_days: float = 1.0
+    login_sleep_time: float = 0.2
+    disclosure_threshold: int = 5
+
+
+def _secrets(path: Path | None = None) -> dict[str, object]:
+    path = path or PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    section = data.get("amhe", {})
+    return section if isinstance(section, dict) else {}
+
+
+_GENERATED_DEMO_KEY = secrets.token_urlsafe(48)
+
+
+def load_settings(
+    environ: dict[str, str] | None = None,
+    secrets_path: Path | None = None,
+    *,
+    require_cookie_key: bool = True,
+) -> Settings:
+    """Read the settings; raise :class:`ConfigError` with an actionable message.
+
+    Command-line tools pass ``require_cookie_key=False``: only the web app signs people in.
+    """
+    env = dict(os.environ if environ is None else environ)
+    file = _secrets(secrets_path)
+    url = env.get("AMHE_DATABASE_URL") or str(file.get("database_url") or "")
+    demo_flag = env.get("AMHE_DEMO", str(file.get("demo", ""))).strip().lower()
+    demo = demo_flag in _TRUE or (not url and demo_flag == "")
+    if not url:
+        if not demo:
+            raise ConfigError(
+                "No database is configured. Set AMHE_DATABASE_URL (or database_url under "
+                "[amhe] in .streamlit/secrets.toml), or set AMHE_DEMO=1 for demo mode."
+            )
+        url = f"sqlite:///{DEFAULT_DEMO_DATABASE}"
+    key = env.get("AMHE_COOKIE_KEY") or str(file.get("cookie_key") or "")
+    if require_cookie_key and not demo and len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise ConfigError(
+            "The sign-in cookie key is missing or too short. Set AMHE_COOKIE_KEY (or "
+            f"cookie_key under [amhe] in .streamlit/secrets.toml) to a random string of at "
+            f"least {MIN_COOKIE_KEY_LENGTH} characters, for example the output of: "
+            'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    threshold = int(env.get("AMHE_DISCLOSURE_THRESHOLD", file.get("disclosure_threshold", 5)))
+    return Settings(
+        database_url=url,
+        demo_mode=demo,
+        cookie_key=key or _GENERATED_DEMO_KEY,
+        login_sleep_time=float(env.get("AMHE_LOGIN_SLEEP_TIME", "0.2")),
+        disclosure_threshold=threshold,
+    )

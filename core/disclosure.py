@@ -1,0 +1,160 @@
+"""NHS disclosure control for every export and every view forum members see.
+
+The rule follows the Mental Health Services Data Set publications: below national
+level, counts under the threshold (5) are shown as ``*`` and other counts are
+rounded to the nearest 5; a proportion or rate is not shown when its numerator or
+denominator is under the threshold, and is always worked out from the unrounded
+figures. National figures are not rounded. Some NHS outputs (Hospital Episode
+Statistics) suppress 1 to 7 instead: pass ``threshold=8`` for that.
+
+Decisions:
+
+- 0 is shown as ``*`` too (below national level), so ``*`` never tells a reader
+  whether a group is empty or small.
+- A count that would round to 0 (possible only with a threshold below 3) is shown
+  as ``*``: a rounded 0 would claim nobody, when somebody was counted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Integral, Real
+
+import pandas as pd
+
+DEFAULT_THRESHOLD = 5
+ROUND_TO = 5
+SUPPRESSED = "*"
+
+
+def _as_count(value: object) -> int:
+    """An int from an int-like value (numpy ints, or floats such as 12.0)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"A count must be a number, not {value!r}.")
+    if not (isinstance(value, Integral) or float(value).is_integer()):
+        raise ValueError(f"A count must be a whole number, not {value}.")
+    count = int(value)
+    if count < 0:
+        raise ValueError(f"A count cannot be negative ({count}).")
+    return count
+
+
+def _check_threshold(threshold: int) -> None:
+    if threshold < 1:
+        raise ValueError(f"The disclosure threshold must be at least 1, not {threshold}.")
+
+
+def round_to_nearest_5(count: int) -> int:
+    """Nearest multiple of 5 (7 -> 5, 8 -> 10, 12 -> 10, 13 -> 15); no ties for whole counts."""
+    return ROUND_TO * ((count + ROUND_TO // 2) // ROUND_TO)
+
+
+def too_few(numerator: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True when a figure rests on too few people to show ("too few to show", never 0)."""
+    _check_threshold(threshold)
+    return _as_count(numerator) < threshold
+
+
+def suppress_count(
+    count: int, *, threshold: int = DEFAULT_THRESHOLD, national: bool = False
+) -> str | int:
+    """``"*"`` for a small count, else the count rounded to the nearest 5; national unrounded."""
+    _check_threshold(threshold)
+    value = _as_count(count)
+    if national:
+        return value
+    rounded = round_to_nearest_5(value)
+    if value < threshold or rounded == 0:
+        return SUPPRESSED
+    return rounded
+
+
+def suppress_proportion(
+    numerator: int,
+    denominator: int,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    national: bool = False,
+) -> float | None:
+    """``numerator / denominator`` (0..1) from unrounded counts, or None when not shown.
+
+    Not shown below national level when either count is under the threshold, and
+    never when the denominator is 0.
+    """
+    _check_threshold(threshold)
+    num, den = _as_count(numerator), _as_count(denominator)
+    if num > den:
+        raise ValueError(f"A numerator ({num}) cannot exceed its denominator ({den}).")
+    if den == 0:
+        return None
+    if not national and (num < threshold or den < threshold):
+        return None
+    return num / den
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _check_columns(df: pd.DataFrame, names: Iterable[str]) -> None:
+    missing = [name for name in names if name not in df.columns]
+    if missing:
+        raise KeyError(f"Columns not in the table: {', '.join(map(str, missing))}.")
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    *,
+    count_columns: Iterable[str],
+    proportions: Mapping[str, tuple[str, str]] | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    national: bool = False,
+) -> pd.DataFrame:
+    """A copy of ``df`` with the disclosure rule applied.
+
+    ``count_columns`` are shown as ``*`` or rounded. ``proportions`` maps each
+    proportion column to its ``(numerator column, denominator column)``; the column
+    is (re)computed from those unrounded counts (0..1, NaN when not shown)
+    before any count is rounded, and is added if absent. Other columns are left as
+    they are, and a missing count stays missing.
+    """
+    count_columns = list(count_columns)
+    proportions = dict(proportions or {})
+    sources = [column for pair in proportions.values() for column in pair]
+    _check_columns(df, count_columns + sources)
+    overlap = set(count_columns) & set(proportions)
+    if overlap:
+        raise ValueError(f"Columns cannot be both counts and proportions: {sorted(overlap)}.")
+
+    out = df.copy()
+    for column, (numerator, denominator) in proportions.items():
+        values = [
+            None
+            if _is_missing(num) or _is_missing(den)
+            else suppress_proportion(num, den, threshold=threshold, national=national)
+            for num, den in zip(df[numerator], df[denominator], strict=True)
+        ]
+        out[column] = pd.Series(values, index=df.index, dtype="float64")
+    for column in count_columns:
+        values = [
+            None
+            if _is_missing(value)
+            else suppress_count(value, threshold=threshold, national=national)
+            for value in df[column]
+        ]
+        out[column] = pd.Series(values, index=df.index, dtype="Int64" if national else object)
+    return out
+
+
+def rule_text(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The plain-English rule a report prints under its tables."""
+    _check_threshold(threshold)
+    shown_as_star = max(threshold, 3)  # 1 and 2 would round to 0, so they are * too.
+    people = "person" if threshold == 1 else "people"
+    return (
+        "Figures below national level follow NHS disclosure control: "
+        f"counts below {shown_as_star} are shown as *, other counts are rounded to the "
+        f"nearest 5, and a percentage or rate is not shown when it is based on fewer than "
+        f"{threshold} {people}. National figures are not rounded."
+    )

@@ -1,0 +1,129 @@
+"""Who may do what: roles, actions and the single rule that decides.
+
+The data layer calls :func:`require` before every write, so a hidden button is never
+the only thing standing between a person and a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    NATIONAL_LEAD = "national_lead"
+    REGIONAL_LEAD = "regional_lead"
+    FORUM_MEMBER = "forum_member"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.ADMIN: "Administrator",
+    Role.NATIONAL_LEAD: "National lead",
+    Role.REGIONAL_LEAD: "Regional lead",
+    Role.FORUM_MEMBER: "Regional Forum member",
+}
+
+#: Roles that belong to exactly one region.
+REGIONAL_ROLES = frozenset({Role.REGIONAL_LEAD, Role.FORUM_MEMBER})
+
+
+class Action(StrEnum):
+    VIEW_REGION = "view_region"
+    VIEW_ALL_REGIONS = "view_all_regions"
+    EDIT_PLAN = "edit_plan"
+    EDIT_NATIONAL_TEMPLATES = "edit_national_templates"
+    EDIT_METRIC_VALUES = "edit_metric_values"
+    DEFINE_LOCAL_METRIC = "define_local_metric"
+    DEFINE_NATIONAL_METRIC = "define_national_metric"
+    EDIT_PROJECTS = "edit_projects"
+    ADD_FEEDBACK = "add_feedback"
+    RESPOND_FEEDBACK = "respond_feedback"
+    MANAGE_MEETINGS = "manage_meetings"
+    EDIT_EQUITY = "edit_equity"
+    VIEW_EXACT_EQUITY = "view_exact_equity"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_USERS = "manage_users"
+    MANAGE_REFERENCE = "manage_reference"
+
+
+#: Actions a role may take in its own region (regional roles) ...
+_OWN_REGION: dict[str, frozenset[Action]] = {
+    Role.REGIONAL_LEAD: frozenset(
+        {
+            Action.VIEW_REGION,
+            Action.EDIT_PLAN,
+            Action.EDIT_METRIC_VALUES,
+            Action.DEFINE_LOCAL_METRIC,
+            Action.EDIT_PROJECTS,
+            Action.ADD_FEEDBACK,
+            Action.RESPOND_FEEDBACK,
+            Action.MANAGE_MEETINGS,
+            Action.EDIT_EQUITY,
+            Action.VIEW_EXACT_EQUITY,
+        }
+    ),
+    Role.FORUM_MEMBER: frozenset({Action.VIEW_REGION, Action.ADD_FEEDBACK}),
+}
+
+#: ... and actions a national role may take anywhere.
+_ANYWHERE: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.NATIONAL_LEAD: frozenset(
+        {
+            Action.VIEW_REGION,
+            Action.VIEW_ALL_REGIONS,
+            Action.EDIT_NATIONAL_TEMPLATES,
+            Action.DEFINE_NATIONAL_METRIC,
+            Action.VIEW_EXACT_EQUITY,
+            Action.VIEW_AUDIT_LOG,
+        }
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting: who they are, their role and (for regional roles) region."""
+
+    user_id: int | None
+    username: str
+    role: str
+    region_id: int | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.role in (Role.ADMIN, Role.NATIONAL_LEAD)
+
+
+#: The actor used by command-line tools run by whoever administers the server.
+SYSTEM_ACTOR = Actor(user_id=None, username="system (command line)", role=Role.ADMIN)
+
+
+class PermissionDenied(Exception):
+    """The actor may not take this action; the message is fit to show them."""
+
+
+def can(actor: Actor, action: Action, region_id: int | None = None) -> bool:
+    """True when ``actor`` may take ``action`` (in ``region_id``, when it is regional)."""
+    if action in _ANYWHERE.get(actor.role, frozenset()):
+        return True
+    if action not in _OWN_REGION.get(actor.role, frozenset()):
+        return False
+    return actor.region_id is not None and region_id == actor.region_id
+
+
+def require(actor: Actor, action: Action, region_id: int | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless :func:`can` allows it."""
+    if not can(actor, action, region_id):
+        raise PermissionDenied(
+            "You do not have permission to do this"
+            + (" for this region." if region_id is not None else ".")
+        )
+
+
+def visible_region_ids(actor: Actor, all_region_ids: list[int]) -> list[int]:
+    """The regions whose data this actor may see."""
+    if can(actor, Action.VIEW_ALL_REGIONS):
+        return list(all_region_ids)
+    return [r for r in all_region_ids if r == actor.region_id]

@@ -1,0 +1,86 @@
+"""Status vocabularies, each with words, an icon and a colour-blind-safe colour, so a
+status is never shown by colour alone. Colours are from the Okabe-Ito palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    code: str
+    label: str
+    icon: str  # a Material Symbols name, shown by Streamlit as :material/<name>:
+    colour: str  # hex, for charts
+    badge_colour: str  # one of Streamlit's badge colours
+
+
+ACTION_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle(
+            "not_started", "Not started", "radio_button_unchecked", OKABE_ITO["grey"], "gray"
+        ),
+        StatusStyle("on_track", "On track", "check_circle", OKABE_ITO["bluish_green"], "green"),
+        StatusStyle("at_risk", "At risk", "warning", OKABE_ITO["orange"], "orange"),
+        StatusStyle("off_track", "Off track", "error", OKABE_ITO["vermillion"], "red"),
+        StatusStyle("complete", "Complete", "task_alt", OKABE_ITO["blue"], "blue"),
+    )
+}
+
+PROGRESS_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle("target_achieved", "Target achieved", "task_alt", OKABE_ITO["blue"], "blue"),
+        StatusStyle(
+            "substantial_progress",
+            "Substantial progress",
+            "trending_up",
+            OKABE_ITO["bluish_green"],
+            "green",
+        ),
+        StatusStyle(
+            "moderate_progress",
+            "Moderate progress",
+            "trending_flat",
+            OKABE_ITO["sky_blue"],
+            "violet",
+        ),
+        StatusStyle(
+            "limited_progress", "Limited progress", "warning", OKABE_ITO["orange"], "orange"
+        ),
+        StatusStyle(
+            "deterioration", "Deterioration", "trending_down", OKABE_ITO["vermillion"], "red"
+        ),
+        StatusStyle("not_available", "Not enough data yet", "help", OKABE_ITO["grey"], "gray"),
+    )
+}
+
+
+def action_status(code: str) -> StatusStyle:
+    return ACTION_STATUSES[code]
+
+
+def action_status_from_label(label: str) -> str:
+    """The code for a status typed or picked by its words (case-insensitive)."""
+    wanted = label.strip().lower()
+    for style in ACTION_STATUSES.values():
+        if wanted in (style.label.lower(), style.code):
+            return style.code
+    raise ValueError(
+        f"'{label}' is not a status. Use one of: "
+        + ", ".join(s.label for s in ACTION_STATUSES.values())
+        + "."
+    )

@@ -1,0 +1,87 @@
+"""Command-line administration: schema upgrades and accounts.
+
+    python -m db.manage upgrade
+    python -m db.manage create-user USERNAME --name "Full Name" --role regional_lead --region london
+    python -m db.manage reset-password USERNAME
+
+Passwords are asked for at the prompt (or read from AMHE_NEW_PASSWORD, for scripts),
+never taken on the command line where they would stay in the shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from core.config import ConfigError, load_settings
+from core.permissions import SYSTEM_ACTOR, Role
+from db.engine import DatabaseUnavailable, get_engine, upgrade_schema
+from db.users import create_user, reset_password
+from db.writes import WriteRefused
+from seed.load import ensure_reference_data
+
+
+def _password() -> str:
+    from_env = os.environ.get("AMHE_NEW_PASSWORD")
+    if from_env:
+        return from_env
+    first = getpass.getpass("New password (at least 12 characters): ")
+    if getpass.getpass("Type it again: ") != first:
+        raise WriteRefused("The two passwords were not the same.")
+    return first
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m db.manage",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--database-url", help="defaults to AMHE_DATABASE_URL or secrets.toml")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("upgrade", help="bring the database schema up to date")
+    create = commands.add_parser("create-user", help="add an account")
+    create.add_argument("username")
+    create.add_argument("--name", required=True, help="the person's name as others see it")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--region", help="region code or name (regional roles only)")
+    create.add_argument("--email", default="")
+    reset = commands.add_parser("reset-password", help="set a new password for an account")
+    reset.add_argument("username")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        url = args.database_url or load_settings(require_cookie_key=False).database_url
+        engine = get_engine(url)
+        upgrade_schema(engine)
+        ensure_reference_data(engine)
+        if args.command == "upgrade":
+            print("The database schema is up to date.")
+        elif args.command == "create-user":
+            create_user(
+                engine,
+                SYSTEM_ACTOR,
+                args.username,
+                args.name,
+                _password(),
+                args.role,
+                args.region,
+                args.email,
+            )
+            print(f"Created the account '{args.username.strip().lower()}'.")
+        elif args.command == "reset-password":
+            reset_password(engine, SYSTEM_ACTOR, args.username, _password())
+            print(f"Set a new password for '{args.username}'.")
+    except (ConfigError, DatabaseUnavailable, WriteRefused) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

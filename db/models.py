@@ -1,0 +1,439 @@
+"""The data model: SQLAlchemy 2.x typed ORM classes.
+
+Everything here is aggregate data about services, never records about a person who
+uses them. Optional text that takes part in a uniqueness rule (a disaggregation
+characteristic and group) is stored as an empty string rather than NULL, so that the
+rule holds the same way on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- reference data ---------------------------------------------------------------
+
+
+class Region(Base):
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    areas: Mapped[list[Area]] = relationship(back_populates="region", order_by="Area.name")
+
+
+class Area(Base):
+    """An integrated care board or local area inside a region (ICBs merge, so editable)."""
+
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(40), default="ICB")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    region: Mapped[Region] = relationship(back_populates="areas")
+
+
+class Theme(Base):
+    """A monitoring theme (the six PCREF organisational competencies) or a tag such as
+    Leadership and governance, which the plan's key also uses but does not monitor."""
+
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    monitoring: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActionArea(Base):
+    __tablename__ = "action_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Characteristic(Base):
+    """A characteristic data can be broken down by (ethnicity, age band, ...)."""
+
+    __tablename__ = "characteristic"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    groups: Mapped[list[CharacteristicGroup]] = relationship(
+        back_populates="characteristic", order_by="CharacteristicGroup.sort_order"
+    )
+
+
+class CharacteristicGroup(Base):
+    __tablename__ = "characteristic_group"
+    __table_args__ = (UniqueConstraint("characteristic_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    characteristic_id: Mapped[int] = mapped_column(ForeignKey("characteristic.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(160))
+    parent_code: Mapped[str | None] = mapped_column(String(60))
+    nhs_code: Mapped[str | None] = mapped_column(String(4))
+    is_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    characteristic: Mapped[Characteristic] = relationship(back_populates="groups")
+
+
+# --- people and audit -------------------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    region: Mapped[Region | None] = relationship()
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, kept by the username typed (known or not) for lock-out."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_username_at", "username", "attempted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(200))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity_type", "entity_id"),
+        Index("ix_audit_event_region_at", "region_id", "occurred_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    username: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- the plan ---------------------------------------------------------------------
+
+plan_action_theme = Table(
+    "plan_action_theme",
+    Base.metadata,
+    Column("action_id", ForeignKey("plan_action.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True),
+)
+
+
+class PlanAction(Base):
+    """An action of the plan: a national template (region None) or a region's own."""
+
+    __tablename__ = "plan_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("plan_action.id"))
+    action_area_id: Mapped[int] = mapped_column(ForeignKey("action_area.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    themes: Mapped[list[Theme]] = relationship(secondary=plan_action_theme)
+    action_area: Mapped[ActionArea] = relationship()
+    region: Mapped[Region | None] = relationship()
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", order_by="ActionUpdate.update_date"
+    )
+
+
+class ActionUpdate(Base):
+    """A dated progress note on an action, with an optional change of status."""
+
+    __tablename__ = "action_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_action.id", ondelete="CASCADE"), index=True
+    )
+    update_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    status_from: Mapped[str | None] = mapped_column(String(20))
+    status_to: Mapped[str | None] = mapped_column(String(20))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[PlanAction] = relationship(back_populates="updates")
+
+
+# --- metrics ----------------------------------------------------------------------
+
+
+class Metric(Base):
+    """A national core metric (region None) or a region's locally coproduced metric."""
+
+    __tablename__ = "metric"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(10))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    frequency: Mapped[str] = mapped_column(String(10), default="quarterly")
+    baseline_period: Mapped[date | None] = mapped_column(Date)
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    limit_value: Mapped[float | None] = mapped_column(Float)
+    start_period: Mapped[date | None] = mapped_column(Date)
+    end_period: Mapped[date | None] = mapped_column(Date)
+    data_source: Mapped[str] = mapped_column(String(200), default="")
+    disaggregated_by: Mapped[str | None] = mapped_column(String(40))
+    coproduced_with: Mapped[str] = mapped_column(String(200), default="")
+    coproduced_at: Mapped[str] = mapped_column(String(200), default="")
+    coproduced_on: Mapped[date | None] = mapped_column(Date)
+    manual_status: Mapped[str | None] = mapped_column(String(30))
+    manual_status_reason: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    theme: Mapped[Theme] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+
+class MetricValue(Base):
+    __tablename__ = "metric_value"
+    __table_args__ = (
+        UniqueConstraint(
+            "metric_id",
+            "region_id",
+            "period_start",
+            "characteristic",
+            "group_name",
+            name="uq_metric_value_cell",
+        ),
+        Index("ix_metric_value_region_metric_period", "region_id", "metric_id", "period_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    characteristic: Mapped[str] = mapped_column(String(40), default="")
+    group_name: Mapped[str] = mapped_column(String(160), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    metric: Mapped[Metric] = relationship()
+
+
+# --- community, feedback, meetings -----------------------------------------------
+
+project_theme = Table(
+    "project_theme",
+    Base.metadata,
+    Column("project_id", ForeignKey("community_project.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True),
+)
+
+
+class CommunityProject(Base):
+    """A place-based community engagement project (the plan commits to at least three)."""
+
+    __tablename__ = "community_project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    communities_engaged: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    people_reached: Mapped[int | None] = mapped_column(Integer)
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    themes: Mapped[list[Theme]] = relationship(secondary=project_theme)
+    partners: Mapped[list[ProjectPartner]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+    region: Mapped[Region] = relationship()
+
+
+class ProjectPartner(Base):
+    __tablename__ = "project_partner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("community_project.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    project: Mapped[CommunityProject] = relationship(back_populates="partners")
+
+
+class FeedbackItem(Base):
+    """ "You said, we did": feedback and the response to it. No personal details."""
+
+    __tablename__ = "feedback_item"
+    __table_args__ = (Index("ix_feedback_item_region_received", "region_id", "received_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    source: Mapped[str] = mapped_column(String(60))
+    received_on: Mapped[date] = mapped_column(Date)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    summary: Mapped[str] = mapped_column(String(500))
+    response: Mapped[str] = mapped_column(Text, default="")
+    action_taken: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("plan_action.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    theme: Mapped[Theme | None] = relationship()
+
+
+class ForumMeeting(Base):
+    __tablename__ = "forum_meeting"
+    __table_args__ = (Index("ix_forum_meeting_region_date", "region_id", "meeting_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    meeting_date: Mapped[date] = mapped_column(Date)
+    attendees_count: Mapped[int | None] = mapped_column(Integer)
+    chair: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decisions: Mapped[list[MeetingDecision]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+
+class MeetingDecision(Base):
+    __tablename__ = "meeting_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_meeting.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    text: Mapped[str] = mapped_column(Text)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("plan_action.id"))
+    meeting: Mapped[ForumMeeting] = relationship(back_populates="decisions")
+
+
+# --- equity (aggregate counts only) ----------------------------------------------
+
+
+class EquityCount(Base):
+    """An aggregate count for one group: never a record about a person."""
+
+    __tablename__ = "equity_count"
+    __table_args__ = (
+        UniqueConstraint(
+            "region_id",
+            "area_id_key",
+            "period_start",
+            "measure",
+            "characteristic",
+            "group_name",
+            name="uq_equity_count_cell",
+        ),
+        Index("ix_equity_count_lookup", "region_id", "measure", "characteristic", "period_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    area_id_key: Mapped[int] = mapped_column(Integer, default=0)
+    period_start: Mapped[date] = mapped_column(Date)
+    measure: Mapped[str] = mapped_column(String(80))
+    characteristic: Mapped[str] = mapped_column(String(40))
+    group_name: Mapped[str] = mapped_column(String(160))
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PopulationCount(Base):
+    """Local population by group, the denominator for access (census figures)."""
+
+    __tablename__ = "population_count"
+    __table_args__ = (
+        UniqueConstraint(
+            "region_id",
+            "area_id_key",
+            "characteristic",
+            "group_name",
+            "year",
+            name="uq_population_count_cell",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    area_id_key: Mapped[int] = mapped_column(Integer, default=0)
+    characteristic: Mapped[str] = mapped_column(String(40))
+    group_name: Mapped[str] = mapped_column(String(160))
+    year: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,103 @@
+"""Reads shared by several pages. They aggregate in SQL and return small frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from db.models import Metric, MetricValue, PlanAction, Region, Theme, plan_action_theme
+
+
+def regions(session: Session, region_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Active regions (id, code, name), optionally only those given, by name."""
+    query = select(Region.id, Region.code, Region.name).where(Region.active.is_(True))
+    if region_ids is not None:
+        query = query.where(Region.id.in_(list(region_ids)))
+    rows = session.execute(query.order_by(Region.name)).all()
+    return pd.DataFrame(rows, columns=["id", "code", "name"])
+
+
+def monitoring_themes(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(Theme.id, Theme.code, Theme.name, Theme.definition)
+        .where(Theme.monitoring.is_(True))
+        .order_by(Theme.sort_order)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "code", "name", "definition"])
+
+
+def action_status_counts(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+    """Number of a region's actions in each status, per theme the actions serve."""
+    rows = session.execute(
+        select(
+            PlanAction.region_id,
+            plan_action_theme.c.theme_id,
+            PlanAction.status,
+            func.count().label("actions"),
+        )
+        .join(plan_action_theme, plan_action_theme.c.action_id == PlanAction.id)
+        .where(PlanAction.region_id.in_(list(region_ids)))
+        .group_by(PlanAction.region_id, plan_action_theme.c.theme_id, PlanAction.status)
+    ).all()
+    return pd.DataFrame(rows, columns=["region_id", "theme_id", "status", "actions"])
+
+
+def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+    """Each metric's latest overall (not disaggregated) value in each region."""
+    latest = (
+        select(
+            MetricValue.metric_id,
+            MetricValue.region_id,
+            func.max(MetricValue.period_start).label("period_start"),
+        )
+        .where(
+            MetricValue.region_id.in_(list(region_ids)),
+            MetricValue.characteristic == "",
+            MetricValue.value.is_not(None),
+        )
+        .group_by(MetricValue.metric_id, MetricValue.region_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            MetricValue.region_id,
+            Metric.id,
+            Metric.code,
+            Metric.name,
+            Metric.theme_id,
+            Metric.unit,
+            Metric.scope,
+            Metric.frequency,
+            MetricValue.period_start,
+            MetricValue.value,
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.metric_id == MetricValue.metric_id,
+                latest.c.region_id == MetricValue.region_id,
+                latest.c.period_start == MetricValue.period_start,
+            ),
+        )
+        .join(Metric, Metric.id == MetricValue.metric_id)
+        .where(MetricValue.characteristic == "", Metric.active.is_(True))
+        .order_by(MetricValue.region_id, Metric.code)
+    ).all()
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "region_id",
+            "metric_id",
+            "code",
+            "name",
+            "theme_id",
+            "unit",
+            "scope",
+            "frequency",
+            "period_start",
+            "value",
+        ],
+    )

@@ -1,0 +1,134 @@
+"""People: accounts, sign-in attempts, and the writes that manage them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from core.lockout import LOCK_FOR, WINDOW, locked_until
+from core.passwords import hash_password, password_problem
+from core.permissions import REGIONAL_ROLES, Action, Actor, Role
+from db.models import LoginAttempt, Region, User, utcnow
+from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
+
+USER_FIELDS = ("username", "display_name", "email", "role", "region_id", "active")
+
+
+def credentials(session: Session) -> dict[str, Any]:
+    """Active accounts in the shape streamlit-authenticator expects (built each run)."""
+    users = session.scalars(select(User).where(User.active.is_(True))).all()
+    return {
+        "usernames": {
+            u.username: {
+                "name": u.display_name,
+                "email": u.email,
+                "password": u.password_hash,
+                "roles": [u.role],
+                "failed_login_attempts": 0,
+                "logged_in": False,
+            }
+            for u in users
+        }
+    }
+
+
+def actor_for(session: Session, username: str) -> Actor | None:
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is None:
+        return None
+    return Actor(user.id, user.username, user.role, user.region_id)
+
+
+def display_name(session: Session, username: str) -> str:
+    return session.scalar(select(User.display_name).where(User.username == username)) or username
+
+
+def lock_ends(session: Session, username: str, now: datetime | None = None) -> datetime | None:
+    """When the lock on ``username`` ends, or None when it may try to sign in."""
+    now = now or utcnow()
+    since = now - WINDOW - LOCK_FOR
+    rows = session.execute(
+        select(LoginAttempt.attempted_at, LoginAttempt.succeeded)
+        .where(LoginAttempt.username == username, LoginAttempt.attempted_at >= since)
+        .order_by(LoginAttempt.attempted_at)
+    ).all()
+    failures: list[datetime] = []
+    for attempted_at, succeeded in rows:
+        failures = [] if succeeded else [*failures, attempted_at]
+    return locked_until(failures, now)
+
+
+def record_login_attempt(engine: Engine, username: str, succeeded: bool) -> None:
+    """Keep one sign-in attempt. Not a user's write (nobody is signed in yet), so it is
+    outside the write registry; old attempts are pruned as it goes."""
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        session.add(LoginAttempt(username=username[:200], attempted_at=now, succeeded=succeeded))
+        session.execute(
+            delete(LoginAttempt).where(LoginAttempt.attempted_at < now - timedelta(days=30))
+        )
+
+
+def _region_id(uow: UnitOfWork, role: str, region_code: str | None) -> int | None:
+    if role not in {r.value for r in Role}:
+        raise WriteRefused(
+            f"'{role}' is not a role. Choose one of: {', '.join(r.value for r in Role)}."
+        )
+    if role not in REGIONAL_ROLES:
+        return None
+    if not region_code:
+        raise WriteRefused("A regional lead or forum member needs a region.")
+    region = uow.session.scalar(
+        select(Region).where((Region.code == region_code) | (Region.name == region_code))
+    )
+    if region is None:
+        raise WriteRefused(f"There is no region called '{region_code}'.")
+    return region.id
+
+
+@registered_write(Action.MANAGE_USERS, entity="user")
+def create_user(
+    uow: UnitOfWork,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    region_code: str | None = None,
+    email: str = "",
+) -> int:
+    uow.require(Action.MANAGE_USERS)
+    username = username.strip().lower()
+    if not username:
+        raise WriteRefused("A username is needed.")
+    if problem := password_problem(password):
+        raise WriteRefused(problem)
+    if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise WriteRefused(f"The username '{username}' is already taken.")
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        email=email.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        region_id=_region_id(uow, role, region_code),
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.audit("user", user.id, "create", after=snapshot(user, USER_FIELDS))
+    return user.id
+
+
+@registered_write(Action.MANAGE_USERS, entity="user")
+def reset_password(uow: UnitOfWork, username: str, new_password: str) -> None:
+    uow.require(Action.MANAGE_USERS)
+    user = uow.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise WriteRefused(f"There is no account called '{username}'.")
+    if problem := password_problem(new_password):
+        raise WriteRefused(problem)
+    user.password_hash = hash_password(new_password)
+    uow.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    uow.audit("user", user.id, "reset_password", reason="Password reset by an administrator")

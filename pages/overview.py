@@ -1,0 +1,97 @@
+"""Overview: each region's six themes, with actions by status and latest metric values."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from components.badges import status_markdown
+from components.context import current
+from core.formatting import format_value
+from core.periods import format_period
+from core.permissions import Action, can
+from core.statuses import ACTION_STATUSES
+from db import queries
+
+ctx = current()
+with Session(ctx.engine) as session:
+    all_regions = queries.regions(session)
+    themes = queries.monitoring_themes(session)
+    if can(ctx.actor, Action.VIEW_ALL_REGIONS):
+        region_ids = all_regions["id"].tolist()
+    else:
+        region_ids = [ctx.actor.region_id]
+    counts = queries.action_status_counts(session, region_ids)
+    latest = queries.latest_metric_values(session, region_ids)
+
+names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
+st.title("Overview")
+
+
+def region_summary() -> pd.DataFrame:
+    """One row per region: how many of its actions are in each status."""
+    per_action = counts.groupby(["region_id", "status"])["actions"].sum().unstack(fill_value=0)
+    rows = []
+    for region_id in region_ids:
+        row = {"Region": names[region_id]}
+        for code, style in ACTION_STATUSES.items():
+            row[style.label] = (
+                int(per_action.loc[region_id, code])
+                if (region_id in per_action.index and code in per_action.columns)
+                else 0
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def theme_card(region_id: int, theme: pd.Series) -> None:
+    with st.container(border=True):
+        st.subheader(theme["name"], anchor=False)
+        mine = counts[(counts["region_id"] == region_id) & (counts["theme_id"] == theme["id"])]
+        by_status = dict(zip(mine["status"], mine["actions"], strict=True))
+        if by_status:
+            st.markdown("**Actions**")
+            st.markdown(
+                "  ".join(
+                    status_markdown(style, suffix=f": {by_status[code]}")
+                    for code, style in ACTION_STATUSES.items()
+                    if by_status.get(code)
+                )
+            )
+        else:
+            st.write("No actions yet for this theme.")
+        values = latest[(latest["region_id"] == region_id) & (latest["theme_id"] == theme["id"])]
+        if values.empty:
+            st.write("No metric values yet.")
+            return
+        st.markdown("**Latest metric values**")
+        for row in values.itertuples():
+            kind = "year" if row.frequency == "annual" else "quarter"
+            st.markdown(
+                f"- {row.name}: **{format_value(row.value, row.unit)}** "
+                f"({format_period(row.period_start, kind)})"
+            )
+
+
+def region_view(region_id: int) -> None:
+    st.header(names[region_id], anchor=False)
+    st.caption(
+        "The six monitoring themes of the AMHE plan. Action counts include every action "
+        "tagged with the theme, so an action serving two themes is counted in both."
+    )
+    for start in range(0, len(themes), 3):
+        for column, (_, theme) in zip(
+            st.columns(3), themes.iloc[start : start + 3].iterrows(), strict=False
+        ):
+            with column:
+                theme_card(region_id, theme)
+
+
+if len(region_ids) > 1:
+    st.write("Actions by status in each region. Pick a region below to see its six themes.")
+    st.dataframe(region_summary(), hide_index=True, width="stretch")
+    chosen = st.selectbox("Region", region_ids, format_func=lambda r: names[r])
+    region_view(chosen)
+else:
+    region_view(region_ids[0])

@@ -1,0 +1,88 @@
+"""Put the reference content (seed/reference.py) into a database once.
+
+Run on every start: it adds only what is missing, so admins' later edits to the
+reference data are kept.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from db import models as m
+from seed import reference as ref
+
+
+def ensure_reference_data(engine: Engine) -> bool:
+    """Load the reference data into an empty database; True when it loaded anything."""
+    with Session(engine) as session, session.begin():
+        if session.scalar(select(m.Theme.id).limit(1)) is not None:
+            return False
+        load_reference(session)
+        return True
+
+
+def load_reference(session: Session) -> None:
+    for theme in ref.ALL_THEMES:
+        session.add(
+            m.Theme(
+                code=theme.code,
+                name=theme.name,
+                definition=theme.definition,
+                monitoring=theme.monitoring,
+                sort_order=theme.sort_order,
+            )
+        )
+    for area in ref.ACTION_AREAS:
+        session.add(m.ActionArea(code=area.code, name=area.name, sort_order=area.sort_order))
+    for region in ref.REGIONS:
+        row = m.Region(code=region.code, name=region.name)
+        row.areas = [m.Area(name=a.name, kind="ICB") for a in region.areas]
+        session.add(row)
+    for characteristic in ref.CHARACTERISTICS:
+        row = m.Characteristic(code=characteristic.code, name=characteristic.name)
+        row.groups = [
+            m.CharacteristicGroup(
+                code=g.code,
+                name=g.name,
+                parent_code=g.parent,
+                nhs_code=g.nhs_code,
+                is_missing=g.is_missing,
+                sort_order=g.sort_order,
+            )
+            for g in characteristic.groups
+        ]
+        session.add(row)
+    session.flush()
+    themes = {t.code: t for t in session.scalars(select(m.Theme))}
+    areas = {a.code: a.id for a in session.scalars(select(m.ActionArea))}
+    for action in ref.PLAN_ACTIONS:
+        session.add(
+            m.PlanAction(
+                code=action.code,
+                region_id=None,
+                action_area_id=areas[action.action_area],
+                title=action.title,
+                description=action.description,
+                owner="National team",
+                themes=[themes[c] for c in action.themes],
+            )
+        )
+    for metric in ref.NATIONAL_METRICS:
+        session.add(
+            m.Metric(
+                code=metric.code,
+                name=metric.name,
+                definition=metric.definition,
+                theme_id=themes[metric.theme].id,
+                unit=metric.unit,
+                direction=metric.direction,
+                scope="national",
+                frequency=metric.frequency,
+                limit_value=metric.limit,
+                data_source=metric.data_source,
+                disaggregated_by=metric.disaggregated_by,
+                coproduced_with="National team with the Lived Experience Advisory Board",
+                coproduced_at="Advancing Mental Health Equalities Practice Forum",
+            )
+        )

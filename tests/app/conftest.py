@@ -1,0 +1,61 @@
+"""AppTest helpers: run the real app.py against a throw-away demo database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+class _NavigationOnlyPagesManager(PagesManager):
+    """AppTest resets ``uses_pages_directory`` before every run, so with a ``pages/``
+    folder it runs the last page's file on its own (the old folder-based multipage
+    mode) instead of app.py. The real server decides once per process and app.py's
+    ``st.navigation`` turns the folder mode off; this does the same for AppTest."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch):
+    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+
+
+@pytest.fixture
+def app_env(monkeypatch, demo_url):
+    monkeypatch.setenv("AMHE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("AMHE_DEMO", "1")
+    monkeypatch.setenv("AMHE_LOGIN_SLEEP_TIME", "0")
+    monkeypatch.delenv("AMHE_COOKIE_KEY", raising=False)
+    return demo_url
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.run()
+    username_box = next(t for t in at.text_input if t.label == "Username")
+    password_box = next(t for t in at.text_input if t.label == "Password")
+    username_box.input(username)
+    password_box.input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+@pytest.fixture
+def signed_in(app_env):
+    def make(username: str, password: str) -> AppTest:
+        at = sign_in(new_app(), username, password)
+        assert not at.exception, at.exception
+        return at
+
+    return make

@@ -1,0 +1,124 @@
+"""Each demo role signs in through the real app and sees its own pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import pages_for
+from tests.app.conftest import new_app, sign_in
+
+ROLES = [
+    ("national.lead", "demo-national", "national_lead"),
+    ("london.lead", "demo-london", "regional_lead"),
+    ("northwest.lead", "demo-northwest", "regional_lead"),
+    ("london.forum", "demo-forum", "forum_member"),
+    ("admin", "demo-admin", "admin"),
+]
+
+
+def texts(at) -> str:
+    """All the text on the page (walking the tree: ``at.info`` misses some alerts)."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        value = getattr(node, "proto", None)
+        body = getattr(value, "body", None)
+        if isinstance(body, str):
+            parts.append(body)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(("username", "password", "role"), ROLES)
+def test_each_role_signs_in_and_every_page_renders(signed_in, username, password, role):
+    at = signed_in(username, password)
+    assert not at.error, [e.value for e in at.error]
+    assert "synthetic" in texts(at), "the demo banner"
+    pages = pages_for(role)
+    assert pages, "every role has at least one page"
+    for page in pages:
+        at.switch_page(page.path)
+        at.run()
+        assert not at.exception, (page.path, at.exception)
+        assert not at.error, (page.path, [e.value for e in at.error])
+
+
+def test_regional_lead_sees_their_own_region_only(signed_in):
+    at = signed_in("london.lead", "demo-london")
+    assert [h.value for h in at.header] == ["London"]
+    assert not at.selectbox
+
+
+def test_national_lead_sees_every_region(signed_in):
+    at = signed_in("national.lead", "demo-national")
+    region_picker = at.selectbox[0]
+    assert len(region_picker.options) == 7
+    region_picker.select_index(4).run()
+    assert not at.exception
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(app_env):
+    wrong = sign_in(new_app(), "london.lead", "not-the-password")
+    unknown = sign_in(new_app(), "no.such.person", "whatever-password")
+    assert [e.value for e in wrong.error] == [e.value for e in unknown.error]
+    assert "do not match" in wrong.error[0].value
+    assert any(t.label == "Password" for t in wrong.text_input)
+
+
+def test_five_failures_lock_the_username(app_env):
+    at = new_app()
+    for _ in range(5):
+        at = sign_in(at, "london.lead", "wrong-password")
+    at = sign_in(at, "london.lead", "demo-london")
+    assert "locked" in at.error[0].value
+    assert "15 minutes" in at.error[0].value
+    assert not at.header
+
+
+def test_sign_out_returns_to_the_sign_in_form(signed_in):
+    at = signed_in("london.forum", "demo-forum")
+    next(b for b in at.sidebar.button if b.label == "Sign out").click()
+    at.run()
+    assert any(t.label == "Username" for t in at.text_input)
+    assert not at.header
+
+
+def test_demo_accounts_are_listed_in_demo_mode(app_env):
+    at = new_app()
+    at.run()
+    assert at.table, "demo accounts table"
+    assert "london.lead" in at.table[0].value.to_string()
+
+
+def test_outside_demo_mode_a_short_cookie_key_stops_the_app(monkeypatch, demo_url):
+    monkeypatch.setenv("AMHE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("AMHE_DEMO", "0")
+    monkeypatch.setenv("AMHE_COOKIE_KEY", "too-short")
+    at = new_app()
+    at.run()
+    assert "AMHE_COOKIE_KEY" in at.error[0].value
+    assert not at.text_input
+
+
+def test_outside_demo_mode_no_demo_account_is_offered(monkeypatch, demo_url):
+    monkeypatch.setenv("AMHE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("AMHE_DEMO", "0")
+    monkeypatch.setenv("AMHE_COOKIE_KEY", "k" * 40)
+    at = new_app()
+    at.run()
+    assert not at.exception
+    assert not at.table
+    assert "synthetic" not in texts(at)
+
+
+def test_unreachable_database_gives_a_short_explanation(monkeypatch):
+    monkeypatch.setenv("AMHE_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/nowhere")
+    monkeypatch.setenv("AMHE_DEMO", "0")
+    monkeypatch.setenv("AMHE_COOKIE_KEY", "k" * 40)
+    at = new_app()
+    at.run()
+    assert not at.exception
+    assert "cannot reach its database" in at.error[0].value
