@@ -1,4 +1,4 @@
-"""Numbers as people read them."""
+"""Numbers as people read them: one way, used by pages, exports and progress sentences."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ UNIT_LABELS = {
 }
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """``72.456, 'percentage'`` -> ``72.5%``; counts get thousands separators."""
+def _trim(text: str) -> str:
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in {"-0", ""} else text
+
+
+def format_value(value: float | None, unit: str | None = None) -> str:
+    """``72.45, 'percentage'`` -> ``72.5%``; ``40`` -> ``40%``; others ``1,234.5``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no value"
-    if unit == "percentage":
-        return f"{value:.1f}%"
-    if unit == "count":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{value:,.1f}"
+    if unit is not None and unit.strip().lower() in {"percentage", "percent", "%"}:
+        return f"{_trim(f'{value:,.1f}')}%"
+    return _trim(f"{value:,.2f}")

@@ -35,7 +35,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from core.formatting import format_value
 from core.periods import financial_year_label
+
+__all__ = [
+    "STATUS_LABELS",
+    "ProgressResult",
+    "apply_manual_status",
+    "combine",
+    "format_value",
+    "measure",
+]
 
 Status = Literal[
     "target_achieved",
@@ -122,18 +132,6 @@ class _Series:
 
 
 # --- formatting
-
-
-def format_value(value: float, unit: str | None = None) -> str:
-    """``40`` -> ``40%`` for a percentage; other units as a plain number (``1,234.5``)."""
-    if unit is not None and unit.strip().lower() in {"percentage", "percent", "%"}:
-        return f"{_trim(f'{value:,.1f}')}%"
-    return _trim(f"{value:,.2f}")
-
-
-def _trim(text: str) -> str:
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in {"-0", ""} else text
 
 
 _NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.progress import STATUS_LABELS
+
 OKABE_ITO = {
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -43,7 +45,13 @@ ACTION_STATUSES: dict[str, StatusStyle] = {
 PROGRESS_STATUSES: dict[str, StatusStyle] = {
     s.code: s
     for s in (
-        StatusStyle("target_achieved", "Target achieved", "task_alt", OKABE_ITO["blue"], "blue"),
+        StatusStyle(
+            "target_achieved",
+            STATUS_LABELS["target_achieved"],
+            "task_alt",
+            OKABE_ITO["blue"],
+            "blue",
+        ),
         StatusStyle(
             "substantial_progress",
             "Substantial progress",
@@ -59,12 +67,22 @@ PROGRESS_STATUSES: dict[str, StatusStyle] = {
             "violet",
         ),
         StatusStyle(
-            "limited_progress", "Limited progress", "warning", OKABE_ITO["orange"], "orange"
+            "limited_progress",
+            STATUS_LABELS["limited_progress"],
+            "warning",
+            OKABE_ITO["orange"],
+            "orange",
         ),
         StatusStyle(
-            "deterioration", "Deterioration", "trending_down", OKABE_ITO["vermillion"], "red"
+            "deterioration",
+            STATUS_LABELS["deterioration"],
+            "trending_down",
+            OKABE_ITO["vermillion"],
+            "red",
         ),
-        StatusStyle("not_available", "Not enough data yet", "help", OKABE_ITO["grey"], "gray"),
+        StatusStyle(
+            "not_available", STATUS_LABELS["not_available"], "help", OKABE_ITO["grey"], "gray"
+        ),
     )
 }
 

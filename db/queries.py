@@ -45,6 +45,16 @@ def action_status_counts(session: Session, region_ids: Sequence[int]) -> pd.Data
     return pd.DataFrame(rows, columns=["region_id", "theme_id", "status", "actions"])
 
 
+def action_status_totals(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+    """Number of each region's actions in each status (each action counted once)."""
+    rows = session.execute(
+        select(PlanAction.region_id, PlanAction.status, func.count().label("actions"))
+        .where(PlanAction.region_id.in_(list(region_ids)))
+        .group_by(PlanAction.region_id, PlanAction.status)
+    ).all()
+    return pd.DataFrame(rows, columns=["region_id", "status", "actions"])
+
+
 def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
     """Each metric's latest overall (not disaggregated) value in each region."""
     latest = (
@@ -101,3 +111,36 @@ def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.Data
             "value",
         ],
     )
+
+
+def metric_definitions(session: Session, region_id: int) -> pd.DataFrame:
+    """The national core metrics and this region's local metrics, by theme and code."""
+    rows = session.execute(
+        select(Metric, Theme.name.label("theme_name"))
+        .join(Theme, Theme.id == Metric.theme_id)
+        .where(
+            Metric.active.is_(True),
+            (Metric.scope == "national") | (Metric.region_id == region_id),
+        )
+        .order_by(Theme.sort_order, Metric.scope, Metric.code)
+    ).all()
+    columns = [c.key for c in Metric.__table__.columns]
+    return pd.DataFrame(
+        [{**{c: getattr(m, c) for c in columns}, "theme_name": theme} for m, theme in rows],
+        columns=[*columns, "theme_name"],
+    )
+
+
+def metric_series(
+    session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Overall (not disaggregated) values by region, metric and period, oldest first."""
+    query = select(
+        MetricValue.region_id, MetricValue.metric_id, MetricValue.period_start, MetricValue.value
+    ).where(MetricValue.region_id.in_(list(region_ids)), MetricValue.characteristic == "")
+    if metric_ids is not None:
+        query = query.where(MetricValue.metric_id.in_(list(metric_ids)))
+    rows = session.execute(
+        query.order_by(MetricValue.region_id, MetricValue.metric_id, MetricValue.period_start)
+    ).all()
+    return pd.DataFrame(rows, columns=["region_id", "metric_id", "period_start", "value"])

@@ -23,6 +23,7 @@ with Session(ctx.engine) as session:
     else:
         region_ids = [ctx.actor.region_id]
     counts = queries.action_status_counts(session, region_ids)
+    totals = queries.action_status_totals(session, region_ids)
     latest = queries.latest_metric_values(session, region_ids)
 
 names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
@@ -31,7 +32,7 @@ st.title("Overview")
 
 def region_summary() -> pd.DataFrame:
     """One row per region: how many of its actions are in each status."""
-    per_action = counts.groupby(["region_id", "status"])["actions"].sum().unstack(fill_value=0)
+    per_action = totals.pivot(index="region_id", columns="status", values="actions").fillna(0)
     rows = []
     for region_id in region_ids:
         row = {"Region": names[region_id]}

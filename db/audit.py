@@ -1,0 +1,78 @@
+"""Reading the audit log (writing it is db.writes.UnitOfWork.audit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit_format import action_words, describe_changes
+from db.models import AuditEvent
+
+HISTORY_COLUMNS = ["When", "Who", "What", "Changes", "Reason"]
+
+
+def _frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "When": e.occurred_at.strftime("%d %b %Y %H:%M"),
+                "Who": e.username,
+                "What": action_words(e.action),
+                "Changes": describe_changes(e.before, e.after),
+                "Reason": e.reason,
+            }
+            for e in events
+        ],
+        columns=HISTORY_COLUMNS,
+    )
+
+
+def entity_history(
+    session: Session, entity_type: str, entity_ids: Sequence[int], limit: int = 200
+) -> pd.DataFrame:
+    """Who changed these records, when, from what to what and why; oldest first."""
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(list(entity_ids)))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return _frame(list(reversed(events)))
+
+
+def audit_log(
+    session: Session,
+    *,
+    region_ids: Sequence[int] | None = None,
+    entity_types: Sequence[str] | None = None,
+    username: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The newest events matching the filters, newest first."""
+    query = select(AuditEvent)
+    if region_ids is not None:
+        query = query.where(AuditEvent.region_id.in_(list(region_ids)))
+    if entity_types:
+        query = query.where(AuditEvent.entity_type.in_(list(entity_types)))
+    if username:
+        query = query.where(AuditEvent.username == username)
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.occurred_at < until)
+    events = session.scalars(
+        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).all()
+    frame = _frame(events)
+    frame.insert(
+        2,
+        "Record",
+        [f"{e.entity_type.replace('_', ' ')} {e.entity_id or ''}".strip() for e in events],
+    )
+    return frame
