@@ -3,6 +3,8 @@
     python -m db.manage upgrade
     python -m db.manage create-user USERNAME --name "Full Name" --role regional_lead --region london
     python -m db.manage reset-password USERNAME
+    python -m db.manage backup PATH
+    python -m db.manage restore PATH
 
 Passwords are asked for at the prompt (or read from AMHE_NEW_PASSWORD, for scripts),
 never taken on the command line where they would stay in the shell history.
@@ -14,9 +16,11 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from core.config import ConfigError, load_settings
 from core.permissions import SYSTEM_ACTOR, Role
+from db.backup import BackupError, backup, restore
 from db.engine import DatabaseUnavailable, get_engine, upgrade_schema
 from db.users import create_user, reset_password
 from db.writes import WriteRefused
@@ -50,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default="")
     reset = commands.add_parser("reset-password", help="set a new password for an account")
     reset.add_argument("username")
+    saved = commands.add_parser("backup", help="copy the whole database to a file")
+    saved.add_argument("path", type=Path)
+    restored = commands.add_parser("restore", help="replace the database with a backup file")
+    restored.add_argument("path", type=Path)
     return parser
 
 
@@ -58,9 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = args.database_url or load_settings(require_cookie_key=False).database_url
         engine = get_engine(url)
+        if args.command == "restore":
+            restore(engine, args.path)
+            upgrade_schema(engine)
+            print(f"Restored the database from {args.path}.")
+            return 0
         upgrade_schema(engine)
         ensure_reference_data(engine)
-        if args.command == "upgrade":
+        if args.command == "backup":
+            backup(engine, args.path)
+            print(f"Saved a backup to {args.path}.")
+        elif args.command == "upgrade":
             print("The database schema is up to date.")
         elif args.command == "create-user":
             create_user(
@@ -77,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reset-password":
             reset_password(engine, SYSTEM_ACTOR, args.username, _password())
             print(f"Set a new password for '{args.username}'.")
-    except (ConfigError, DatabaseUnavailable, WriteRefused) as exc:
+    except (BackupError, ConfigError, DatabaseUnavailable, WriteRefused) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     return 0
