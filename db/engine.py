@@ -31,6 +31,23 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _begin_sqlite(connection) -> None:
+    """Writes start with BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy
+    timeout) before the transaction reads anything, so two people saving at once queue
+    instead of one failing with "database is locked" when its snapshot went stale."""
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+#: Execution option marking an engine (or connection) used for writes.
+WRITE_OPTION = "amhe_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as used by writes (on SQLite their transactions begin IMMEDIATE)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
 def build_engine(url: str) -> Engine:
     """A new engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
     parsed = make_url(url)
@@ -40,6 +57,7 @@ def build_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.permissions import Action, Actor, require
+from db.engine import writer
 from db.models import AuditEvent, utcnow
 
 P = ParamSpec("P")
@@ -106,7 +107,7 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(engine: Engine, actor: Actor) -> Iterator[UnitOfWork]:
     """One transaction: committed on success, rolled back on any error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
         yield UnitOfWork(session, actor)
 
 
