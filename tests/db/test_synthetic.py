@@ -1,0 +1,62 @@
+"""The synthetic scale data: the right shape, and the same every time for a seed."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Area, EquityCount, Metric, MetricValue, Region
+from seed import synthetic
+
+
+@pytest.fixture
+def small(monkeypatch):
+    """A tenth of the time dimension and fewer metrics keep the test quick; the
+    structure (regions, areas, breakdowns) is the real one."""
+    monkeypatch.setattr(synthetic, "QUARTERS", synthetic.QUARTERS[:2])
+    monkeypatch.setattr(synthetic, "NATIONAL_METRICS", 2)
+    monkeypatch.setattr(synthetic, "LOCAL_METRICS_PER_REGION", 2)
+
+
+def fingerprint(engine) -> tuple:
+    with Session(engine) as session:
+        return (
+            session.scalar(select(func.count(MetricValue.id))),
+            round(session.scalar(select(func.sum(MetricValue.value))), 6),
+            session.scalar(select(func.sum(EquityCount.numerator))),
+        )
+
+
+def test_shape_at_scale_one(engine, small):
+    counts = synthetic.build_synthetic(engine, scale=1, seed=3)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count(Region.id))) == 7
+        assert session.scalar(select(func.count(Area.id))) == 42
+        metrics = session.scalar(select(func.count(Metric.id)).where(Metric.code.like("SYN-%")))
+        assert metrics == 2 + 2 * 7
+    # per series and quarter: 1 overall + 19 ethnic groups + 3 sex (+ 8 age + 3 disability
+    # for every other metric)
+    series = 2 * 7 + 2 * 7
+    assert counts["metric_value"] == series * 2 * (1 + 22) + (series // 2) * 2 * 11
+    assert counts["audit_event"] == counts["metric_value"]
+
+
+def test_scale_multiplies_regions_and_the_same_seed_gives_the_same_data(database_kind, small):
+    from db.engine import upgrade_schema
+
+    if database_kind.unavailable:
+        pytest.skip(database_kind.unavailable)
+    prints = []
+    for seed in (5, 5):
+        url, engine = database_kind.new()
+        upgrade_schema(engine)
+        counts = synthetic.build_synthetic(engine, scale=2, seed=seed)
+        with Session(engine) as session:
+            assert session.scalar(select(func.count(Region.id))) == 14
+        prints.append(fingerprint(engine))
+        assert counts["plan_action"] == 14 * synthetic.ACTIONS_PER_REGION
+    assert prints[0] == prints[1]
+
+
+def test_refuses_a_database_with_data(demo_engine, small):
+    with pytest.raises(SystemExit, match="already has data"):
+        synthetic.build_synthetic(demo_engine, scale=1)
