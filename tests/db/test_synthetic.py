@@ -47,7 +47,7 @@ def test_scale_multiplies_regions_and_the_same_seed_gives_the_same_data(database
         pytest.skip(database_kind.unavailable)
     prints = []
     for seed in (5, 5):
-        url, engine = database_kind.new()
+        _url, engine = database_kind.new()
         upgrade_schema(engine)
         counts = synthetic.build_synthetic(engine, scale=2, seed=seed)
         with Session(engine) as session:
