@@ -24,3 +24,13 @@ def format_value(value: float | None, unit: str | None = None) -> str:
     if unit is not None and unit.strip().lower() in {"percentage", "percent", "%"}:
         return f"{_trim(f'{value:,.1f}')}%"
     return _trim(f"{value:,.2f}")
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~:$")
+
+
+def escape_markdown(text: object) -> str:
+    """Text someone typed, shown as itself inside Streamlit markdown: every character
+    that markdown (or Streamlit's :colour[...] and :material/...: directives) would
+    act on is escaped with a backslash."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))

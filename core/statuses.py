@@ -102,3 +102,47 @@ def action_status_from_label(label: str) -> str:
         + ", ".join(s.label for s in ACTION_STATUSES.values())
         + "."
     )
+
+
+#: A community engagement project's status (see db.projects).
+PROJECT_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle("planned", "Planned", "event_upcoming", OKABE_ITO["grey"], "gray"),
+        StatusStyle("active", "Active", "play_circle", OKABE_ITO["bluish_green"], "green"),
+        StatusStyle("completed", "Completed", "task_alt", OKABE_ITO["blue"], "blue"),
+        StatusStyle("paused", "Paused", "pause_circle", OKABE_ITO["orange"], "orange"),
+    )
+}
+
+#: Whether a region has met the plan's commitment of three community projects.
+COMMITMENT_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle("met", "Commitment met", "check_circle", OKABE_ITO["bluish_green"], "green"),
+        StatusStyle("below", "Below three", "warning", OKABE_ITO["orange"], "orange"),
+    )
+}
+
+
+#: Where feedback comes from ("You said, we did").
+FEEDBACK_SOURCES: tuple[str, ...] = (
+    "Service user",
+    "Carer",
+    "Expert by Experience",
+    "Lived Experience Advisory Board",
+    "Carers Advisory Board",
+    "Regional Forum",
+    "Partner organisation",
+)
+
+#: The stages of a piece of feedback, from received to closed.
+FEEDBACK_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle("received", "Received", "inbox", OKABE_ITO["grey"], "gray"),
+        StatusStyle("in_progress", "In progress", "pending", OKABE_ITO["orange"], "orange"),
+        StatusStyle("responded", "Responded", "mark_chat_read", OKABE_ITO["bluish_green"], "green"),
+        StatusStyle("closed", "Closed", "task_alt", OKABE_ITO["blue"], "blue"),
+    )
+}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit_format import action_words, describe_changes
@@ -76,3 +77,19 @@ def audit_log(
         [f"{e.entity_type.replace('_', ' ')} {e.entity_id or ''}".strip() for e in events],
     )
     return frame
+
+
+def audit_log_choices(session: Session) -> dict[str, Any]:
+    """What the audit log can be filtered by: the kinds of record and the people in it
+    (sorted), and the first and last moments it covers (None when it is empty)."""
+    kinds = session.scalars(select(AuditEvent.entity_type).distinct()).all()
+    people = session.scalars(select(AuditEvent.username).distinct()).all()
+    first, last = session.execute(
+        select(func.min(AuditEvent.occurred_at), func.max(AuditEvent.occurred_at))
+    ).one()
+    return {
+        "entity_types": sorted(kinds),
+        "usernames": sorted(people, key=str.lower),
+        "first": first,
+        "last": last,
+    }
