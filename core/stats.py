@@ -207,7 +207,7 @@ def is_significant(low: float, high: float) -> bool:
 def format_ratio(value: float, places: int = 1) -> str:
     """Round half up as people do (3.55 -> "3.6"), not half-to-even on binary floats."""
     step = Decimal(1).scaleb(-places)
-    return str(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def disparity_sentence(

@@ -17,6 +17,7 @@ from core.passwords import hash_password
 from core.periods import Period, quarters_between
 from db import models as m
 from seed import reference as ref
+from seed.demo_equity import seed_demo_equity
 from seed.load import ensure_reference_data
 
 FIRST_QUARTER = date(2023, 10, 1)  # Q3 2023/24
@@ -98,6 +99,7 @@ class DemoBuilder:
         self._projects()
         self._feedback()
         self._meetings()
+        seed_demo_equity(self.session, self.rng)
 
     def _users(self) -> dict[str, m.User]:
         codes = {r.code: r.id for r in self.regions}

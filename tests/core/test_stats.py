@@ -297,3 +297,11 @@ def test_format_ratio_rounds_half_up() -> None:
     assert format_ratio(3.55) == "3.6"
     assert format_ratio(3.5625) == "3.6"
     assert format_ratio(0.25) == "0.3"
+
+
+def test_format_ratio_accepts_numpy_floats():
+    import numpy as np
+
+    from core.stats import format_ratio
+
+    assert format_ratio(np.float64(3.55)) == "3.6"

@@ -1,0 +1,348 @@
+"""Checks on equity counts and local population figures, typed in or imported.
+
+The single-entry forms and the importer share these rules, so both refuse the same
+things in the same words. Pure Python: the reference lists (regions, groups) come in
+as :class:`EquityReference`, built by ``db.equity.equity_reference``.
+
+Import columns (a header row, any order, any case):
+
+- counts: ``region, period, measure, characteristic, group, numerator, denominator``
+- population: ``region, characteristic, group, year, population, source``
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
+figures are on row 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from core.equity import MEASURES, Measure, measure_for
+from core.importer import ROW
+from core.periods import PeriodError, format_period, parse_period
+from core.permissions import Action, Actor, can
+from core.validation import Problem, parse_number
+
+COUNT_REQUIRED = ("region", "period", "measure", "characteristic", "group", "numerator")
+COUNT_OPTIONAL = ("denominator",)
+POPULATION_REQUIRED = ("region", "characteristic", "group", "year", "population")
+POPULATION_OPTIONAL = ("source",)
+FIRST_DATA_ROW = 2
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class EquityReference:
+    """What the checks need to know: regions, characteristics and their groups."""
+
+    regions: Mapping[str, tuple[int, str]]  # lower-case code or name -> (id, name)
+    characteristics: Mapping[str, str]  # lower-case code or name -> code
+    groups: Mapping[str, Mapping[str, str]]  # characteristic code -> lower key -> name
+    characteristic_names: Mapping[str, str] = field(default_factory=dict)  # code -> name
+
+    def region(self, text: str) -> tuple[int, str] | None:
+        return self.regions.get(_key(text))
+
+    def characteristic(self, text: str) -> str | None:
+        return self.characteristics.get(_key(text))
+
+    def group(self, characteristic: str, text: str) -> str | None:
+        return self.groups.get(characteristic, {}).get(_key(text))
+
+
+@dataclass(frozen=True)
+class EquityRow:
+    """One checked count, ready to save."""
+
+    row: int
+    region_id: int
+    region: str
+    period_start: date
+    measure: str
+    characteristic: str
+    group_name: str
+    numerator: int
+    denominator: int | None
+
+    @property
+    def key(self) -> tuple[int, date, str, str, str]:
+        return (
+            self.region_id,
+            self.period_start,
+            self.measure,
+            self.characteristic,
+            self.group_name,
+        )
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    """One checked population figure, ready to save."""
+
+    row: int
+    region_id: int
+    region: str
+    characteristic: str
+    group_name: str
+    year: int
+    population: int
+    source: str
+
+    @property
+    def key(self) -> tuple[int, str, str, int]:
+        return (self.region_id, self.characteristic, self.group_name, self.year)
+
+
+def _key(text: object) -> str:
+    return " ".join(str(text or "").split()).lower()
+
+
+def _whole(column: str, raw: object, *, required: bool) -> tuple[int | None, list[Problem]]:
+    try:
+        number = parse_number(raw)
+    except ValueError as exc:
+        return None, [Problem(column, str(exc))]
+    if number is None:
+        return None, ([Problem(column, "a number is needed.")] if required else [])
+    if number < 0:
+        return None, [Problem(column, "must not be negative.")]
+    if not float(number).is_integer():
+        return None, [Problem(column, "must be a whole number (a count of people).")]
+    return int(number), []
+
+
+def count_problems(
+    measure: Measure, numerator: int | None, denominator: int | None
+) -> list[Problem]:
+    """What is wrong with a numerator and denominator for this measure."""
+    problems: list[Problem] = []
+    if measure.kind == "proportion":
+        if denominator is None:
+            problems.append(
+                Problem(
+                    "denominator",
+                    f"'{measure.label}' needs a denominator ({measure.denominator.lower()}).",
+                )
+            )
+        elif denominator == 0:
+            problems.append(Problem("denominator", "must be more than 0."))
+        elif numerator is not None and numerator > denominator:
+            problems.append(
+                Problem(
+                    "numerator",
+                    f"{numerator} is more than the denominator {denominator}.",
+                )
+            )
+    elif denominator is not None:
+        problems.append(
+            Problem(
+                "denominator",
+                f"leave this blank for '{measure.label}': it is a count"
+                + (
+                    " (the local population is the denominator)." if measure.kind == "rate" else "."
+                ),
+            )
+        )
+    return problems
+
+
+def period_problem(measure: Measure, text: object) -> tuple[date | None, list[Problem]]:
+    """The period's start date, or a problem: quarters for quarterly measures, years for
+    yearly ones."""
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        return None, [Problem("period", str(exc))]
+    wanted = "quarter" if measure.frequency == "quarter" else "year"
+    if period.kind != wanted:
+        example = "2024/25 Q1" if wanted == "quarter" else "2024/25"
+        return None, [
+            Problem(
+                "period",
+                f"'{measure.label}' is counted by {wanted}: write the period as {example}, "
+                f"not {format_period(period.start, period.kind)}.",
+            )
+        ]
+    return period.start, []
+
+
+def _region(
+    reference: EquityReference, actor: Actor | None, text: str
+) -> tuple[tuple[int, str] | None, list[Problem]]:
+    found = reference.region(text)
+    if found is None:
+        return None, [Problem("region", f"there is no region called '{text}'.")]
+    if actor is not None and not can(actor, Action.EDIT_EQUITY, found[0]):
+        return None, [
+            Problem("region", f"you cannot enter figures for {found[1]}; only for your own region.")
+        ]
+    return found, []
+
+
+def _group(
+    reference: EquityReference, text: str, group_text: str
+) -> tuple[str, str, list[Problem]]:
+    code = reference.characteristic(text)
+    if code is None:
+        names = ", ".join(sorted(set(reference.characteristics.values())))
+        return (
+            "",
+            "",
+            [Problem("characteristic", f"'{text}' is not one we know. Use one of: {names}.")],
+        )
+    name = reference.group(code, group_text)
+    if name is None:
+        label = reference.characteristic_names.get(code, code)
+        return (
+            code,
+            "",
+            [
+                Problem(
+                    "group",
+                    f"'{group_text}' is not a group of {label}. Use the group names on the "
+                    "Equity page (or an NHS ethnic category code for ethnicity).",
+                )
+            ],
+        )
+    return code, name, []
+
+
+def _at(problems: list[Problem], row: int) -> list[Problem]:
+    return [Problem(p.column, p.message, row) for p in problems]
+
+
+def check_count_rows(
+    rows: Sequence[Mapping[str, Any]],
+    reference: EquityReference,
+    actor: Actor | None = None,
+) -> tuple[list[EquityRow], list[Problem]]:
+    """Checked counts and the problems found (each naming its row and column).
+
+    ``actor``: when given, rows for regions the actor may not edit are problems too.
+    A cell given twice in the file is a problem on the second row.
+    """
+    good: list[EquityRow] = []
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for index, raw in enumerate(rows):
+        number = int(raw.get(ROW) or index + FIRST_DATA_ROW)
+        mine: list[Problem] = []
+        region, found = _region(reference, actor, raw.get("region", "").strip())
+        mine += found
+        measure = measure_for(raw.get("measure", ""))
+        if measure is None:
+            codes = ", ".join(MEASURES)
+            mine.append(
+                Problem(
+                    "measure", f"'{raw.get('measure', '')}' is not a measure. Use one of: {codes}."
+                )
+            )
+        code, group, found = _group(
+            reference, raw.get("characteristic", "").strip(), raw.get("group", "").strip()
+        )
+        mine += found
+        numerator, found = _whole("numerator", raw.get("numerator"), required=True)
+        mine += found
+        denominator, found = _whole("denominator", raw.get("denominator"), required=False)
+        mine += found
+        start = None
+        if measure is not None:
+            start, found = period_problem(measure, raw.get("period", ""))
+            mine += found
+            if not any(p.column in ("numerator", "denominator") for p in mine):
+                mine += count_problems(measure, numerator, denominator)
+        if mine or region is None or measure is None or start is None or numerator is None:
+            problems += _at(mine, number)
+            continue
+        row = EquityRow(
+            number, region[0], region[1], start, measure.code, code, group, numerator, denominator
+        )
+        if row.key in seen:
+            problems.append(
+                Problem(
+                    "group",
+                    f"this figure is also on row {seen[row.key]}; give each figure once.",
+                    number,
+                )
+            )
+            continue
+        seen[row.key] = number
+        good.append(row)
+    return good, problems
+
+
+def check_population_rows(
+    rows: Sequence[Mapping[str, Any]],
+    reference: EquityReference,
+    actor: Actor | None = None,
+) -> tuple[list[PopulationRow], list[Problem]]:
+    """Checked local population figures and the problems found."""
+    good: list[PopulationRow] = []
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for index, raw in enumerate(rows):
+        number = int(raw.get(ROW) or index + FIRST_DATA_ROW)
+        mine: list[Problem] = []
+        region, found = _region(reference, actor, raw.get("region", "").strip())
+        mine += found
+        code, group, found = _group(
+            reference, raw.get("characteristic", "").strip(), raw.get("group", "").strip()
+        )
+        mine += found
+        year, found = year_problem(raw.get("year", ""))
+        mine += found
+        population, found = _whole("population", raw.get("population"), required=True)
+        mine += found
+        source = " ".join(str(raw.get("source", "") or "").split())
+        if len(source) > 200:
+            mine.append(Problem("source", "keep the source under 200 characters."))
+        if mine or region is None or year is None or population is None:
+            problems += _at(mine, number)
+            continue
+        row = PopulationRow(number, region[0], region[1], code, group, year, population, source)
+        if row.key in seen:
+            problems.append(
+                Problem(
+                    "group",
+                    f"this figure is also on row {seen[row.key]}; give each figure once.",
+                    number,
+                )
+            )
+            continue
+        seen[row.key] = number
+        good.append(row)
+    return good, problems
+
+
+def year_problem(raw: object) -> tuple[int | None, list[Problem]]:
+    """A census or estimate year such as 2021 (a financial year '2021/22' reads as 2021)."""
+    text = str(raw or "").strip()
+    match = re.fullmatch(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?(?:\.0)?", text)
+    if not match:
+        return None, [Problem("year", f"'{text}' is not a year. Write it like 2021.")]
+    year = int(match[1])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None, [Problem("year", f"{year} is not a plausible year.")]
+    return year, []
+
+
+def template_rows(
+    region: str, period: str, measure: Measure, characteristic: str, groups: Sequence[str]
+) -> list[dict[str, str]]:
+    """Rows for a downloadable template: one per group, the figures left blank."""
+    return [
+        {
+            "region": region,
+            "period": period,
+            "measure": measure.code,
+            "characteristic": characteristic,
+            "group": group,
+            "numerator": "",
+            "denominator": "",
+        }
+        for group in groups
+    ]
