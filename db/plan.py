@@ -1,0 +1,712 @@
+"""The plan's actions: reads for the Local plan page and the writes that keep it.
+
+A region's action is either adopted from a national template action (``template_id``
+set, region-specific copy) or the region's own local action. National template actions
+have ``region_id`` None and are edited only by national leads and administrators.
+
+Reads aggregate in SQL and return small frames: :func:`region_actions` fetches a
+region's actions with their themes and update counts in one query. Writes go through
+:func:`db.writes.registered_write`: permission checked with the action's region, one
+audit event per changed record, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import String, cast, exists, func, select
+from sqlalchemy.orm import Session
+
+from core.permissions import Action
+from core.statuses import ACTION_STATUSES
+from db.models import (
+    ActionArea,
+    ActionUpdate,
+    PlanAction,
+    Region,
+    Theme,
+    User,
+    plan_action_theme,
+    utcnow,
+)
+from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+OWNER_MAX = 120
+NOTE_MAX = 1000
+#: Due dates and update dates before this are refused as mistakes (the plan began later).
+EARLIEST_DATE = date(2020, 1, 1)
+#: How far ahead a due date may be, in years.
+LATEST_DUE_YEARS = 10
+
+STALE_MESSAGE = (
+    "Someone else changed this action since you opened it, so your changes were not "
+    "saved. The page now shows their version: check it, then make your changes again."
+)
+
+ACTION_COLUMNS = [
+    "id",
+    "code",
+    "region_id",
+    "template_id",
+    "action_area_id",
+    "action_area",
+    "area_order",
+    "title",
+    "description",
+    "owner",
+    "due_date",
+    "status",
+    "status_label",
+    "version",
+    "updated_at",
+    "theme_ids",
+    "themes",
+    "updates",
+    "last_update",
+    "overdue",
+    "days_overdue",
+]
+
+
+def today() -> date:
+    """Today's date (a function, so tests can move the clock)."""
+    return date.today()
+
+
+# --- reads ------------------------------------------------------------------------
+
+
+def themes(session: Session) -> pd.DataFrame:
+    """Every theme an action can serve (the six monitoring themes and the plan's other
+    tags, such as Leadership and governance), in the plan's order."""
+    rows = session.execute(
+        select(Theme.id, Theme.code, Theme.name, Theme.monitoring).order_by(
+            Theme.sort_order, Theme.id
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "code", "name", "monitoring"])
+
+
+def action_areas(session: Session) -> pd.DataFrame:
+    """The plan's six action areas, in the plan's order."""
+    rows = session.execute(
+        select(ActionArea.id, ActionArea.code, ActionArea.name).order_by(
+            ActionArea.sort_order, ActionArea.id
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "code", "name"])
+
+
+def region_owners(session: Session, region_id: int | None) -> list[str]:
+    """The distinct owners named on a region's actions (or the templates' for None)."""
+    return list(
+        session.scalars(
+            select(PlanAction.owner)
+            .where(_region_clause(region_id), PlanAction.owner != "")
+            .distinct()
+            .order_by(PlanAction.owner)
+        )
+    )
+
+
+def action_total(session: Session, region_id: int | None) -> int:
+    """How many actions a region has (national templates for None), without filters."""
+    return int(
+        session.scalar(select(func.count(PlanAction.id)).where(_region_clause(region_id))) or 0
+    )
+
+
+def _region_clause(region_id: int | None):
+    if region_id is None:
+        return PlanAction.region_id.is_(None)
+    return PlanAction.region_id == region_id
+
+
+def region_actions(
+    session: Session,
+    region_id: int | None,
+    *,
+    theme_ids: Iterable[int] | None = None,
+    action_area_ids: Iterable[int] | None = None,
+    statuses: Iterable[str] | None = None,
+    owners: Iterable[str] | None = None,
+    overdue_only: bool = False,
+    action_ids: Iterable[int] | None = None,
+    on: date | None = None,
+) -> pd.DataFrame:
+    """A region's actions (national template actions when ``region_id`` is None) with
+    their themes, action area and number of progress updates, in one query.
+
+    Filters are ANDed; an empty or None filter means "any". ``theme_ids`` keeps actions
+    serving any of the themes. ``overdue_only`` keeps actions whose due date has passed
+    (as of ``on``, today by default) and which are not complete. Sorted by the plan's
+    order of action areas, then by when the action was added.
+
+    Columns: see :data:`ACTION_COLUMNS`; ``theme_ids`` and ``themes`` are lists (themes
+    in the plan's order), ``days_overdue`` is 0 unless ``overdue``.
+    """
+    on = on or today()
+    tagged = (
+        select(
+            plan_action_theme.c.action_id,
+            func.aggregate_strings(cast(plan_action_theme.c.theme_id, String), ",").label(
+                "theme_ids"
+            ),
+        )
+        .group_by(plan_action_theme.c.action_id)
+        .subquery()
+    )
+    updates = (
+        select(
+            ActionUpdate.action_id,
+            func.count(ActionUpdate.id).label("updates"),
+            func.max(ActionUpdate.update_date).label("last_update"),
+        )
+        .group_by(ActionUpdate.action_id)
+        .subquery()
+    )
+    query = (
+        select(
+            PlanAction.id,
+            PlanAction.code,
+            PlanAction.region_id,
+            PlanAction.template_id,
+            PlanAction.action_area_id,
+            ActionArea.name.label("area_name"),
+            ActionArea.sort_order.label("area_order"),
+            PlanAction.title,
+            PlanAction.description,
+            PlanAction.owner,
+            PlanAction.due_date,
+            PlanAction.status,
+            PlanAction.version,
+            PlanAction.updated_at,
+            tagged.c.theme_ids,
+            func.coalesce(updates.c.updates, 0).label("updates"),
+            updates.c.last_update,
+        )
+        .join(ActionArea, ActionArea.id == PlanAction.action_area_id)
+        .outerjoin(tagged, tagged.c.action_id == PlanAction.id)
+        .outerjoin(updates, updates.c.action_id == PlanAction.id)
+        .where(_region_clause(region_id))
+    )
+    theme_ids = list(theme_ids or [])
+    if theme_ids:
+        query = query.where(
+            exists().where(
+                plan_action_theme.c.action_id == PlanAction.id,
+                plan_action_theme.c.theme_id.in_(theme_ids),
+            )
+        )
+    if area_ids := list(action_area_ids or []):
+        query = query.where(PlanAction.action_area_id.in_(area_ids))
+    if status_codes := list(statuses or []):
+        query = query.where(PlanAction.status.in_(status_codes))
+    if owner_names := list(owners or []):
+        query = query.where(PlanAction.owner.in_(owner_names))
+    if action_ids is not None:
+        query = query.where(PlanAction.id.in_(list(action_ids)))
+    if overdue_only:
+        query = query.where(
+            PlanAction.due_date.is_not(None),
+            PlanAction.due_date < on,
+            PlanAction.status != "complete",
+        )
+    rows = session.execute(
+        query.order_by(ActionArea.sort_order, ActionArea.id, PlanAction.id)
+    ).all()
+    theme_table = themes(session) if rows else pd.DataFrame(columns=["id", "name"])
+    order = {int(t): i for i, t in enumerate(theme_table["id"])}
+    names = dict(zip(theme_table["id"], theme_table["name"], strict=True))
+    records = []
+    for row in rows:
+        ids = sorted(
+            (int(t) for t in (row.theme_ids or "").split(",") if t),
+            key=lambda t: order.get(t, len(order)),
+        )
+        late = row.due_date is not None and row.due_date < on and row.status != "complete"
+        style = ACTION_STATUSES.get(row.status)
+        records.append(
+            [
+                row.id,
+                row.code,
+                row.region_id,
+                row.template_id,
+                row.action_area_id,
+                row.area_name,
+                row.area_order,
+                row.title,
+                row.description,
+                row.owner,
+                row.due_date,
+                row.status,
+                style.label if style else row.status,
+                row.version,
+                row.updated_at,
+                ids,
+                [names.get(t, "") for t in ids],
+                int(row.updates),
+                row.last_update,
+                late,
+                (on - row.due_date).days if late else 0,
+            ]
+        )
+    frame = pd.DataFrame(records, columns=ACTION_COLUMNS)
+    for column in ("region_id", "template_id"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def national_templates(session: Session, **filters: Any) -> pd.DataFrame:
+    """The national template actions, shaped like :func:`region_actions`."""
+    return region_actions(session, None, **filters)
+
+
+def templates_not_adopted(session: Session, region_id: int) -> pd.DataFrame:
+    """National template actions the region has not adopted yet, in the plan's order."""
+    frame = national_templates(session)
+    taken = set(
+        session.scalars(
+            select(PlanAction.template_id).where(
+                PlanAction.region_id == region_id, PlanAction.template_id.is_not(None)
+            )
+        )
+    )
+    return frame[~frame["id"].isin(taken)].reset_index(drop=True)
+
+
+UPDATE_COLUMNS = ["id", "action_id", "update_date", "note", "status_from", "status_to", "author"]
+
+
+def action_updates(session: Session, action_ids: Sequence[int]) -> pd.DataFrame:
+    """The progress updates of these actions, oldest first, with who posted each."""
+    if not action_ids:
+        return pd.DataFrame(columns=UPDATE_COLUMNS)
+    rows = session.execute(
+        select(
+            ActionUpdate.id,
+            ActionUpdate.action_id,
+            ActionUpdate.update_date,
+            ActionUpdate.note,
+            ActionUpdate.status_from,
+            ActionUpdate.status_to,
+            func.coalesce(User.display_name, ""),
+        )
+        .outerjoin(User, User.id == ActionUpdate.author_id)
+        .where(ActionUpdate.action_id.in_(list(action_ids)))
+        .order_by(
+            ActionUpdate.action_id,
+            ActionUpdate.update_date,
+            ActionUpdate.created_at,
+            ActionUpdate.id,
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=UPDATE_COLUMNS)
+    for column in ("status_from", "status_to"):
+        # Plain None when there was no status change (pandas would make it NaN).
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+# --- validation (shared by the writes; the messages are shown as they are) -----------
+
+
+def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise WriteRefused(f"Please enter {what}.")
+    if len(text) > limit:
+        raise WriteRefused(
+            f"{what[0].upper()}{what[1:]} is {len(text)} characters long; "
+            f"please keep it to {limit} characters or fewer."
+        )
+    return text
+
+
+def _title(value: str | None) -> str:
+    return _text(value, "a title", TITLE_MAX, required=True)
+
+
+def _due_date(value: date | None) -> date | None:
+    if value is None:
+        return None
+    latest = date(today().year + LATEST_DUE_YEARS, 12, 31)
+    if not EARLIEST_DATE <= value <= latest:
+        raise WriteRefused(
+            f"The due date {value:%d %B %Y} does not look right: choose a date between "
+            f"{EARLIEST_DATE:%d %B %Y} and {latest:%d %B %Y}."
+        )
+    return value
+
+
+def _status(value: str) -> str:
+    if value not in ACTION_STATUSES:
+        raise WriteRefused(
+            f"'{value}' is not a status. Choose one of: "
+            + ", ".join(s.label for s in ACTION_STATUSES.values())
+            + "."
+        )
+    return value
+
+
+def _themes(uow: UnitOfWork, theme_ids: Iterable[int] | None) -> list[Theme]:
+    wanted = list(dict.fromkeys(int(t) for t in (theme_ids or [])))
+    if not wanted:
+        raise WriteRefused("Choose at least one theme that this action serves.")
+    found = list(
+        uow.session.scalars(
+            select(Theme).where(Theme.id.in_(wanted)).order_by(Theme.sort_order, Theme.id)
+        )
+    )
+    if len(found) != len(wanted):
+        raise WriteRefused("One of the chosen themes does not exist. Please choose again.")
+    return found
+
+
+def _action_area(uow: UnitOfWork, action_area_id: int) -> ActionArea:
+    area = uow.session.get(ActionArea, action_area_id)
+    if area is None:
+        raise WriteRefused("Choose one of the plan's six action areas.")
+    return area
+
+
+def _snapshot(action: PlanAction) -> dict[str, Any]:
+    """What the audit event keeps about an action: its details, in words where it can."""
+    return {
+        "code": action.code,
+        "title": action.title,
+        "description": action.description,
+        "action_area": action.action_area.name if action.action_area else None,
+        "themes": [t.name for t in action.themes],
+        "owner": action.owner,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "status": action.status,
+        "template_id": action.template_id,
+    }
+
+
+def _load(uow: UnitOfWork, action_id: int) -> PlanAction:
+    action = uow.session.get(PlanAction, action_id)
+    if action is None:
+        raise WriteRefused("That action no longer exists. Please reload the page.")
+    return action
+
+
+def _next_local_code(uow: UnitOfWork, region_id: int) -> str:
+    count = uow.session.scalar(
+        select(func.count(PlanAction.id)).where(
+            PlanAction.region_id == region_id, PlanAction.template_id.is_(None)
+        )
+    )
+    return f"L{int(count or 0) + 1}"
+
+
+class _Keep:
+    """Marks an argument of :func:`update_action` left as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: Pass (or leave) this to keep a field of an action unchanged.
+KEEP: Any = _Keep()
+
+
+# --- writes -------------------------------------------------------------------------
+
+
+@registered_write(Action.EDIT_PLAN, entity="plan_action")
+def add_action(
+    uow: UnitOfWork,
+    region_id: int,
+    title: str,
+    action_area_id: int,
+    theme_ids: Iterable[int],
+    description: str = "",
+    owner: str = "",
+    due_date: date | None = None,
+    status: str = "not_started",
+    reason: str = "",
+) -> int:
+    """Add a region's own (local) action; returns its id."""
+    uow.require(Action.EDIT_PLAN, region_id)
+    if region_id is None or uow.session.get(Region, region_id) is None:
+        raise WriteRefused("Choose the region this action belongs to.")
+    action = PlanAction(
+        code=_next_local_code(uow, region_id),
+        region_id=region_id,
+        template_id=None,
+        action_area=_action_area(uow, action_area_id),
+        title=_title(title),
+        description=_text(description, "the description", DESCRIPTION_MAX),
+        owner=_text(owner, "the owner", OWNER_MAX),
+        due_date=_due_date(due_date),
+        status=_status(status),
+        themes=_themes(uow, theme_ids),
+        created_at=utcnow(),
+        updated_at=utcnow(),
+        version=1,
+    )
+    uow.session.add(action)
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        action.id,
+        "create",
+        after=_snapshot(action),
+        reason=reason,
+        region_id=region_id,
+    )
+    return action.id
+
+
+@registered_write(Action.EDIT_PLAN, entity="plan_action")
+def adopt_template(
+    uow: UnitOfWork,
+    region_id: int,
+    template_id: int,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    theme_ids: Iterable[int] | None = None,
+    owner: str = "",
+    due_date: date | None = None,
+    reason: str = "",
+) -> int:
+    """Adopt a national template action into a region's plan, adapting it as given
+    (title, description and themes default to the template's); returns the new id."""
+    uow.require(Action.EDIT_PLAN, region_id)
+    template = uow.session.get(PlanAction, template_id)
+    if template is None or template.region_id is not None:
+        raise WriteRefused("That is not one of the national plan's actions.")
+    region = uow.session.get(Region, region_id)
+    if region is None:
+        raise WriteRefused("Choose the region adopting this action.")
+    already = uow.session.scalar(
+        select(PlanAction.id).where(
+            PlanAction.region_id == region_id, PlanAction.template_id == template_id
+        )
+    )
+    if already is not None:
+        raise WriteRefused(
+            f"{region.name} has already adopted '{template.title}'. "
+            "Find it in the list to edit it instead."
+        )
+    action = PlanAction(
+        code=template.code,
+        region_id=region_id,
+        template_id=template.id,
+        action_area_id=template.action_area_id,
+        title=_title(template.title if title is None else title),
+        description=_text(
+            template.description if description is None else description,
+            "the description",
+            DESCRIPTION_MAX,
+        ),
+        owner=_text(owner, "the owner", OWNER_MAX),
+        due_date=_due_date(due_date),
+        status="not_started",
+        themes=(list(template.themes) if theme_ids is None else _themes(uow, theme_ids)),
+        created_at=utcnow(),
+        updated_at=utcnow(),
+        version=1,
+    )
+    uow.session.add(action)
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        action.id,
+        "adopt",
+        after=_snapshot(action),
+        reason=reason,
+        region_id=region_id,
+    )
+    return action.id
+
+
+@registered_write(Action.EDIT_PLAN, entity="plan_action")
+def update_action(
+    uow: UnitOfWork,
+    action_id: int,
+    version: int,
+    *,
+    title: Any = KEEP,
+    description: Any = KEEP,
+    action_area_id: Any = KEEP,
+    theme_ids: Any = KEEP,
+    owner: Any = KEEP,
+    due_date: Any = KEEP,
+    reason: str = "",
+) -> int:
+    """Edit a region's action (details, owner, due date), refusing when it changed
+    since ``version`` was read. Fields left as :data:`KEEP` stay as they are; a
+    ``due_date`` of None clears it. Status changes go through :func:`post_action_update`.
+    Returns the new version."""
+    action = _load(uow, action_id)
+    uow.require(Action.EDIT_PLAN, action.region_id)
+    if action.region_id is None:
+        raise WriteRefused(
+            "This is a national template action: edit it under National template actions."
+        )
+    if action.version != version:
+        raise StaleWrite(STALE_MESSAGE)
+    before = _snapshot(action)
+    if title is not KEEP:
+        action.title = _title(title)
+    if description is not KEEP:
+        action.description = _text(description, "the description", DESCRIPTION_MAX)
+    if action_area_id is not KEEP:
+        action.action_area = _action_area(uow, action_area_id)
+    if theme_ids is not KEEP:
+        action.themes = _themes(uow, theme_ids)
+    if owner is not KEEP:
+        action.owner = _text(owner, "the owner", OWNER_MAX)
+    if due_date is not KEEP:
+        action.due_date = _due_date(due_date)
+    after = _snapshot(action)
+    if after == before:
+        raise WriteRefused("You have not changed anything, so there was nothing to save.")
+    action.version += 1
+    action.updated_at = utcnow()
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        action.id,
+        "update",
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        reason=reason,
+        region_id=action.region_id,
+    )
+    return action.version
+
+
+@registered_write(Action.EDIT_PLAN, entity="plan_action")
+def post_action_update(
+    uow: UnitOfWork,
+    action_id: int,
+    update_date: date,
+    note: str,
+    new_status: str | None = None,
+    *,
+    version: int | None = None,
+) -> int:
+    """Post a dated progress update (a note, and optionally a new status, which becomes
+    the action's status). When ``version`` is given and the update changes the status,
+    it is refused if the action changed since that version was read. Returns the
+    update's id."""
+    action = _load(uow, action_id)
+    uow.require(Action.EDIT_PLAN, action.region_id)
+    if action.region_id is None:
+        raise WriteRefused("Progress updates belong to a region's action, not to a template.")
+    text = _text(note, "a note saying what has happened", NOTE_MAX, required=True)
+    if update_date is None:
+        raise WriteRefused("Please enter the date of the update.")
+    if update_date > today():
+        raise WriteRefused(
+            f"The update date {update_date:%d %B %Y} is in the future. "
+            "Use today's date or an earlier one."
+        )
+    if update_date < EARLIEST_DATE:
+        raise WriteRefused(
+            f"The update date {update_date:%d %B %Y} does not look right: "
+            f"choose a date from {EARLIEST_DATE:%d %B %Y} on."
+        )
+    changes = new_status is not None and _status(new_status) != action.status
+    if changes and version is not None and action.version != version:
+        raise StaleWrite(STALE_MESSAGE)
+    old_status = action.status
+    update = ActionUpdate(
+        action_id=action.id,
+        update_date=update_date,
+        note=text,
+        status_from=old_status if changes else None,
+        status_to=new_status if changes else None,
+        author_id=uow.actor.user_id,
+        created_at=utcnow(),
+    )
+    uow.session.add(update)
+    if changes:
+        action.status = new_status
+        action.version += 1
+    action.updated_at = utcnow()
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        action.id,
+        "progress_update",
+        before={"status": old_status} if changes else None,
+        after={
+            "update_date": update_date.isoformat(),
+            "note": text,
+            **({"status": new_status} if changes else {}),
+        },
+        region_id=action.region_id,
+    )
+    return update.id
+
+
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+def update_template(
+    uow: UnitOfWork,
+    template_id: int,
+    version: int,
+    *,
+    title: Any = KEEP,
+    description: Any = KEEP,
+    theme_ids: Any = KEEP,
+    reason: str = "",
+) -> int:
+    """Edit a national template action's title, description and themes (regions'
+    adopted copies keep their own wording). Returns the new version."""
+    uow.require(Action.EDIT_NATIONAL_TEMPLATES)
+    template = _load(uow, template_id)
+    if template.region_id is not None:
+        raise WriteRefused("That is a region's action, not a national template action.")
+    if template.version != version:
+        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    before = _snapshot(template)
+    if title is not KEEP:
+        template.title = _title(title)
+    if description is not KEEP:
+        template.description = _text(description, "the description", DESCRIPTION_MAX)
+    if theme_ids is not KEEP:
+        template.themes = _themes(uow, theme_ids)
+    after = _snapshot(template)
+    if after == before:
+        raise WriteRefused("You have not changed anything, so there was nothing to save.")
+    template.version += 1
+    template.updated_at = utcnow()
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        template.id,
+        "update",
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        reason=reason,
+        region_id=None,
+    )
+    return template.version
+
+
+def overdue_words(days: int) -> str:
+    """'Overdue by 1 day' / 'Overdue by 12 days'."""
+    return f"Overdue by {days} day{'s' if days != 1 else ''}"
+
+
+def due_words(due: date | None, *, on: date | None = None) -> str:
+    """How a due date reads on the page: 'Due 28 Mar 2027' or 'No due date'."""
+    if due is None or pd.isna(due):
+        return "No due date"
+    on = on or today()
+    if due == on:
+        return "Due today"
+    if due == on + timedelta(days=1):
+        return "Due tomorrow"
+    return f"Due {due:%d %b %Y}"
