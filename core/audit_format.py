@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.statuses import (
+    ACTION_STATUSES,
+    FEEDBACK_STATUSES,
+    PROGRESS_STATUSES,
+    PROJECT_STATUSES,
+)
+
+#: Status codes in words, for any kind of record (the codes do not clash in meaning).
+STATUS_WORDS = {
+    code: style.label
+    for vocabulary in (PROJECT_STATUSES, FEEDBACK_STATUSES, PROGRESS_STATUSES, ACTION_STATUSES)
+    for code, style in vocabulary.items()
+}
+STATUS_FIELDS = frozenset({"status", "status_from", "status_to", "manual_status"})
+
 ACTION_WORDS = {
     "create": "Added",
     "update": "Changed",
@@ -21,7 +36,9 @@ def action_words(action: str) -> str:
     return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: str = "") -> str:
+    if key in STATUS_FIELDS and isinstance(value, str):
+        return STATUS_WORDS.get(value, value)
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, list):
@@ -40,7 +57,7 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
             continue
         label = key.replace("_", " ")
         if key not in before:
-            parts.append(f"{label}: {_show(new)}")
+            parts.append(f"{label}: {_show(new, key)}")
         else:
-            parts.append(f"{label}: {_show(old)} → {_show(new)}")
+            parts.append(f"{label}: {_show(old, key)} → {_show(new, key)}")
     return "; ".join(parts)
