@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit_format import action_words, describe_changes
-from db.models import AuditEvent
+from db.models import AuditEvent, Region
 
 HISTORY_COLUMNS = ["When", "Who", "What", "Changes", "Reason"]
 
@@ -67,12 +67,17 @@ def audit_log(
         query = query.where(AuditEvent.occurred_at >= since)
     if until is not None:
         query = query.where(AuditEvent.occurred_at < until)
-    events = session.scalars(
-        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
+    rows = session.execute(
+        query.add_columns(Region.name)
+        .outerjoin(Region, Region.id == AuditEvent.region_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
     ).all()
+    events = [event for event, _ in rows]
     frame = _frame(events)
+    frame.insert(2, "Region", [name or "National" for _, name in rows])
     frame.insert(
-        2,
+        3,
         "Record",
         [f"{e.entity_type.replace('_', ' ')} {e.entity_id or ''}".strip() for e in events],
     )
