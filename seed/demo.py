@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.passwords import hash_password
 from core.periods import Period, quarters_between
+from core.statuses import FEEDBACK_SOURCES
 from db import models as m
 from seed import reference as ref
 from seed.demo_equity import seed_demo_equity
@@ -32,15 +33,6 @@ DEMO_USERS = (
     ("admin", "demo-admin", "Alex Morgan (demo)", "admin", None),
 )
 
-FEEDBACK_SOURCES = (
-    "Service user",
-    "Carer",
-    "Expert by Experience",
-    "Lived Experience Advisory Board",
-    "Carers Advisory Board",
-    "Regional Forum",
-    "Partner organisation",
-)
 FEEDBACK_SUMMARIES = (
     "Information about the service is not available in community languages.",
     "People would like a quiet space for prayer at the drop-in.",
