@@ -43,7 +43,7 @@ def accounts_tab() -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     download_buttons(shown, "accounts", key="accounts")
 
-    st.subheader("Add an account")
+    st.header("Add an account", anchor=False)
     with st.form("add_account", clear_on_submit=True):
         username = st.text_input("Username (what they type to sign in)")
         name = st.text_input("Full name")
@@ -70,7 +70,7 @@ def accounts_tab() -> None:
                 success=f"Added the account '{username.strip().lower()}'.",
             )
 
-    st.subheader("Change an account")
+    st.header("Change an account", anchor=False)
     if users.empty:
         return
     labels = dict(zip(users["id"], users["Username"] + " (" + users["Name"] + ")", strict=True))

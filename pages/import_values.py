@@ -1,0 +1,93 @@
+"""Import values: metric values from a CSV or Excel file, checked before anything is saved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from components.context import current
+from components.downloads import download_buttons
+from components.importer import import_section
+from components.region_picker import choose_region
+from core.importer import ImportPreview
+from core.periods import format_period, quarter_start
+from core.permissions import Action, can
+from db.metric_import import (
+    IMPORT_MAX_BYTES,
+    column_help,
+    import_metric_values,
+    metric_guide,
+    preview_metric_values,
+    template_frame,
+)
+
+ctx = current()
+st.title("Import values")
+st.write(
+    "Add or update many metric values at once from a spreadsheet. Download the template, "
+    "fill in your figures, and upload the file. We check every row first and list anything "
+    "that needs fixing. Nothing is saved until the file is clean and you press Save. Then "
+    "every row is saved together, or none at all."
+)
+
+region_id, region_name = choose_region(ctx, key="import-region")
+if not can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id):
+    st.info(
+        f"You can see {region_name}'s metrics, but you cannot change their values. "
+        "A regional lead or an administrator imports them.",
+        icon=":material/lock:",
+    )
+    st.stop()
+
+this_quarter = quarter_start(date.today())
+last_quarter = (
+    date(this_quarter.year - 1, 10, 1)
+    if this_quarter.month == 1
+    else date(this_quarter.year, this_quarter.month - 3, 1)
+)
+with Session(ctx.engine) as session:
+    template = template_frame(session, region_id, last_quarter)
+    guide = metric_guide(session, region_id)
+
+st.caption(
+    f"The template lists {region_name}'s metrics for {format_period(last_quarter)}, the last "
+    "complete quarter. Change the period to import another quarter, and add rows for groups "
+    "or other quarters as you need."
+    + (" A file may hold values for any region." if ctx.actor.is_national else "")
+)
+
+
+def preview(data: bytes, filename: str) -> ImportPreview:
+    return preview_metric_values(ctx.engine, ctx.actor, data, filename, max_bytes=IMPORT_MAX_BYTES)
+
+
+def commit(result: ImportPreview, progress) -> str:
+    counts = import_metric_values(ctx.engine, ctx.actor, result, progress=progress)
+    return f"Saved: {counts.describe('value')}. Each change is in the value's history."
+
+
+import_section(
+    key="metric-values-import",
+    columns_help=column_help(),
+    template=template,
+    template_name=f"metric-values-{region_name.lower().replace(' ', '-')}",
+    preview=preview,
+    commit=commit,
+    max_bytes=IMPORT_MAX_BYTES,
+)
+
+with st.expander(f"Metric codes and groups for {region_name}"):
+    if guide.empty:
+        st.write("This region has no metrics yet.")
+    else:
+        st.write(
+            "Use these codes in the metric_code column. A metric with a characteristic can "
+            "also take one value per group: put the characteristic and the group's name in "
+            "their columns."
+        )
+        st.dataframe(guide, hide_index=True, width="stretch")
+        download_buttons(
+            guide, f"metric-codes-{region_name.lower().replace(' ', '-')}", key="guide"
+        )
