@@ -151,6 +151,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_entity", "entity_type", "entity_id"),
         Index("ix_audit_event_region_at", "region_id", "occurred_at"),
+        # The cache's freshness check: the newest change of some kinds in some regions.
+        Index("ix_audit_event_type_region_id", "entity_type", "region_id", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -1,0 +1,125 @@
+"""A read cache that can never show stale data after a write.
+
+Every write records an audit event in its own transaction (db.writes), so the newest
+audit event id for some kinds of record in some regions tells whether anything they
+depend on has changed. A cached read is keyed by its arguments *and* by that id: a
+write invalidates exactly the kinds and regions it touched, in every session and in
+every copy of the app sharing the database, and a failed write (rolled back, so no
+audit event) invalidates nothing. The check is one indexed query
+(ix_audit_event_type_region_id).
+
+Results are shared by every user, so cached functions take the regions they read as an
+argument and never anything about who is asking; pages apply role rules (such as
+disclosure control) to what they get back.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_ENTRIES = 256
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> tuple[bool, Any]:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return True, self.items[key]
+            self.misses += 1
+            return False, None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_store = _LRU(MAX_ENTRIES)
+
+
+def freshness(session: Session, topics: Sequence[str], region_ids: Sequence[int] | None) -> int:
+    """The newest audit event id for these kinds of record in these regions (national
+    records, with no region, count for every region); 0 when there is none."""
+    query = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type.in_(list(topics)))
+    if region_ids is not None:
+        query = query.where(
+            or_(AuditEvent.region_id.in_(list(region_ids)), AuditEvent.region_id.is_(None))
+        )
+    return session.scalar(query) or 0
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_freeze(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
+
+
+def cached_read(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache ``fn(session, region_ids, ...)`` until a write changes one of ``topics``
+    (audit entity types) in those regions. The result must not be mutated by callers:
+    pandas frames are returned as copies."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(session: Session, region_ids: Sequence[int] | None, *args, **kwargs):
+            regions = None if region_ids is None else tuple(sorted(region_ids))
+            version = freshness(session, topics, regions)
+            url = session.get_bind().url.render_as_string(hide_password=True)
+            key = (
+                function.__module__,
+                function.__qualname__,
+                url,
+                regions,
+                version,
+                _freeze(args),
+                _freeze(kwargs),
+            )
+            found, value = _store.get(key)
+            if not found:
+                value = function(session, region_ids, *args, **kwargs)
+                _store.put(key, value)
+            return value.copy() if hasattr(value, "copy") else value
+
+        wrapper.uncached = function  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def clear() -> None:
+    """Forget everything (tests, and after a restore from backup)."""
+    _store.clear()
+
+
+def stats() -> dict[str, int]:
+    return {"entries": len(_store.items), "hits": _store.hits, "misses": _store.misses}

@@ -1,0 +1,91 @@
+"""The read cache never shows stale data after a write, across sessions."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.permissions import Actor, PermissionDenied
+from db import cache
+from db.feedback import add_feedback
+from db.models import FeedbackItem, Region, User
+
+calls: list[tuple] = []
+
+
+@cache.cached_read("feedback_item")
+def feedback_count(session: Session, region_ids) -> int:
+    calls.append(tuple(region_ids))
+    return session.scalar(
+        select(func.count(FeedbackItem.id)).where(FeedbackItem.region_id.in_(region_ids))
+    )
+
+
+@pytest.fixture
+def people(demo_engine):
+    cache.clear()
+    calls.clear()
+    with Session(demo_engine) as session:
+        regions = dict(session.execute(select(Region.code, Region.id)).all())
+        users = {
+            u.username: Actor(u.id, u.username, u.role, u.region_id)
+            for u in session.scalars(select(User))
+        }
+    return regions, users
+
+
+def test_a_write_in_one_session_is_seen_by_another(demo_engine, people):
+    regions, users = people
+    london = regions["london"]
+    with Session(demo_engine) as first:
+        before = feedback_count(first, [london])
+        assert feedback_count(first, [london]) == before
+    assert len(calls) == 1, "the second read came from the cache"
+    add_feedback(
+        demo_engine,
+        users["london.forum"],
+        london,
+        "Carer",
+        date(2026, 1, 5),
+        "Evening sessions would help carers.",
+    )
+    with Session(demo_engine) as second:
+        assert feedback_count(second, [london]) == before + 1
+    assert len(calls) == 2
+
+
+def test_a_write_elsewhere_keeps_the_cache(demo_engine, people):
+    regions, users = people
+    with Session(demo_engine) as session:
+        feedback_count(session, [regions["london"]])
+    add_feedback(
+        demo_engine,
+        users["northwest.lead"],
+        regions["north_west"],
+        "Carer",
+        date(2026, 1, 5),
+        "More drop-in hours, please.",
+    )
+    with Session(demo_engine) as session:
+        feedback_count(session, [regions["london"]])
+    assert len(calls) == 1
+
+
+def test_a_refused_write_changes_nothing_and_invalidates_nothing(demo_engine, people):
+    regions, users = people
+    london = regions["london"]
+    with Session(demo_engine) as session:
+        before = feedback_count(session, [london])
+    with pytest.raises(PermissionDenied):
+        add_feedback(
+            demo_engine,
+            users["northwest.lead"],
+            london,
+            "Carer",
+            date(2026, 1, 5),
+            "Not allowed here.",
+        )
+    with Session(demo_engine) as session:
+        assert feedback_count(session, [london]) == before
+    assert len(calls) == 1
