@@ -85,14 +85,19 @@ def _freeze(value: Any) -> Hashable:
 
 
 def cached_read(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Cache ``fn(session, region_ids, ...)`` until a write changes one of ``topics``
+    """Cache ``fn(session, region_ids_or_id, ...)`` until a write changes one of ``topics``
     (audit entity types) in those regions. The result must not be mutated by callers:
     pandas frames are returned as copies."""
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
-        def wrapper(session: Session, region_ids: Sequence[int] | None, *args, **kwargs):
-            regions = None if region_ids is None else tuple(sorted(region_ids))
+        def wrapper(session: Session, region_ids: Sequence[int] | int | None, *args, **kwargs):
+            if region_ids is None:
+                regions = None
+            elif isinstance(region_ids, int):
+                regions = (region_ids,)
+            else:
+                regions = tuple(sorted(int(r) for r in region_ids))
             version = freshness(session, topics, regions)
             url = session.get_bind().url.render_as_string(hide_password=True)
             key = (

@@ -27,6 +27,7 @@ from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period
 from core.progress import STATUS_LABELS, ProgressResult, combine
 from db import queries
+from db.cache import cached_read
 from db.models import Metric, Theme
 
 __all__ = [
@@ -142,8 +143,11 @@ _SPEC_FIELDS = (
 )
 
 
-def _load(session: Session, region_ids: Sequence[int]) -> _Data:
-    """Themes, metric definitions (national first) and overall values: three queries."""
+def _load(session: Session, region_ids: Sequence[int], until: date | None = None) -> _Data:
+    """Themes, metric definitions (national first) and overall values: three queries.
+
+    ``until``: leave out values of periods starting on or after this day (a status as it
+    stood at the end of a past year)."""
     ids = list(region_ids)
     themes = queries.monitoring_themes(session)
     columns = [getattr(Metric, name) for name in ("id", "code", "name", "theme_id", "scope")]
@@ -175,8 +179,11 @@ def _load(session: Session, region_ids: Sequence[int]) -> _Data:
     if metrics and ids:
         values = queries.metric_series(session, ids, [m.id for m in metrics])
         for region_id, metric_id, period_start, value in values.itertuples(index=False):
+            day = _as_date(period_start)
+            if until is not None and day >= until:
+                continue
             clean = None if value is None or pd.isna(value) else float(value)
-            series[(int(region_id), int(metric_id))].append((_as_date(period_start), clean))
+            series[(int(region_id), int(metric_id))].append((day, clean))
     return _Data(themes, metrics, dict(series))
 
 
@@ -211,13 +218,17 @@ def _results(data: _Data, region_ids: Sequence[int]) -> list[tuple[int, _Metric,
     return out
 
 
-def metric_statuses(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+@cached_read("metric", "metric_value", "plan_action")
+def metric_statuses(
+    session: Session, region_ids: Sequence[int], *, until: date | None = None
+) -> pd.DataFrame:
     """Each region's metrics (national and its own local ones) with their progress status.
 
     One row per region and metric, in the order of ``region_ids`` then national metrics
-    before local ones, by code.
+    before local ones, by code. ``until``: only values of periods starting before this
+    day count (the status at the end of a past year; a status set by hand still applies).
     """
-    data = _load(session, region_ids)
+    data = _load(session, region_ids, until)
     rows = []
     for region_id, metric, result in _results(data, region_ids):
         latest_period, latest_value = _latest(data.series.get((region_id, metric.id), []))
@@ -261,9 +272,13 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def theme_statuses(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+@cached_read("metric", "metric_value", "plan_action")
+def theme_statuses(
+    session: Session, region_ids: Sequence[int], *, until: date | None = None
+) -> pd.DataFrame:
     """One row per region and monitoring theme: its progress status from its metrics and
-    the share of its actions complete and on track.
+    the share of its actions complete and on track. ``until``: as for
+    :func:`metric_statuses` (the actions are counted as they stand now).
 
     ``status`` is a ``core.progress`` status code (``status_label`` its words), ``score``
     the mean score (-5 to 5, None when no metric has one), ``explanation`` one plain
@@ -271,7 +286,7 @@ def theme_statuses(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
     and ``share_complete`` / ``share_on_track`` fractions (0 to 1, None without actions).
     """
     ids = list(region_ids)
-    data = _load(session, ids)
+    data = _load(session, ids, until)
     by_theme: dict[tuple[int, int], list[ProgressResult]] = defaultdict(list)
     for region_id, metric, result in _results(data, ids):
         by_theme[(region_id, metric.theme_id)].append(result)
@@ -310,6 +325,7 @@ def theme_statuses(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=THEME_STATUS_COLUMNS)
 
 
+@cached_read("metric", "metric_value", "plan_action")
 def theme_trend(session: Session, region_id: int) -> pd.DataFrame:
     """For one region, per monitoring theme and quarter: the theme's score and status as
     they stood then, from each metric's values up to that quarter (see TREND_METHOD).
