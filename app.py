@@ -8,7 +8,13 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from components.auth import authenticator, sign_in_form, sign_out, signed_in_username
+from components.auth import (
+    apply_pending_cookie,
+    authenticator,
+    sign_in_form,
+    sign_out,
+    signed_in_username,
+)
 from components.context import prepared_engine
 from core.config import ConfigError, load_settings
 from core.permissions import ROLE_LABELS, Role
@@ -28,7 +34,40 @@ class PageSpec:
 
 
 #: Every page, in the order of the navigation, with the roles that see it.
-PAGES: tuple[PageSpec, ...] = (PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),
+    PageSpec(
+        "pages/admin.py", "Administration", ":material/admin_panel_settings:", roles=("admin",)
+    ),
+    PageSpec("pages/themes.py", "Themes", ":material/category:"),
+    PageSpec(
+        "pages/audit_log.py", "Audit log", ":material/history:", roles=("national_lead", "admin")
+    ),
+    PageSpec("pages/projects.py", "Community projects", ":material/groups:"),
+    PageSpec("pages/local_plan.py", "Local plan", ":material/checklist:"),
+    PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
+    PageSpec(
+        "pages/import_values.py",
+        "Import values",
+        ":material/upload_file:",
+        roles=("regional_lead", "admin"),
+    ),
+    PageSpec("pages/metrics.py", "Metrics", ":material/monitoring:"),
+    PageSpec("pages/equity.py", "Equity", ":material/balance:"),
+    PageSpec(
+        "pages/compare_regions.py",
+        "Compare regions",
+        ":material/compare_arrows:",
+        roles=("national_lead", "admin"),
+    ),
+    PageSpec(
+        "pages/annual_report.py",
+        "Annual report",
+        ":material/summarize:",
+        roles=("national_lead", "admin"),
+    ),
+    PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
+)
 
 
 def pages_for(role: str) -> list[PageSpec]:
@@ -57,6 +96,7 @@ def main() -> None:
         )
     auth = authenticator(engine, settings)
     username = signed_in_username(auth)
+    apply_pending_cookie(auth)
     with Session(engine) as session:
         actor = actor_for(session, username) if username else None
         name = display_name(session, username) if actor else ""

@@ -29,6 +29,8 @@ SESSION_KEYS = (
     "display_name",
 )
 
+PENDING_COOKIE = "pending_cookie_action"
+
 DEMO_ACCOUNTS = (
     ("national.lead", "demo-national", "National lead"),
     ("london.lead", "demo-london", "Regional lead, London"),
@@ -99,12 +101,14 @@ def _attempt(auth: stauth.Authenticate, engine: Engine, username: str, password:
         st.error(WRONG_DETAILS)
         return
     st.session_state["logout"] = False
-    auth.cookie_controller.set_cookie()
+    # The cookie is set on the next run: a component drawn just before st.rerun() never
+    # reaches the browser.
+    st.session_state[PENDING_COOKIE] = "set"
     st.rerun()
 
 
 def _demo_accounts() -> None:
-    st.subheader("Demo accounts")
+    st.header("Demo accounts", anchor=False)
     st.write("This is a demo with synthetic data. Sign in with any of these accounts:")
     st.table(
         {
@@ -122,9 +126,17 @@ def sign_out(auth: stauth.Authenticate) -> None:
     must be cleared deliberately (the authenticator's 'logout' flag stops it being read).
     """
     if st.session_state.get("authentication_status"):
-        auth.logout(location="unrendered")
-    else:
-        auth.cookie_controller.delete_cookie()
+        auth.authentication_controller.logout()
     for key in SESSION_KEYS:
         st.session_state.pop(key, None)
     st.session_state["logout"] = True
+    st.session_state[PENDING_COOKIE] = "delete"
+
+
+def apply_pending_cookie(auth: stauth.Authenticate) -> None:
+    """Set or delete the sign-in cookie asked for by the previous run (see above)."""
+    pending = st.session_state.pop(PENDING_COOKIE, None)
+    if pending == "set" and st.session_state.get("authentication_status"):
+        auth.cookie_controller.set_cookie()
+    elif pending == "delete":
+        auth.cookie_controller.delete_cookie()
