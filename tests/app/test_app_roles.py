@@ -75,7 +75,7 @@ def test_five_failures_lock_the_username(app_env):
     at = sign_in(at, "london.lead", "demo-london")
     assert "locked" in at.error[0].value
     assert "15 minutes" in at.error[0].value
-    assert not at.header
+    assert any(t.label == "Username" for t in at.text_input), "still on the sign-in form"
 
 
 def test_sign_out_returns_to_the_sign_in_form(signed_in):
@@ -83,7 +83,7 @@ def test_sign_out_returns_to_the_sign_in_form(signed_in):
     next(b for b in at.sidebar.button if b.label == "Sign out").click()
     at.run()
     assert any(t.label == "Username" for t in at.text_input)
-    assert not at.header
+    assert not at.sidebar.button, "no Sign out button once signed out"
 
 
 def test_demo_accounts_are_listed_in_demo_mode(app_env):
