@@ -1,0 +1,207 @@
+"""The meeting pack: a PDF that opens, holds the expected sections and the meeting's
+decisions, applies disclosure control, and builds quickly; and the shared PDF writer's
+chart rendering and font fallback."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import altair as alt
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.permissions import Actor
+from db import meetings
+from db.models import ActionArea, ForumMeeting, MetricValue, Region, Theme, User
+from reports import pdf as report_pdf
+from reports.meeting_pack import build_meeting_pack, file_name
+from reports.pdf import ReportPDF, find_unicode_font, render_charts, to_latin1
+
+THEMES = [
+    "Cultural awareness",
+    "Staff knowledge and awareness",
+    "Partnership working",
+    "Coproduction",
+    "Workforce",
+    "Co-learning",
+]
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    """Extracted text with its line breaks and doubled spaces (from justification) undone."""
+    return " ".join(text.split())
+
+
+def london(engine) -> tuple[int, int]:
+    with Session(engine) as session:
+        region = session.scalar(select(Region.id).where(Region.code == "london"))
+        meeting = session.scalar(
+            select(ForumMeeting.id)
+            .where(ForumMeeting.region_id == region)
+            .order_by(ForumMeeting.meeting_date.desc())
+            .limit(1)
+        )
+    return region, meeting
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_renderer():
+    """vl-convert starts its JavaScript engine on first use (a once-per-process cost)."""
+    render_charts([alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")])
+
+
+def test_the_pack_opens_and_has_every_section(demo_engine):
+    region, meeting = london(demo_engine)
+    with Session(demo_engine) as session:
+        lead = session.scalar(select(User).where(User.username == "london.lead"))
+        theme = session.scalar(select(Theme.id).where(Theme.code == "coproduction"))
+        area = session.scalar(select(ActionArea.id).limit(1))
+    meetings.record_decision(
+        demo_engine,
+        Actor(lead.id, lead.username, lead.role, lead.region_id),
+        meeting,
+        theme,
+        "Invite the Carers Advisory Board to co-design the next survey",
+        create_action=True,
+        action_area_id=area,
+    )
+    data = build_meeting_pack(demo_engine, region, meeting, demo=True)
+    assert data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 5
+    text = flat(pdf_text(data))
+    for expected in [
+        "London",
+        "Regional Forum meeting pack",
+        "Since the last meeting",
+        "Q1 2026/27 values entered for 16 metrics",
+        "Theme statuses",
+        *THEMES,
+        "Open feedback",
+        "Decisions",
+        "Invite the Carers Advisory Board to co-design the next survey",
+        "Synthetic demo data",
+        "Page 1 of",
+        "Disclosure control applies",
+        "counts of items, not people",
+    ]:
+        assert expected in text, expected
+    # The bookmarks (outline) name the sections, for finding one's way in the file.
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Since the last meeting" in outline and "Open feedback" in outline
+    # Every metric chart is an image in the file, with its description as alternative text.
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 16
+
+
+def test_the_pack_names_itself():
+    from datetime import date
+
+    assert file_name("North East and Yorkshire", date(2026, 8, 15)) == (
+        "meeting-pack-north-east-and-yorkshire-2026-08-15.pdf"
+    )
+
+
+def starred(text: str) -> int:
+    found = re.search(r"In this pack (\d+) figures? (?:is|are) shown as \*", text)
+    return int(found.group(1)) if found else 0
+
+
+def test_small_counts_are_suppressed_and_the_pack_says_so(demo_engine):
+    region, meeting = london(demo_engine)
+    before = starred(flat(pdf_text(build_meeting_pack(demo_engine, region, meeting))))
+    with Session(demo_engine) as session, session.begin():
+        value = session.scalar(
+            select(MetricValue)
+            .where(
+                MetricValue.region_id == region,
+                MetricValue.characteristic == "",
+                MetricValue.numerator.is_not(None),
+            )
+            .order_by(MetricValue.period_start.desc(), MetricValue.metric_id)
+            .limit(1)
+        )
+        value.numerator, value.denominator, value.value = 3, 4, 75.0
+    text = flat(pdf_text(build_meeting_pack(demo_engine, region, meeting)))
+    # The numerator, the denominator and the percentage: three more figures shown as *.
+    assert starred(text) == before + 3
+    assert "Synthetic demo data" not in text
+    # That quarter's row of the metric's table: value, numerator and denominator hidden.
+    assert "Q2 2026/27 * * *" in text
+
+
+def test_the_pack_is_refused_for_another_regions_meeting(demo_engine):
+    region, meeting = london(demo_engine)
+    with pytest.raises(LookupError):
+        build_meeting_pack(demo_engine, region + 1, meeting)
+
+
+def test_building_a_pack_takes_under_five_seconds(demo_engine):
+    region, meeting = london(demo_engine)
+    wall, cpu = time.perf_counter(), time.process_time()
+    build_meeting_pack(demo_engine, region, meeting, demo=True)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    # CPU time, so that other work on a busy machine does not make this flaky; on an idle
+    # machine the wall time is about the same. A generous wall limit still catches a hang.
+    assert cpu < 5, f"building the pack took {cpu:.1f} s of CPU time"
+    assert wall < 30, f"building the pack took {wall:.1f} s"
+
+
+# --- the shared PDF writer ---------------------------------------------------------------------
+
+
+def charts(n: int) -> list[alt.Chart]:
+    frame = pd.DataFrame({"x": [1, 2, 3], "y": [1, 4, 2]})
+    return [
+        alt.Chart(frame, title=f"Chart {i}", height=80 + 40 * i).mark_line().encode(x="x", y="y")
+        for i in range(n)
+    ]
+
+
+def test_charts_rendered_in_one_pass_match_charts_rendered_alone():
+    together = render_charts(charts(3), width=300)
+    assert len(together) == 3
+    for chart, piece in zip(charts(3), together, strict=True):
+        alone = render_charts([chart], width=300)[0]
+        (w1, h1), (w2, h2) = report_pdf.png_size(piece), report_pdf.png_size(alone)
+        assert abs(w1 - w2) <= 24 and abs(h1 - h2) <= 24, ((w1, h1), (w2, h2))
+    heights = [report_pdf.png_size(p)[1] for p in together]
+    assert heights == sorted(heights), "the pieces come back in order"
+
+
+def test_rendering_falls_back_to_one_chart_at_a_time(monkeypatch):
+    monkeypatch.setattr(report_pdf, "split_stacked_image", lambda *args, **kwargs: None)
+    pieces = render_charts(charts(2), width=300)
+    assert len(pieces) == 2 and all(p.startswith(b"\x89PNG") for p in pieces)
+
+
+def test_text_falls_back_to_latin1_without_a_unicode_font():
+    assert find_unicode_font([]) is None
+    assert to_latin1("‘Quoted’ – on track → complete…") == "'Quoted' - on track -> complete..."
+    for unicode_font in (True, False):
+        pdf = ReportPDF("Test – report", demo=True, unicode_font=unicode_font)
+        pdf.cover("Title “quoted”", "Subtitle", ["A line → another"])
+        pdf.heading("A heading")
+        pdf.bullets(["One ‘item’"])
+        pdf.table_from_frame(pd.DataFrame({"Name": ["Ünïcode – ok"], "Count": [3]}))
+        pdf.table_from_frame(pd.DataFrame(), empty_text="Nothing here.")
+        pdf.chart_image(
+            render_charts(charts(1), width=200)[0], title="A chart", description="In words"
+        )
+        text = flat(pdf_text(pdf.output_bytes()))
+        assert "Synthetic demo data" in text and "Page 1 of 1" in text
+        assert "Nothing here." in text and "In words" in text
+        if unicode_font and pdf.unicode:
+            assert "A line → another" in text
+        else:
+            assert "A line -> another" in text
