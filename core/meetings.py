@@ -1,0 +1,722 @@
+"""Regional Forum meetings, in words: what changed since the last meeting, the agenda of
+the presentation mode and the meeting pack's figures under disclosure control.
+
+Pure functions (no Streamlit, no database). ``db.meetings`` reads the audit log and the
+current state and hands the facts to the functions here, which group them by kind, count
+them and word each change once, in short plain-English lines such as
+"Q2 2026/27 values entered for 14 metrics" or
+"‘Cultural awareness sessions’ moved from On track to Complete".
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from core.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, suppress_count
+from core.feedback_rules import ANSWERED_STATUSES
+from core.formatting import format_value
+from core.periods import format_period
+from core.statuses import (
+    ACTION_STATUSES,
+    FEEDBACK_STATUSES,
+    PROGRESS_STATUSES,
+    PROJECT_STATUSES,
+)
+
+#: How far back "Since the last meeting" looks for a region's first meeting.
+FIRST_MEETING_MONTHS = 3
+
+# The kinds of change, in the order the page and the pack list them.
+VALUES = "Values entered"
+STATUSES = "Statuses changed"
+COMPLETED = "Actions completed"
+OVERDUE = "Actions overdue"
+NEW_ACTIONS = "New actions"
+PROJECTS = "Projects updated"
+ANSWERED = "Feedback answered"
+NEW_FEEDBACK = "New feedback"
+KINDS: tuple[str, ...] = (
+    VALUES,
+    STATUSES,
+    COMPLETED,
+    OVERDUE,
+    NEW_ACTIONS,
+    PROJECTS,
+    ANSWERED,
+    NEW_FEEDBACK,
+)
+#: An icon (Material Symbols name) for each kind, shown beside its words.
+KIND_ICONS = {
+    VALUES: "edit_note",
+    STATUSES: "swap_horiz",
+    COMPLETED: "task_alt",
+    OVERDUE: "schedule",
+    NEW_ACTIONS: "add_task",
+    PROJECTS: "groups",
+    ANSWERED: "mark_chat_read",
+    NEW_FEEDBACK: "inbox",
+}
+
+CHANGE_COLUMNS = ["kind", "when", "summary", "items"]
+COUNT_COLUMNS = ["kind", "changes", "items"]
+
+#: Longest quoted text (a title or a feedback summary) in a line.
+QUOTE_MAX = 90
+
+
+# --------------------------------------------------------------------------- window
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (the last day of the month when it is shorter)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def window_start(meeting_date: date, previous_meeting_date: date | None) -> date:
+    """Where "Since the last meeting" starts: the previous meeting's date, or
+    :data:`FIRST_MEETING_MONTHS` months before a region's first meeting."""
+    if previous_meeting_date is not None:
+        return previous_meeting_date
+    return months_before(meeting_date, FIRST_MEETING_MONTHS)
+
+
+def window_words(start: date, end: date, previous_meeting_date: date | None) -> str:
+    """The period the list covers, in a sentence."""
+    if previous_meeting_date is None:
+        return (
+            f"This is the region's first meeting on record, so this lists the changes in "
+            f"the {FIRST_MEETING_MONTHS} months before it: from {start:%d %B %Y} to "
+            f"{end:%d %B %Y}."
+        )
+    return (
+        f"Changes from the last meeting ({start:%d %B %Y}) up to this one ({end:%d %B %Y}), "
+        "from the dashboard's record of every change."
+    )
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of "Since the last meeting". ``items`` is how many things it counts
+    (the metrics of a quarter's values; 1 otherwise)."""
+
+    kind: str
+    when: datetime | date | None
+    summary: str
+    items: int = 1
+
+
+def quote(text: str | None, limit: int = QUOTE_MAX) -> str:
+    """Text in curly single quotes, shortened with an ellipsis when long."""
+    clean = " ".join(str(text or "").split())
+    if len(clean) > limit:
+        clean = clean[: limit - 1].rstrip() + "…"
+    return f"‘{clean}’"
+
+
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
+def _status_words(code: str | None, vocabulary: Mapping[str, Any]) -> str:
+    if code is None:
+        return "no status"
+    style = vocabulary.get(code)
+    if style is not None:
+        return style.label
+    return str(code).replace("_", " ").capitalize()
+
+
+def _latest(times: Iterable[Any]) -> Any:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """A metric value entered (``created``) or changed, from one audit event."""
+
+    period_start: date
+    metric_key: Any  # the metric's id (or code when the value row is gone)
+    created: bool
+    when: datetime | None = None
+
+
+def value_changes(entries: Iterable[ValueEntry]) -> list[Change]:
+    """One line per quarter: how many metrics had values entered for it, and (another
+    line) how many had values changed. A metric counts once per quarter, as entered when
+    its value was both entered and changed in the period; group values count with the
+    metric's overall value."""
+    entered: dict[date, set[Any]] = defaultdict(set)
+    changed: dict[date, set[Any]] = defaultdict(set)
+    latest: dict[tuple[date, bool], list[Any]] = defaultdict(list)
+    for entry in entries:
+        (entered if entry.created else changed)[entry.period_start].add(entry.metric_key)
+        latest[(entry.period_start, entry.created)].append(entry.when)
+    lines = []
+    for quarter in sorted(set(entered) | set(changed), reverse=True):
+        new = entered.get(quarter, set())
+        fixed = changed.get(quarter, set()) - new
+        label = format_period(quarter)
+        if new:
+            lines.append(
+                Change(
+                    VALUES,
+                    _latest(latest[(quarter, True)]),
+                    f"{label} values entered for {_plural(len(new), 'metric')}",
+                    len(new),
+                )
+            )
+        if fixed:
+            lines.append(
+                Change(
+                    VALUES,
+                    _latest(latest[(quarter, False)]),
+                    f"{label} values changed for {_plural(len(fixed), 'metric')}",
+                    len(fixed),
+                )
+            )
+    return lines
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One recorded status of an action: from ``before`` (None when not recorded) to
+    ``after``, at ``when``. ``created`` marks the action being added to the plan."""
+
+    entity_id: int
+    title: str
+    before: str | None
+    after: str | None
+    when: datetime | None = None
+    created: bool = False
+
+
+def action_changes(
+    steps: Iterable[StatusStep], earlier: Mapping[int, str] | None = None
+) -> list[Change]:
+    """Each action's status over the period, once: ``moved from <first> to <last>``.
+
+    ``steps`` are in time order. The starting status is the first step's ``before``, else
+    the status the action had before the period (``earlier``), else Not started. An
+    action that ends where it started is not listed; one that ends Complete is listed as
+    completed; one added to the plan in the period is listed as new (with its status).
+    """
+    earlier = dict(earlier or {})
+    by_action: dict[int, list[StatusStep]] = defaultdict(list)
+    for step in steps:
+        by_action[step.entity_id].append(step)
+    lines = []
+    for entity_id, mine in by_action.items():
+        title = quote(mine[-1].title)
+        when = _latest(s.when for s in mine)
+        final = next((s.after for s in reversed(mine) if s.after is not None), None)
+        if any(s.created for s in mine):
+            status = _status_words(final or "not_started", ACTION_STATUSES)
+            lines.append(Change(NEW_ACTIONS, when, f"{title} added to the plan ({status})"))
+            continue
+        if final is None:
+            continue
+        first = mine[0].before or earlier.get(entity_id) or "not_started"
+        if first == final:
+            continue
+        words = (
+            f"{title} moved from {_status_words(first, ACTION_STATUSES)} to "
+            f"{_status_words(final, ACTION_STATUSES)}"
+        )
+        lines.append(Change(COMPLETED if final == "complete" else STATUSES, when, words))
+    return lines
+
+
+def overdue_changes(
+    actions: Iterable[tuple[str, date, int]], on: date | None = None
+) -> list[Change]:
+    """Actions past their due date and not complete (title, due date, days overdue),
+    the most overdue first."""
+    rows = sorted(actions, key=lambda a: (-a[2], a[0]))
+    return [
+        Change(
+            OVERDUE,
+            on,
+            f"{quote(title)} is overdue by {_plural(int(days), 'day')}"
+            + ("" if due is None or pd.isna(due) else f" (due {due:%d %b %Y})"),
+        )
+        for title, due, days in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """An audit event about a record (a project, a local metric or a feedback item)."""
+
+    entity_id: int
+    title: str
+    action: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    when: datetime | None = None
+
+
+def _field_words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def project_changes(events: Iterable[RecordEvent]) -> list[Change]:
+    """One line per project: added, or which of its details changed (with the status
+    change in words, when its status changed)."""
+    by_project: dict[int, list[RecordEvent]] = defaultdict(list)
+    for event in events:
+        by_project[event.entity_id].append(event)
+    lines = []
+    for mine in by_project.values():
+        title = quote(mine[-1].title)
+        when = _latest(e.when for e in mine)
+        if any(e.action == "create" for e in mine):
+            status = next(
+                (
+                    (e.after or {}).get("status")
+                    for e in reversed(mine)
+                    if (e.after or {}).get("status")
+                ),
+                None,
+            )
+            status_text = f" ({_project_status(status)})" if status else ""
+            lines.append(Change(PROJECTS, when, f"Project {title} added{status_text}"))
+            continue
+        first_status = next(
+            ((e.before or {}).get("status") for e in mine if "status" in (e.before or {})), None
+        )
+        last_status = next(
+            ((e.after or {}).get("status") for e in reversed(mine) if "status" in (e.after or {})),
+            None,
+        )
+        fields: list[str] = []
+        for event in mine:
+            for key in [*(event.after or {}), *(event.before or {})]:
+                if key != "status" and key not in fields:
+                    fields.append(key)
+        parts = []
+        if last_status is not None and first_status != last_status:
+            if first_status is None:
+                parts.append(f"now {_project_status(last_status)}")
+            else:
+                parts.append(
+                    f"moved from {_project_status(first_status)} to {_project_status(last_status)}"
+                )
+        if fields:
+            shown = ", ".join(_field_words(f) for f in fields[:4])
+            more = f" and {_plural(len(fields) - 4, 'more')}" if len(fields) > 4 else ""
+            parts.append(f"updated {shown}{more}")
+        if not parts:
+            parts.append("updated")
+        lines.append(Change(PROJECTS, when, f"Project {title} " + "; ".join(parts)))
+    return lines
+
+
+def _project_status(value: str) -> str:
+    # Project audit events keep the status in words already; codes are turned into words.
+    return _status_words(value, PROJECT_STATUSES) if value in PROJECT_STATUSES else str(value)
+
+
+def metric_status_changes(events: Iterable[RecordEvent]) -> list[Change]:
+    """A local metric's status set (or cleared) by hand, once per metric."""
+    by_metric: dict[int, list[RecordEvent]] = defaultdict(list)
+    for event in events:
+        if "manual_status" in (event.after or {}):
+            by_metric[event.entity_id].append(event)
+    lines = []
+    for mine in by_metric.values():
+        first = (mine[0].before or {}).get("manual_status")
+        last = (mine[-1].after or {}).get("manual_status")
+        if first == last:
+            continue
+        title = quote(mine[-1].title)
+        when = _latest(e.when for e in mine)
+        if last:
+            text = f"Metric {title} status set by hand to {_status_words(last, PROGRESS_STATUSES)}"
+        else:
+            text = f"Metric {title} status set by hand was removed (it is worked out again)"
+        lines.append(Change(STATUSES, when, text))
+    return lines
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    """An audit event about a feedback item: added (``created``) or its status changed."""
+
+    entity_id: int
+    source: str
+    summary: str
+    created: bool
+    before_status: str | None
+    after_status: str | None
+    when: datetime | None = None
+
+
+def feedback_changes(events: Iterable[FeedbackEvent]) -> list[Change]:
+    """Feedback received in the period, and feedback answered (moved to Responded or
+    Closed from an unanswered status), each item once per kind."""
+    received: dict[int, FeedbackEvent] = {}
+    answered: dict[int, FeedbackEvent] = {}
+    for event in events:
+        if event.created:
+            received.setdefault(event.entity_id, event)
+        was = event.before_status in ANSWERED_STATUSES
+        now = event.after_status in ANSWERED_STATUSES
+        if now and not was and not event.created:
+            answered[event.entity_id] = event
+    lines = []
+    for event in answered.values():
+        status = _status_words(event.after_status, FEEDBACK_STATUSES).lower()
+        lines.append(
+            Change(
+                ANSWERED,
+                event.when,
+                f"Feedback from {_source_words(event.source)} {status}: {quote(event.summary)}",
+            )
+        )
+    for event in received.values():
+        lines.append(
+            Change(
+                NEW_FEEDBACK,
+                event.when,
+                f"Feedback from {_source_words(event.source)}: {quote(event.summary)}",
+            )
+        )
+    return lines
+
+
+SOURCE_WORDS = {
+    "Service user": "a service user",
+    "Carer": "a carer",
+    "Expert by Experience": "an Expert by Experience",
+    "Lived Experience Advisory Board": "the Lived Experience Advisory Board",
+    "Carers Advisory Board": "the Carers Advisory Board",
+    "Regional Forum": "the Regional Forum",
+    "Partner organisation": "a partner organisation",
+}
+
+
+def _source_words(source: str | None) -> str:
+    """Who the feedback came from, inside a sentence: 'a carer', 'the Regional Forum'."""
+    text = (source or "").strip()
+    if not text:
+        return "someone"
+    return SOURCE_WORDS.get(text, text)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def changes_frame(changes: Iterable[Change]) -> pd.DataFrame:
+    """The changes as a table (kind, when, summary, items): by kind in the order of
+    :data:`KINDS`, newest first within a kind (overdue actions most overdue first)."""
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    rows = list(changes)
+    keyed = sorted(
+        enumerate(rows),
+        key=lambda pair: (
+            order.get(pair[1].kind, len(order)),
+            0 if pair[1].kind == OVERDUE else -_timestamp(pair[1].when),
+            pair[0],
+        ),
+    )
+    return pd.DataFrame(
+        [(c.kind, c.when, c.summary, c.items) for _, c in keyed], columns=CHANGE_COLUMNS
+    )
+
+
+def _timestamp(value: Any) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return float("-inf")
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day).timestamp()
+    try:
+        return pd.Timestamp(value).timestamp()
+    except (TypeError, ValueError):
+        return float("-inf")
+
+
+def change_counts(changes: pd.DataFrame) -> pd.DataFrame:
+    """How many changes of each kind (lines) and how many things they count (items,
+    such as metrics with values entered), in the order of :data:`KINDS`; kinds with no
+    change are left out."""
+    if changes.empty:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    grouped = changes.groupby("kind", sort=False).agg(
+        changes=("summary", "size"), items=("items", "sum")
+    )
+    order = [k for k in KINDS if k in grouped.index] + [k for k in grouped.index if k not in KINDS]
+    out = grouped.loc[order].reset_index()
+    out["changes"] = out["changes"].astype(int)
+    out["items"] = out["items"].astype(int)
+    return out[COUNT_COLUMNS]
+
+
+def count_words(kind: str, changes: int, items: int) -> str:
+    """A kind's count in words: '16 metrics', '3 actions', '2 items of feedback'."""
+    if kind == VALUES:
+        return _plural(items, "metric value", "metric values") + " by quarter"
+    if kind in (STATUSES,):
+        return _plural(changes, "change")
+    if kind in (COMPLETED, OVERDUE, NEW_ACTIONS):
+        return _plural(changes, "action")
+    if kind == PROJECTS:
+        return _plural(changes, "project")
+    if kind in (ANSWERED, NEW_FEEDBACK):
+        return _plural(changes, "item") + " of feedback"
+    return _plural(changes, "change")
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes in words for showing and downloading: What, When, Change."""
+    return pd.DataFrame(
+        {
+            "What": changes["kind"],
+            "When": [_when_words(w) for w in changes["when"]],
+            "Change": changes["summary"],
+        }
+    )
+
+
+def _when_words(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, datetime | pd.Timestamp):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+@dataclass(frozen=True)
+class Section:
+    """One agenda section of the presentation: a theme, the projects or the feedback."""
+
+    kind: str  # "theme", "projects" or "feedback"
+    title: str
+    theme_id: int | None = None
+
+
+def agenda(themes: Sequence[tuple[int, str]]) -> list[Section]:
+    """The presentation's sections: each monitoring theme (id, name) in order, then the
+    community projects, then feedback."""
+    sections = [Section("theme", name, int(theme_id)) for theme_id, name in themes]
+    sections.append(Section("projects", "Community projects"))
+    sections.append(Section("feedback", "Feedback: you said, we did"))
+    return sections
+
+
+def clamp_section(index: int, total: int) -> int:
+    """A section number kept inside 0 .. total - 1 (0 when there are none)."""
+    if total <= 0:
+        return 0
+    return max(0, min(int(index), total - 1))
+
+
+def section_words(index: int, total: int) -> str:
+    """'Section 3 of 8'."""
+    return f"Section {clamp_section(index, total) + 1} of {total}"
+
+
+# --------------------------------------------------------------- disclosure control
+
+
+@dataclass(frozen=True)
+class DisclosedValues:
+    """A metric's values with disclosure control applied.
+
+    ``chart``: rows for the chart (``period_start``, ``value``), a value hidden by the
+    rule left out. ``table``: the data table in words (numbers as text, ``*`` where
+    suppressed). ``starred``: how many figures are shown as ``*``; ``rounded``: how many
+    counts are rounded to the nearest 5.
+    """
+
+    chart: pd.DataFrame
+    table: pd.DataFrame
+    starred: int
+    rounded: int
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _count_text(value: Any, threshold: int) -> tuple[str, bool, bool]:
+    """A count shown under the rule: (text, starred, rounded)."""
+    if _missing(value):
+        return "", False, False
+    count = round(float(value))
+    shown = suppress_count(count, threshold=threshold)
+    if shown == SUPPRESSED:
+        return SUPPRESSED, True, False
+    return f"{shown:,}", False, shown != count
+
+
+def disclose_metric_values(
+    table: pd.DataFrame, unit: str | None, threshold: int = DEFAULT_THRESHOLD
+) -> DisclosedValues:
+    """Apply NHS disclosure control to one region's values of one metric.
+
+    ``table`` is ``components.metric_chart.metric_table`` (Quarter, Value, Numerator,
+    Denominator, Note) with ``period_start`` alongside. Numerators and denominators are
+    counts of people: below the threshold they show as ``*``, others are rounded to the
+    nearest 5, and a value worked out from them is not shown when either is below the
+    threshold (it is worked out from the unrounded counts, so it is shown as recorded
+    otherwise). A value recorded as a count is treated the same way as a count of people,
+    because the dashboard cannot tell what it counts. Other values are shown as they are.
+    """
+    starred = rounded = 0
+    chart_rows = []
+    rows = []
+    for record in table.to_dict("records"):
+        value = record.get("Value")
+        numerator, denominator = record.get("Numerator"), record.get("Denominator")
+        num_text, num_star, num_round = _count_text(numerator, threshold)
+        den_text, den_star, den_round = _count_text(denominator, threshold)
+        starred += num_star + den_star
+        rounded += num_round + den_round
+        shown_value: float | None = None if _missing(value) else float(value)
+        if shown_value is None:
+            value_text = ""
+        elif unit == "count":
+            value_text, star, was_rounded = _count_text(shown_value, threshold)
+            starred += star
+            rounded += was_rounded
+            shown_value = None if star else float(str(value_text).replace(",", ""))
+        elif (not _missing(numerator) and float(numerator) < threshold) or (
+            not _missing(denominator) and float(denominator) < threshold
+        ):
+            value_text, shown_value = SUPPRESSED, None
+            starred += 1
+        else:
+            value_text = _number_text(shown_value, unit)
+        if shown_value is not None and record.get("period_start") is not None:
+            chart_rows.append({"period_start": record["period_start"], "value": shown_value})
+        rows.append(
+            {
+                "Quarter": record.get("Quarter", ""),
+                "Value": value_text,
+                "Numerator": num_text,
+                "Denominator": den_text,
+                "Note": record.get("Note") or "",
+            }
+        )
+    return DisclosedValues(
+        chart=pd.DataFrame(chart_rows, columns=["period_start", "value"]),
+        table=pd.DataFrame(rows, columns=["Quarter", "Value", "Numerator", "Denominator", "Note"]),
+        starred=starred,
+        rounded=rounded,
+    )
+
+
+def _number_text(value: float, unit: str | None) -> str:
+    return format_value(value, unit)
+
+
+def exact_metric_table(table: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    """The same table as :func:`disclose_metric_values` makes, with the exact figures
+    (for people who may see them), so both look alike."""
+    rows = []
+    for record in table.to_dict("records"):
+        value, numerator, denominator = (
+            record.get("Value"),
+            record.get("Numerator"),
+            record.get("Denominator"),
+        )
+        rows.append(
+            {
+                "Quarter": record.get("Quarter", ""),
+                "Value": "" if _missing(value) else _number_text(float(value), unit),
+                "Numerator": "" if _missing(numerator) else f"{round(float(numerator)):,}",
+                "Denominator": "" if _missing(denominator) else f"{round(float(denominator)):,}",
+                "Note": record.get("Note") or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Quarter", "Value", "Numerator", "Denominator", "Note"])
+
+
+def disclosure_statement(starred: int, rounded: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """What the pack says about the figures it suppressed (and those it did not)."""
+    if starred and rounded:
+        done = (
+            f"In this pack {_plural(starred, 'figure')} {'is' if starred == 1 else 'are'} "
+            f"shown as * and {_plural(rounded, 'count')} {'is' if rounded == 1 else 'are'} "
+            "rounded to the nearest 5."
+        )
+    elif starred:
+        done = (
+            f"In this pack {_plural(starred, 'figure')} {'is' if starred == 1 else 'are'} "
+            "shown as *."
+        )
+    elif rounded:
+        done = (
+            f"In this pack no figure is suppressed; {_plural(rounded, 'count')} "
+            f"{'is' if rounded == 1 else 'are'} rounded to the nearest 5."
+        )
+    else:
+        done = "In this pack no figure needed to be suppressed or rounded."
+    return (
+        "Disclosure control applies to the metrics' numerators and denominators and to "
+        "values recorded as counts: these may be counts of people, so counts below "
+        f"{max(threshold, 3)} are shown as *, other counts are rounded to the nearest 5, and "
+        f"a percentage or rate based on fewer than {threshold} people is not shown. "
+        f"{done} Counts of actions, feedback items, projects and metrics are counts of "
+        "items, not people, and are shown as they are."
+    )
+
+
+# The phrases of ``core.progress`` explanations that quote observed values.
+_OBSERVED = re.compile(
+    r"(?P<lead>went from |to |still |latest value is |starting value of )"
+    r"(?P<number>-?\d[\d,]*(?:\.\d+)?)(?![\d/%])"
+)
+LEFT_OUT_EXPLANATION = (
+    "The sentence explaining this status is left out: it would show a figure that "
+    "disclosure control suppresses."
+)
+
+
+def disclose_explanation(
+    text: str, unit: str | None, threshold: int = DEFAULT_THRESHOLD, *, suppressed: bool = False
+) -> str:
+    """A metric's status explanation fit to show under disclosure control.
+
+    When any of the metric's figures is shown as ``*`` (``suppressed``) the sentence
+    could give it away, so :data:`LEFT_OUT_EXPLANATION` replaces it. For a value recorded
+    as a count, the observed values it quotes ("went from 7 to 12", "still 3") are shown
+    as the rule shows counts; targets and limits are aims, not counts, and stay.
+    """
+    if suppressed:
+        return LEFT_OUT_EXPLANATION
+    if unit != "count":
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        number = float(match.group("number").replace(",", ""))
+        if not number.is_integer() or number < 0:
+            return match.group(0)
+        shown = suppress_count(int(number), threshold=threshold)
+        return match.group("lead") + (shown if shown == SUPPRESSED else f"{shown:,}")
+
+    return _OBSERVED.sub(replace, text)

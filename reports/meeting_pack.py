@@ -1,0 +1,314 @@
+"""The Regional Forum meeting pack: one PDF to circulate before a meeting.
+
+It holds, for one region and one meeting: what changed since the last meeting, the six
+themes' statuses (in words), each metric's chart (the same Altair chart as the app,
+rendered to an image) with its data table, the open feedback and the meeting's
+decisions. The pack is for circulation, so figures below national level follow NHS
+disclosure control (``core.disclosure``) and the pack says which figures it suppressed.
+
+Building it reads the database in a handful of queries and renders every chart in one
+vl-convert call (``reports.pdf.render_charts``), so a demo region's pack takes a few
+seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from components.metric_chart import build_metric_chart, describe_chart, metric_table
+from core import meetings as words
+from core.disclosure import DEFAULT_THRESHOLD
+from core.feedback_rules import WAITING_STATUSES, feedback_figures
+from core.statuses import FEEDBACK_STATUSES
+from db import feedback as db_feedback
+from db import meetings as db_meetings
+from db.models import ForumMeeting, Region
+from db.theme_progress import METHOD_SENTENCES, theme_statuses
+from reports.pdf import Column, ReportPDF, render_charts
+
+#: The size of each metric chart's plot in the pack (pixels before scaling): it sits
+#: beside its data table.
+CHART_WIDTH = 370
+TABLE_WIDTH = 78
+CHART_HEIGHT = 170
+VALUE_COLUMNS = {
+    "Quarter": Column(1.15),
+    "Value": Column(0.9, "RIGHT"),
+    "Numerator": Column(1.2, "RIGHT"),
+    "Denominator": Column(1.4, "RIGHT"),
+    "Note": Column(1.5),
+}
+
+
+@dataclass(frozen=True)
+class MetricPage:
+    """One metric as the pack shows it."""
+
+    theme_id: int
+    title: str
+    status: str
+    explanation: str
+    chart: object  # an Altair chart
+    description: str
+    table: pd.DataFrame
+
+
+def file_name(region_name: str, meeting_date: date) -> str:
+    """'meeting-pack-london-2026-08-15.pdf'."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in region_name.lower()).split())
+    return f"meeting-pack-{slug}-{meeting_date:%Y-%m-%d}.pdf"
+
+
+def _metric_pages(
+    metrics: pd.DataFrame, values: pd.DataFrame, threshold: int
+) -> tuple[list[MetricPage], int, int]:
+    pages = []
+    starred = rounded = 0
+    for metric in metrics.to_dict("records"):
+        mine = values[values["metric_id"] == metric["metric_id"]].sort_values("period_start")
+        table = metric_table(mine)
+        table["period_start"] = mine["period_start"].to_numpy() if len(mine) == len(table) else None
+        shown = words.disclose_metric_values(table, metric["unit"], threshold)
+        starred += shown.starred
+        rounded += shown.rounded
+        title = f"{metric['code']}: {metric['name']}"
+        chart = build_metric_chart(metric, shown.chart, title=title, height=CHART_HEIGHT)
+        out = shown.table
+        if not out["Note"].astype(str).str.strip().any():
+            out = out.drop(columns=["Note"])
+        for column in ("Numerator", "Denominator"):
+            if column in out and not out[column].astype(str).str.strip().any():
+                out = out.drop(columns=[column])
+        pages.append(
+            MetricPage(
+                theme_id=int(metric["theme_id"]),
+                title=title,
+                status=str(metric["status_label"]),
+                explanation=words.disclose_explanation(
+                    str(metric["explanation"]),
+                    metric["unit"],
+                    threshold,
+                    suppressed=shown.starred > 0,
+                ),
+                chart=chart,
+                description=describe_chart(metric, shown.chart),
+                table=out,
+            )
+        )
+    return pages, starred, rounded
+
+
+def _theme_table(themes: pd.DataFrame) -> pd.DataFrame:
+    def share(part: int, whole: int) -> str:
+        return "No actions" if not whole else f"{part} of {whole} complete"
+
+    return pd.DataFrame(
+        {
+            "Theme": themes["theme"],
+            "Status": themes["status_label"],
+            "Metrics counted": [
+                f"{c} of {t}"
+                for c, t in zip(themes["metrics_counted"], themes["metrics_total"], strict=True)
+            ],
+            "Actions": [
+                share(int(c), int(t))
+                for c, t in zip(themes["actions_complete"], themes["actions_total"], strict=True)
+            ],
+            "Why": themes["explanation"],
+        }
+    )
+
+
+def _open_feedback_table(items: pd.DataFrame, today: date) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Received": items["received_on"],
+            "From": items["source"],
+            "Theme": items["theme_name"].fillna(""),
+            "You said": items["summary"],
+            "Status": [FEEDBACK_STATUSES[s].label for s in items["status"]],
+            "Waiting (days)": [max((today - r).days, 0) for r in items["received_on"]],
+        }
+    )
+
+
+def build_meeting_pack(
+    engine: Engine,
+    region_id: int,
+    meeting_id: int,
+    *,
+    disclosure_threshold: int = DEFAULT_THRESHOLD,
+    demo: bool = False,
+    today: date | None = None,
+) -> bytes:
+    """The meeting pack for one of a region's meetings, as PDF bytes.
+
+    ``disclosure_threshold``: counts below it are suppressed (the app's setting);
+    ``demo`` marks every page "Synthetic demo data". Raises ``LookupError`` when the
+    meeting is not one of the region's.
+    """
+    today = today or date.today()
+    with Session(engine) as session:
+        region = session.get(Region, region_id)
+        meeting = session.get(ForumMeeting, meeting_id)
+        if region is None or meeting is None or meeting.region_id != region_id:
+            raise LookupError("That meeting is not one of this region's meetings.")
+        meeting_date, attendees, chair = (
+            meeting.meeting_date,
+            meeting.attendees_count,
+            meeting.chair,
+        )
+        window = db_meetings.meeting_window(session, meeting_id)
+        changes = db_meetings.changes_since_last_meeting(session, region_id, meeting_id)
+        themes = theme_statuses(session, [region_id])
+        metrics, values = db_meetings.theme_metrics(session, region_id)
+        waiting = db_feedback.feedback_items(session, region_id, statuses=sorted(WAITING_STATUSES))
+        timings = db_feedback.feedback_timings(session, [region_id])
+        decisions = db_meetings.meeting_decisions(session, meeting_id)
+        region_name = region.name
+
+    pages, starred, rounded = _metric_pages(metrics, values, disclosure_threshold)
+    images = render_charts(
+        [p.chart for p in pages], width=CHART_WIDTH, as_images=True, keep_titles=False
+    )
+
+    title = f"{region_name}: Regional Forum meeting pack"
+    pdf = ReportPDF(title, demo=demo)
+    lines = [f"Meeting on {meeting_date:%A %d %B %Y}"]
+    if chair:
+        lines.append(f"Chaired by {chair}")
+    if attendees is not None:
+        lines.append(f"{attendees} attending")
+    lines.append(f"Pack prepared on {today:%d %B %Y}")
+    if demo:
+        lines.append("Synthetic demo data: every figure in this pack is made up.")
+    pdf.cover(region_name, "Regional Forum meeting pack", lines)
+    pdf.paragraph(
+        "In this pack: what changed since the last meeting, the six themes' statuses, "
+        "each metric's chart with its figures, the feedback still waiting for a response "
+        "and the meeting's decisions."
+    )
+    pdf.paragraph(
+        words.disclosure_statement(starred, rounded, disclosure_threshold),
+        size=9,
+        style="I",
+    )
+
+    # Since the last meeting.
+    pdf.heading("Since the last meeting")
+    pdf.paragraph(window.sentence)
+    if changes.empty:
+        pdf.paragraph("Nothing was recorded in this period.", style="I")
+    else:
+        counts = words.change_counts(changes)
+        pdf.table_from_frame(
+            pd.DataFrame(
+                {
+                    "What": counts["kind"],
+                    "How many": [
+                        words.count_words(k, int(c), int(i))
+                        for k, c, i in zip(
+                            counts["kind"], counts["changes"], counts["items"], strict=True
+                        )
+                    ],
+                }
+            ),
+            columns={"What": Column(1.2), "How many": Column(1.0)},
+            width=pdf.content_width * 0.6,
+        )
+        for kind in words.KINDS:
+            mine = changes[changes["kind"] == kind]
+            if mine.empty:
+                continue
+            pdf.heading(kind, level=2)
+            pdf.bullets(mine["summary"].tolist())
+
+    # Theme statuses.
+    pdf.heading("Theme statuses", new_page=True)
+    pdf.paragraph(" ".join(METHOD_SENTENCES), size=9)
+    pdf.table_from_frame(
+        _theme_table(themes),
+        columns={
+            "Theme": Column(1.3),
+            "Status": Column(1.2),
+            "Metrics counted": Column(0.8),
+            "Actions": Column(1.0),
+            "Why": Column(3.2),
+        },
+    )
+
+    # The metrics, theme by theme.
+    pdf.heading("Metrics by theme")
+    pdf.paragraph(
+        "Each chart shows a metric's recorded values by quarter, its baseline, its target "
+        "and the straight line from one to the other; its figures are in the table beside it."
+    )
+    for theme in themes.to_dict("records"):
+        pdf.ensure_space(120)  # the theme's heading stays with its first chart
+        pdf.heading(f"{theme['theme']}: {theme['status_label']}", level=2)
+        pdf.paragraph(str(theme["explanation"]), size=9)
+        mine = [
+            (page, image)
+            for page, image in zip(pages, images, strict=True)
+            if page.theme_id == theme["theme_id"]
+        ]
+        if not mine:
+            pdf.paragraph("No metrics are set up for this theme yet.", style="I")
+        for page, image in mine:
+            pdf.chart_image(
+                image,
+                title=page.title,
+                description=page.description,
+                table=page.table,
+                table_columns=VALUE_COLUMNS,
+                table_width_mm=TABLE_WIDTH,
+            )
+            pdf.paragraph(f"Status: {page.status}. {page.explanation}", size=9, after=4)
+
+    # Open feedback.
+    pdf.heading("Open feedback", new_page=True)
+    figures = feedback_figures(timings.to_dict("records"), today)
+    if waiting.empty:
+        pdf.paragraph("No feedback is waiting for a response. Thank you.")
+    else:
+        pdf.paragraph(
+            f"{len(waiting)} of {figures.total} items of feedback are still waiting for a "
+            "response (received or in progress), the oldest first. "
+            f"Share answered so far: {figures.as_row()['Share answered']}; "
+            f"median time to respond: {figures.as_row()['Median days to respond']}."
+        )
+        table = _open_feedback_table(waiting.sort_values("received_on"), today)
+        pdf.table_from_frame(
+            table,
+            columns={
+                "Received": Column(0.9),
+                "From": Column(1.1),
+                "Theme": Column(1.1),
+                "You said": Column(3.0),
+                "Status": Column(0.9),
+                "Waiting (days)": Column(0.8, "RIGHT"),
+            },
+        )
+
+    # Decisions.
+    pdf.heading("Decisions")
+    if decisions.empty:
+        pdf.paragraph(
+            "No decisions have been recorded for this meeting yet. Decisions recorded "
+            "during the meeting appear here, with any new plan action they created."
+        )
+    else:
+        pdf.table_from_frame(
+            db_meetings.decisions_table(decisions),
+            columns={
+                "Theme": Column(1.0),
+                "Decision": Column(2.5),
+                "New plan action": Column(1.8),
+            },
+        )
+    return pdf.output_bytes()

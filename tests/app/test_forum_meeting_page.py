@@ -1,0 +1,194 @@
+"""The Forum meeting page through the real app, for each role: what each sees and may do,
+the presentation mode (next and previous, no editing controls) and recording a decision
+that adds an action to the local plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import build_engine
+from db.models import ForumMeeting, MeetingDecision, PlanAction, Region
+from tests.app.test_app_roles import texts
+
+PAGE = "pages/forum_meeting.py"
+EDIT_BUTTONS = {"Record the decision", "Start the meeting", "Save the meeting's details"}
+USERS = {
+    "london.forum": "demo-forum",
+    "london.lead": "demo-london",
+    "northwest.lead": "demo-northwest",
+    "national.lead": "demo-national",
+    "admin": "demo-admin",
+}
+MANAGERS = {"london.lead", "northwest.lead", "admin"}  # each in the region they see first
+
+
+@pytest.fixture
+def db(app_env) -> Iterator:
+    engine = build_engine(app_env)
+    yield engine
+    engine.dispose()
+
+
+def open_page(signed_in, username: str):
+    at = signed_in(username, USERS[username])
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def buttons(at) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def section_heading(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("## Section"))
+
+
+def count(engine, model) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count(model.id)))
+
+
+@pytest.mark.parametrize("username", list(USERS))
+def test_each_role_opens_on_since_the_last_meeting(signed_in, username):
+    at = open_page(signed_in, username)
+    assert [t.value for t in at.title] == ["Forum meeting"]
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders[0] == "Since the last meeting"
+    assert "Decisions and new actions" in subheaders
+    assert "Meeting (newest first)" in [s.label for s in at.selectbox]
+    assert "Present on a shared screen" in [t.label for t in at.toggle]
+    page_text = texts(at)
+    assert "values entered for" in page_text
+    if username in MANAGERS:
+        assert buttons(at) >= EDIT_BUTTONS
+    else:
+        assert not EDIT_BUTTONS & buttons(at), "read-only roles see no editing controls"
+        assert not at.text_area and not at.text_input and not at.date_input
+    national = username in ("national.lead", "admin")
+    assert ("Region" in [s.label for s in at.selectbox]) == national
+
+
+@pytest.mark.parametrize("username", ["london.forum", "london.lead"])
+def test_presentation_mode_moves_through_the_agenda(signed_in, username):
+    at = open_page(signed_in, username)
+    at.toggle(key="forum-present").set_value(True).run()
+    assert not at.exception, at.exception
+    assert section_heading(at) == "## Section 1 of 8: Cultural awareness"
+    # No editing controls at all: only the pickers, the toggle and the two buttons.
+    assert buttons(at) == {"Previous", "Next", "Sign out"}
+    assert not at.text_area and not at.text_input and not at.date_input
+    assert not at.number_input and not at.checkbox
+    assert button(at, "Previous").disabled and not button(at, "Next").disabled
+    assert [m.label for m in at.metric][:1] == ["Status"]
+
+    at.button(key="forum-next").click().run()
+    assert section_heading(at) == "## Section 2 of 8: Staff knowledge and awareness"
+    at.button(key="forum-next").click().run()
+    assert section_heading(at).startswith("## Section 3 of 8")
+    at.button(key="forum-previous").click().run()
+    assert section_heading(at).startswith("## Section 2 of 8")
+    for _ in range(5):
+        at.button(key="forum-next").click().run()
+        assert not at.exception, at.exception
+    assert section_heading(at) == "## Section 7 of 8: Community projects"
+    assert [m.label for m in at.metric] == ["Projects", "Active or completed"]
+    assert len(at.subheader) == 3, "London's three demo projects, one heading each"
+    at.button(key="forum-next").click().run()
+    assert section_heading(at).startswith("## Section 8 of 8: Feedback")
+    assert button(at, "Next").disabled
+    assert "Still waiting for a response" in [m.label for m in at.metric]
+    assert not EDIT_BUTTONS & buttons(at)
+
+    # Leaving presentation mode brings the normal page back.
+    at.toggle(key="forum-present").set_value(False).run()
+    assert at.subheader[0].value == "Since the last meeting"
+
+
+def test_lead_records_a_decision_that_appears_in_the_local_plan(signed_in, db):
+    actions_before = count(db, PlanAction)
+    at = open_page(signed_in, "london.lead")
+    next(t for t in at.text_area if t.label == "Decision").input(
+        "Hold a listening event with young Black men about the service"
+    )
+    next(c for c in at.checkbox if "new action" in c.label).check()
+    next(t for t in at.text_input if t.label.startswith("Action title")).input(
+        "Listening event with young Black men"
+    )
+    next(t for t in at.text_input if t.label.startswith("Action owner")).input("Involvement lead")
+    button(at, "Record the decision").click().run()
+    assert not at.exception, at.exception
+    assert any("added to the local plan" in s.value for s in at.success)
+    assert count(db, PlanAction) == actions_before + 1
+    with Session(db) as session:
+        decision = session.scalar(select(MeetingDecision))
+        action = session.get(PlanAction, decision.action_id)
+        assert action.title == "Listening event with young Black men"
+        assert [t.name for t in action.themes] == ["Cultural awareness"]
+    shown = [df.value for df in at.dataframe if "Decision" in df.value.columns]
+    assert shown and "Hold a listening event" in shown[0]["Decision"].iloc[0]
+
+    at.switch_page("pages/local_plan.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Listening event with young Black men" in texts(at)
+
+
+def test_a_refused_decision_says_why_and_saves_nothing(signed_in, db):
+    before = (count(db, MeetingDecision), count(db, PlanAction))
+    at = open_page(signed_in, "london.lead")
+    next(c for c in at.checkbox if "new action" in c.label).check()
+    button(at, "Record the decision").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["Please enter the decision."]
+    assert (count(db, MeetingDecision), count(db, PlanAction)) == before
+
+
+def test_lead_starts_a_new_meeting(signed_in, db):
+    day = date.today() + timedelta(days=10)
+    before = count(db, ForumMeeting)
+    at = open_page(signed_in, "london.lead")
+    next(d for d in at.date_input if d.label == "Meeting date").set_value(day)
+    next(n for n in at.number_input if n.label.startswith("How many")).set_value(18)
+    next(t for t in at.text_input if t.label == "Who chaired the meeting").input("Ama Boateng")
+    button(at, "Start the meeting").click().run()
+    assert not at.exception, at.exception
+    assert count(db, ForumMeeting) == before + 1
+    with Session(db) as session:
+        meeting = session.scalar(select(ForumMeeting).where(ForumMeeting.meeting_date == day))
+        london = session.scalar(select(Region.id).where(Region.code == "london"))
+    assert (meeting.region_id, meeting.attendees_count, meeting.chair) == (
+        london,
+        18,
+        "Ama Boateng",
+    )
+    # The new meeting is the one shown, newest first.
+    picker = next(s for s in at.selectbox if s.label == "Meeting (newest first)")
+    assert picker.value == meeting.id
+    assert any("has been started" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("username", ["london.forum", "london.lead"])
+def test_a_region_without_meetings_says_so(signed_in, db, username):
+    with Session(db) as session, session.begin():
+        london = session.scalar(select(Region.id).where(Region.code == "london"))
+        for meeting in session.scalars(
+            select(ForumMeeting).where(ForumMeeting.region_id == london)
+        ):
+            session.delete(meeting)
+    at = open_page(signed_in, username)
+    message = "No Regional Forum meetings are recorded for London yet."
+    assert any(message in i.value for i in at.info)
+    assert ("Start the meeting" in buttons(at)) == (username == "london.lead")
+    assert "Present on a shared screen" not in [t.label for t in at.toggle]
