@@ -1,0 +1,273 @@
+"""Reads for comparing regions: the national core metrics, each region's latest value of
+them (with numerator and denominator), and the national figure.
+
+Everything is aggregated in SQL: one row per region and metric, or per metric and period,
+whatever the number of values. How the national figure is worked out (pooled proportion,
+total or mean) is decided in ``core.compare.national_figure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from core.compare import (
+    NationalFigure,
+    PeriodTotals,
+    method_sentence,
+    national_figure,
+    national_period,
+)
+from db.models import Metric, MetricValue, Theme
+
+__all__ = [
+    "LATEST_COLUMNS",
+    "NATIONAL_COLUMNS",
+    "latest_values",
+    "metrics_with_values",
+    "national_figures",
+    "national_metrics",
+    "national_series",
+    "period_totals",
+]
+
+METRIC_COLUMNS = ["id", "code", "name", "definition", "unit", "direction", "theme_id", "theme"]
+LATEST_COLUMNS = ["region_id", "metric_id", "period_start", "value", "numerator", "denominator"]
+TOTAL_COLUMNS = [
+    "metric_id",
+    "period_start",
+    "regions",
+    "value_sum",
+    "value_mean",
+    "paired",
+    "numerator_sum",
+    "denominator_sum",
+    "ratio_mean",
+]
+NATIONAL_COLUMNS = [
+    "metric_id",
+    "period_start",
+    "value",
+    "method",
+    "proportion",
+    "scale",
+    "numerator",
+    "denominator",
+    "regions_counted",
+    "regions_total",
+    "sentence",
+]
+
+
+def national_metrics(session: Session) -> pd.DataFrame:
+    """The active national core metrics, by theme order then code."""
+    rows = session.execute(
+        select(
+            Metric.id,
+            Metric.code,
+            Metric.name,
+            Metric.definition,
+            Metric.unit,
+            Metric.direction,
+            Metric.theme_id,
+            Theme.name,
+        )
+        .join(Theme, Theme.id == Metric.theme_id)
+        .where(Metric.active.is_(True), Metric.scope == "national")
+        .order_by(Theme.sort_order, Metric.code)
+    ).all()
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+
+def _overall(region_ids: Sequence[int], metric_ids: Sequence[int] | None) -> list:
+    conditions = [
+        MetricValue.region_id.in_(list(region_ids)),
+        MetricValue.characteristic == "",
+        MetricValue.value.is_not(None),
+    ]
+    if metric_ids is None:
+        national = select(Metric.id).where(Metric.scope == "national", Metric.active.is_(True))
+        conditions.append(MetricValue.metric_id.in_(national.scalar_subquery()))
+    else:
+        conditions.append(MetricValue.metric_id.in_(list(metric_ids)))
+    return conditions
+
+
+def latest_values(
+    session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Each region's latest overall value of each metric (the national core metrics, or
+    those given; only metrics with a value), with its quarter, numerator and
+    denominator. One row per region and metric."""
+    if not region_ids:
+        return pd.DataFrame(columns=LATEST_COLUMNS)
+    latest = (
+        select(
+            MetricValue.metric_id,
+            MetricValue.region_id,
+            func.max(MetricValue.period_start).label("period_start"),
+        )
+        .where(*_overall(region_ids, metric_ids))
+        .group_by(MetricValue.metric_id, MetricValue.region_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            MetricValue.region_id,
+            MetricValue.metric_id,
+            MetricValue.period_start,
+            MetricValue.value,
+            MetricValue.numerator,
+            MetricValue.denominator,
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.metric_id == MetricValue.metric_id,
+                latest.c.region_id == MetricValue.region_id,
+                latest.c.period_start == MetricValue.period_start,
+            ),
+        )
+        .where(MetricValue.characteristic == "", MetricValue.value.is_not(None))
+        .order_by(MetricValue.metric_id, MetricValue.region_id)
+    ).all()
+    return pd.DataFrame(rows, columns=LATEST_COLUMNS)
+
+
+def period_totals(
+    session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Per metric (the national core metrics, or those given) and period, the regions'
+    overall values added up (see ``core.compare.PeriodTotals``), oldest period first."""
+    if not region_ids:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
+    paired = and_(
+        MetricValue.numerator.is_not(None),
+        MetricValue.denominator.is_not(None),
+        MetricValue.denominator > 0,
+    )
+    rows = session.execute(
+        select(
+            MetricValue.metric_id,
+            MetricValue.period_start,
+            func.count(func.distinct(MetricValue.region_id)),
+            func.sum(MetricValue.value),
+            func.avg(MetricValue.value),
+            func.sum(case((paired, 1), else_=0)),
+            func.sum(case((paired, MetricValue.numerator))),
+            func.sum(case((paired, MetricValue.denominator))),
+            func.avg(
+                case(
+                    (
+                        and_(paired, MetricValue.numerator > 0),
+                        MetricValue.value * MetricValue.denominator / MetricValue.numerator,
+                    )
+                )
+            ),
+        )
+        .where(*_overall(region_ids, metric_ids))
+        .group_by(MetricValue.metric_id, MetricValue.period_start)
+        .order_by(MetricValue.metric_id, MetricValue.period_start)
+    ).all()
+    return pd.DataFrame(rows, columns=TOTAL_COLUMNS)
+
+
+def _float(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _totals(row) -> PeriodTotals:
+    return PeriodTotals(
+        period=row.period_start,
+        regions=int(row.regions),
+        value_sum=float(row.value_sum),
+        value_mean=float(row.value_mean),
+        paired=int(row.paired or 0),
+        numerator_sum=_float(row.numerator_sum),
+        denominator_sum=_float(row.denominator_sum),
+        ratio_mean=_float(row.ratio_mean),
+    )
+
+
+def _figure_row(metric_id: int, figure: NationalFigure) -> dict:
+    return {
+        "metric_id": metric_id,
+        "period_start": figure.period,
+        "value": figure.value,
+        "method": figure.method,
+        "proportion": figure.proportion,
+        "scale": figure.scale,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "regions_counted": figure.regions_counted,
+        "regions_total": figure.regions_total,
+        "sentence": method_sentence(figure),
+    }
+
+
+def _units(session: Session, metric_ids: Sequence[int] | None) -> dict[int, str]:
+    query = select(Metric.id, Metric.unit)
+    if metric_ids is None:
+        query = query.where(Metric.scope == "national", Metric.active.is_(True))
+    else:
+        query = query.where(Metric.id.in_(list(metric_ids)))
+    return dict(session.execute(query).all())
+
+
+def national_figures(
+    session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """For each metric (the national core metrics, or those given): the national figure
+    of the latest period in which most of ``region_ids`` have a value
+    (``core.compare.national_period``), how it was worked out (``method``, and
+    ``sentence`` in words) and from how many regions.
+
+    A metric without values gets a row with method ``none``."""
+    units = _units(session, metric_ids)
+    totals = period_totals(session, region_ids, list(units))
+    periods: dict[int, list[PeriodTotals]] = {}
+    for row in totals.itertuples(index=False):
+        periods.setdefault(int(row.metric_id), []).append(_totals(row))
+    by_metric = {metric_id: national_period(found) for metric_id, found in periods.items()}
+    rows = [
+        _figure_row(
+            metric_id, national_figure(unit, by_metric.get(metric_id), len(list(region_ids)))
+        )
+        for metric_id, unit in sorted(units.items())
+    ]
+    return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+
+
+def national_series(
+    session: Session, region_ids: Sequence[int], metric_id: int, unit: str
+) -> pd.DataFrame:
+    """The national figure of one metric in every period with a value, oldest first."""
+    totals = period_totals(session, region_ids, [metric_id])
+    rows = [
+        _figure_row(metric_id, national_figure(unit, _totals(row), len(list(region_ids))))
+        for row in totals.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+
+
+def metrics_with_values(session: Session, region_ids: Sequence[int]) -> set[int]:
+    """The national core metrics with at least one overall value in ``region_ids``."""
+    if not region_ids:
+        return set()
+    has_value = (
+        select(MetricValue.id)
+        .where(
+            MetricValue.metric_id == Metric.id,
+            MetricValue.region_id.in_(list(region_ids)),
+            MetricValue.characteristic == "",
+            MetricValue.value.is_not(None),
+        )
+        .exists()
+    )
+    rows = session.scalars(
+        select(Metric.id).where(Metric.scope == "national", Metric.active.is_(True), has_value)
+    )
+    return set(rows)

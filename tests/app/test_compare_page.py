@@ -1,0 +1,279 @@
+"""The Compare regions page through the real app: national leads and administrators see
+the status grid, drill down to one region's theme, compare a metric across regions with
+the funnel sentence and the ranking; regional roles do not have the page."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from app import pages_for
+from components.badges import status_markdown
+from core import compare as cc
+from core.formatting import escape_markdown
+from core.statuses import PROGRESS_STATUSES
+from db import compare as dbc
+from db import queries
+from db.models import Metric, MetricValue
+from db.theme_progress import metric_statuses, theme_statuses
+
+PAGE = "pages/compare_regions.py"
+THEMES = [
+    "Cultural awareness",
+    "Staff knowledge and awareness",
+    "Partnership working",
+    "Coproduction",
+    "Workforce",
+    "Co-learning",
+]
+
+
+def open_compare(signed_in, username: str, password: str):
+    at = signed_in(username, password)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def read(url: str, work):
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+def select(at, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def test_only_national_roles_have_the_page():
+    for role in ("national_lead", "admin"):
+        assert PAGE in [p.path for p in pages_for(role)]
+    for role in ("regional_lead", "forum_member"):
+        assert PAGE not in [p.path for p in pages_for(role)]
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("national.lead", "demo-national"), ("admin", "demo-admin")]
+)
+def test_grid_shows_every_region_s_theme_statuses_in_words(signed_in, app_env, username, password):
+    at = open_compare(signed_in, username, password)
+    assert [h.value for h in at.header] == [
+        "Progress by region and theme",
+        "Look closer at one region's theme",
+        "National core metrics across regions",
+    ]
+
+    def expected(session):
+        regions = queries.regions(session)
+        frame = theme_statuses(session, regions["id"].tolist())
+        return regions, frame
+
+    regions, frame = read(app_env, expected)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Region", *THEMES]
+    assert table["Region"].tolist() == regions["name"].tolist()
+    names = dict(zip(regions["id"], regions["name"], strict=True))
+    for row in frame.itertuples(index=False):
+        cell = table.loc[table["Region"] == names[row.region_id], row.theme].iloc[0]
+        assert cell == row.status_label
+
+    specs = chart_specs(at)
+    assert len(specs) == 4  # grid, latest values, funnel, trends
+    for spec in specs:
+        assert spec.get("title"), "every chart has a visible title"
+        assert spec.get("description"), "every chart describes itself"
+    grid = specs[0]
+    assert grid["description"].startswith("Grid of progress statuses: 7 regions down, 6 themes")
+    # Status words in the cells, coloured with the Okabe-Ito status colours.
+    cells, words = grid["layer"]
+    assert words["mark"]["type"] == "text" and words["encoding"]["text"]["field"] == "cell_text"
+    scale = cells["encoding"]["color"]["scale"]
+    colours = {s.label: s.colour for s in PROGRESS_STATUSES.values()}
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        label: colours[label] for label in scale["domain"]
+    }
+
+
+def test_drill_down_to_north_west_coproduction(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    select(at, "Region").select("North West").run()
+    select(at, "Theme").select("Coproduction").run()
+    assert not at.exception, at.exception
+    assert "North West · Coproduction" in [s.value for s in at.subheader]
+
+    def expected(session):
+        regions = queries.regions(session)
+        region_id = int(regions.loc[regions["name"] == "North West", "id"].iloc[0])
+        themes = theme_statuses(session, [region_id])
+        metrics = metric_statuses(session, [region_id])
+        return themes[themes["theme"] == "Coproduction"].iloc[0], metrics
+
+    row, metrics = read(app_env, expected)
+    markdown = [m.value for m in at.markdown]
+    assert row["explanation"] in markdown
+    assert any(m.startswith(f"**Actions:** {row['actions_total']} actions") for m in markdown)
+
+    assert status_markdown(PROGRESS_STATUSES[row["status"]]) in markdown
+    behind = metrics[metrics["theme_id"] == row["theme_id"]]
+    table = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert table["Code"].tolist() == behind["code"].tolist()
+    assert table["Status"].tolist() == behind["status_label"].tolist()
+    links = at.get("page_link")
+    assert any(link.proto.label == "Open the Themes page for North West" for link in links)
+    assert at.session_state["chosen_region_id"] == int(
+        read(app_env, lambda s: queries.regions(s).set_index("name").loc["North West", "id"])
+    )
+
+
+def test_metric_comparison_ranking_and_funnel_sentence(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    metric = select(at, "Metric")
+    assert metric.value is not None
+
+    def expected(session):
+        regions = queries.regions(session)
+        ids = regions["id"].tolist()
+        metrics = dbc.national_metrics(session).set_index("id")
+        return (
+            regions,
+            metrics,
+            dbc.latest_values(session, ids, [metric.value]),
+            dbc.national_figures(session, ids, [metric.value]).iloc[0],
+        )
+
+    regions, metrics, latest, figure = read(app_env, expected)
+    names = dict(zip(regions["id"], regions["name"], strict=True))
+    definition = metrics.loc[metric.value]
+    assert definition["unit"] == "percentage"
+    assert figure["method"] == "pooled"
+    shown = f"{figure['value']:.1f}".rstrip("0").rstrip(".")
+    assert any(
+        m.startswith(f"**National figure for Q2 2026/27:** {shown}%") and "pooled" in m
+        for m in (x.value for x in at.markdown)
+    )
+    # The ranking: by value, highest first, ties sharing a rank.
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    values = dict(zip(latest["region_id"].map(names), latest["value"], strict=True))
+    assert ranking["Region"].tolist() == sorted(values, key=lambda n: (-values[n], n))
+    ranks = cc.rank_values(list(values.values()), "increase")
+    assert dict(zip(ranking["Region"], ranking["Rank"], strict=True)) == dict(
+        zip(values, ranks, strict=True)
+    )
+    assert any("highest to lowest" in m.value for m in at.markdown)
+    # The funnel sentences, worked out here from the database and core.
+    placed = cc.classify_funnel(
+        [(names[r.region_id], r.numerator, r.denominator) for r in latest.itertuples(index=False)],
+        figure["proportion"],
+    )
+    sentences = cc.funnel_sentences(
+        placed, unit="percentage", scale=100, national_value=figure["value"], direction="increase"
+    )
+    shown_sentences = "\n".join(f"- {escape_markdown(s)}" for s in sentences)
+    assert (
+        shown_sentences in infos(at)
+        if len(sentences) > 1
+        else escape_markdown(sentences[0]) in infos(at)
+    )
+    funnel = next(d.value for d in at.dataframe if "Where it falls" in d.value.columns)
+    assert sorted(funnel["Region"]) == sorted(names.values())
+    assert dict(zip(funnel["Region"], funnel["Where it falls"], strict=True)) == {
+        p.region: p.words.capitalize() for p in placed
+    }
+
+
+def test_switching_to_a_lower_is_better_score_has_no_funnel(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    metrics = read(app_env, dbc.national_metrics)
+    cp02 = int(metrics.loc[metrics["code"] == "CP02", "id"].iloc[0])
+    select(at, "Metric").set_value(cp02).run()
+    assert not at.exception, at.exception
+    assert any("lowest to highest" in m.value for m in at.markdown)
+    assert any("This metric is a score" in i for i in infos(at))
+    assert len(at.get("vega_lite_chart")) == 3  # grid, latest values, trends
+    assert any("average (mean)" in m.value for m in at.markdown)
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    assert ranking["Value"].is_monotonic_increasing
+    assert "Numerator" not in ranking.columns
+    trends = at.dataframe[-1].value
+    assert trends["Region"].iloc[-1] == "National figure"
+    assert len(trends) == 8
+
+
+def test_count_metric_national_figure_is_a_total(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    metrics = read(app_env, dbc.national_metrics)
+    pw01 = int(metrics.loc[metrics["code"] == "PW01", "id"].iloc[0])
+    select(at, "Metric").set_value(pw01).run()
+    assert not at.exception, at.exception
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    total = pd.to_numeric(ranking["Value"]).sum()
+    assert any(
+        m.value.startswith(f"**National figure for Q2 2026/27:** {total:,.0f}")
+        and "total of the regions' values" in m.value
+        for m in at.markdown
+    )
+
+
+def test_a_rate_metric_gets_a_funnel_plot_at_its_own_scale(signed_in, app_env):
+    def add_rate(session):
+        regions = queries.regions(session)
+        ids = dict(zip(regions["name"], regions["id"], strict=True))
+        rate = Metric(
+            code="RT01", name="Detentions per 100,000", theme_id=1, unit="rate",
+            direction="decrease", scope="national",
+        )  # fmt: skip
+        session.add(rate)
+        session.flush()
+        # Six regions at 20 in 100,000 and North West at 60 in 100,000 (far above).
+        for name, region_id in ids.items():
+            events = 60 if name == "North West" else 20
+            session.add(
+                MetricValue(
+                    metric_id=rate.id, region_id=region_id, period_start=date(2026, 7, 1),
+                    value=float(events), numerator=events, denominator=100_000,
+                )
+            )  # fmt: skip
+        session.commit()
+        return rate.id
+
+    rate_id = read(app_env, add_rate)
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    select(at, "Metric").set_value(rate_id).run()
+    assert not at.exception, at.exception
+    # Pooled: 180 in 700,000 = 25.71 per 100,000.
+    assert any(
+        m.value.startswith("**National figure for Q2 2026/27:** 25.71.")
+        and "per 100,000" in m.value
+        for m in at.markdown
+    )
+    funnel = next(d.value for d in at.dataframe if "Where it falls" in d.value.columns)
+    where = dict(zip(funnel["Region"], funnel["Where it falls"], strict=True))
+    assert where["North West"] == "Above the upper 99.8% limit"
+    assert where["London"] == "Within the expected range"
+    assert funnel.loc[funnel["Region"] == "North West", "Value"].iloc[0] == 60.0
+    sentences = infos(at)
+    assert any(
+        s.startswith("- North West is above the upper 99\\.8% limit\\: 60") for s in sentences
+    )
+    assert any("A lower value is better for this metric" in s for s in sentences)
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    assert ranking["Region"].iloc[-1] == "North West"  # lower is better: last
+    assert ranking["Rank"].tolist()[:6] == [1] * 6  # six regions tie for first
