@@ -158,3 +158,51 @@ def rule_text(threshold: int = DEFAULT_THRESHOLD) -> str:
         f"nearest 5, and a percentage or rate is not shown when it is based on fewer than "
         f"{threshold} {people}. National figures are not rounded."
     )
+
+
+def suppress_metric_values(
+    values: pd.DataFrame, units: Mapping[int, str], threshold: int = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """A region's metric values as people without exact access see them (numbers stay
+    numbers so charts still draw; a hidden figure becomes empty).
+
+    ``values`` has metric_id, value, numerator and denominator. Numerators and
+    denominators are counts of people: below the threshold they are hidden, others
+    rounded to the nearest 5; a percentage or rate resting on a hidden count is hidden.
+    A value recorded as a count is treated as a count of people, since the dashboard
+    cannot tell what it counts. Other values are shown as recorded.
+    """
+    out = values.copy()
+    if out.empty:
+        return out
+
+    def count(raw: object) -> float | None:
+        if _is_missing(raw):
+            return None
+        number = float(raw)  # type: ignore[arg-type]
+        if number < threshold:
+            return None
+        return float(round_to_nearest_5(int(number))) if number.is_integer() else number
+
+    hidden_base = [
+        (not _is_missing(n) and float(n) < threshold)
+        or (not _is_missing(d) and float(d) < threshold)
+        for n, d in zip(out["numerator"], out["denominator"], strict=True)
+    ]
+    shown = []
+    for metric_id, value, hide in zip(out["metric_id"], out["value"], hidden_base, strict=True):
+        unit = units.get(int(metric_id), "")
+        if unit == "count":
+            shown.append(count(value))
+        elif hide and unit in ("percentage", "rate"):
+            shown.append(None)
+        else:
+            shown.append(None if _is_missing(value) else float(value))
+    out["value"] = pd.Series(shown, index=out.index, dtype="float64")
+    out["numerator"] = pd.Series(
+        [count(v) for v in out["numerator"]], index=out.index, dtype="float64"
+    )
+    out["denominator"] = pd.Series(
+        [count(v) for v in out["denominator"]], index=out.index, dtype="float64"
+    )
+    return out

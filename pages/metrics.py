@@ -18,6 +18,7 @@ from components.downloads import download_buttons
 from components.history import history_view
 from components.metric_chart import metric_chart
 from components.region_picker import choose_region
+from core.disclosure import rule_text, suppress_metric_values
 from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period, quarters_between
@@ -223,6 +224,12 @@ def progress_view() -> None:
     with Session(ctx.engine) as session:
         values = dbm.metric_values(session, region_id, shown["id"].astype(int).tolist())
     results = {int(r["id"]): progress_of(r, values) for _, r in shown.iterrows()}
+    if not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id):
+        # Statuses come from the exact figures; the figures shown follow disclosure control.
+        threshold = ctx.settings.disclosure_threshold
+        units = dict(zip(shown["id"].astype(int), shown["unit"], strict=True))
+        values = suppress_metric_values(values, units, threshold)
+        st.caption(rule_text(threshold) + " An empty cell is a hidden figure.")
     summary = []
     for _, row in shown.iterrows():
         series = [(p, v) for p, v in dbm.overall_series(values, int(row["id"])) if v is not None]

@@ -313,3 +313,24 @@ def test_the_table_beside_the_chart():
     assert list(table["Quarter"]) == ["Q1 2024/25", "Q4 2023/24", "Q3 2023/24"], "newest first"
     assert table["Note"].iloc[0] == "estimate"
     assert list(table["Numerator"].iloc[1:]) == [50.0, 45.0]
+
+
+def test_forum_members_see_figures_under_disclosure_control(signed_in):
+    at = signed_in("london.forum", "demo-forum")
+    at.switch_page("pages/metrics.py")
+    at.run()
+    assert not at.exception
+    assert any("disclosure control" in c.value for c in at.caption)
+    for frame in at.dataframe:
+        table = frame.value
+        for column in ("Numerator", "Denominator"):
+            if column in table.columns:
+                shown = table[column].dropna()
+                assert ((shown >= 5) & (shown % 5 == 0)).all(), column
+
+
+def test_regional_leads_see_exact_figures(signed_in):
+    at = signed_in("london.lead", "demo-london")
+    at.switch_page("pages/metrics.py")
+    at.run()
+    assert not any("disclosure control" in c.value for c in at.caption)

@@ -209,3 +209,25 @@ def test_rule_text_other_thresholds() -> None:
     assert "fewer than 7 people" in rule_text(7)
     assert "counts below 3 are shown as *" in rule_text(1)
     assert "fewer than 1 person." in rule_text(1)
+
+
+def test_metric_values_as_forum_members_see_them():
+    from core.disclosure import suppress_metric_values
+
+    values = pd.DataFrame(
+        {
+            "metric_id": [1, 1, 2, 2, 3],
+            "value": [75.0, 50.0, 4.0, 13.0, 7.5],
+            "numerator": [3.0, 50.0, None, None, None],
+            "denominator": [4.0, 100.0, None, None, None],
+        }
+    )
+    shown = suppress_metric_values(values, {1: "percentage", 2: "count", 3: "score"})
+    assert shown["value"].isna().tolist() == [True, False, True, False, False]
+    assert shown.loc[1, "value"] == 50.0
+    assert shown.loc[3, "value"] == 15.0  # 13 rounds to 15
+    assert shown.loc[4, "value"] == 7.5
+    assert shown["numerator"].tolist()[1] == 50.0
+    assert shown["numerator"].isna().tolist()[0]
+    assert shown["denominator"].tolist()[1] == 100.0
+    assert values.loc[0, "value"] == 75.0, "the input is left as it was"
