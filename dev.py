@@ -54,7 +54,7 @@ def test(args: list[str]) -> None:
     _ensure_venv("requirements-dev.txt")
     _run([str(PYTHON), "-m", "ruff", "check", "."])
     _run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
-    _run([str(PYTHON), "-m", "pytest", *args])
+    _run([str(PYTHON), "-m", "pytest", "-n", "auto", *args])
 
 
 def main() -> None:

@@ -33,4 +33,5 @@ def escape_markdown(text: object) -> str:
     """Text someone typed, shown as itself inside Streamlit markdown: every character
     that markdown (or Streamlit's :colour[...] and :material/...: directives) would
     act on is escaped with a backslash."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    raw = "" if text is None else str(text)
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in raw)

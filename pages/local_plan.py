@@ -4,7 +4,6 @@ template actions; everyone else reads."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -16,17 +15,11 @@ from components.context import current
 from components.downloads import download_buttons
 from components.history import history_view
 from components.region_picker import choose_region
+from core.formatting import escape_markdown as plain
 from core.permissions import Action, PermissionDenied, can
 from core.statuses import ACTION_STATUSES
 from db import plan
 from db.writes import StaleWrite, WriteRefused
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$<])")
-
-
-def plain(text: object) -> str:
-    """Text typed by a person, shown as it is (no markdown, links, icons or colours)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or ""))
 
 
 def status_label(code: str | None) -> str:

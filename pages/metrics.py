@@ -3,7 +3,6 @@ data entry in a grid, and metric definitions."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from components.history import history_view
 from components.metric_chart import metric_chart
 from components.region_picker import choose_region
 from core.disclosure import rule_text, suppress_metric_values
+from core.formatting import escape_markdown as plain
 from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period, quarters_between
@@ -60,12 +60,6 @@ def show_flash() -> None:
         st.success(plain(text), icon=":material/check_circle:")
     elif kind == "error":
         st.error(plain(text), icon=":material/error:")
-
-
-def plain(text: object) -> str:
-    """Text typed by a person, shown as it is: Markdown's special characters (and
-    Streamlit's colour and icon directives, and $ for maths) are escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>:~$])", r"\\\1", str(text))
 
 
 def plural(count: int, noun: str) -> str:

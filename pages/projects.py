@@ -14,6 +14,7 @@ from components.context import current
 from components.downloads import download_buttons
 from components.history import history_view
 from components.region_picker import choose_region
+from core.formatting import escape_markdown as md
 from core.permissions import Action, PermissionDenied, can
 from core.statuses import PROJECT_STATUSES
 from core.validation import Problem
@@ -42,18 +43,12 @@ FLASH = "projects-flash"
 EARLIEST = date(2015, 1, 1)
 LATEST = date(2040, 12, 31)
 PARTNER_ROWS = 4
-MARKDOWN_SPECIAL = set("\\`*_{}[]<>()#+-.!|~:$")
 
 ctx = current()
 with Session(ctx.engine) as session:
     all_regions = queries.regions(session)
     themes = queries.monitoring_themes(session)
 theme_names = dict(zip(themes["id"], themes["name"], strict=True))
-
-
-def md(text: object) -> str:
-    """Text someone typed, shown as itself inside markdown (no accidental formatting)."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def said(text: object, empty: str) -> str:

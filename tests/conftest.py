@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from db.engine import build_engine, upgrade_schema
+from db.engine import build_engine, dispose_engine, upgrade_schema
 from seed.demo import seed_demo_if_empty
 from seed.load import ensure_reference_data
 
@@ -76,6 +76,8 @@ class DatabaseMaker:
 
     def drop(self, url: str, engine: Engine) -> None:
         engine.dispose()
+        # The app (AppTest, db.manage) opens its own pooled engine for the same URL.
+        dispose_engine(url)
         if self.kind == "postgresql" and self.admin is not None:
             name = url.rsplit("/", 1)[1]
             with self.admin.connect() as connection:
@@ -141,3 +143,5 @@ def demo_url(database_kind: DatabaseMaker, demo_template: str | None) -> Iterato
     url, engine = database_kind.new(template=demo_template)
     engine.dispose()
     yield url
+    database_kind.made.remove((url, engine))
+    database_kind.drop(url, engine)
