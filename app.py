@@ -33,40 +33,32 @@ class PageSpec:
     roles: tuple[str, ...] = ALL_ROLES
 
 
+NATIONAL = ("national_lead", "admin")
+
 #: Every page, in the order of the navigation, with the roles that see it.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),
-    PageSpec(
-        "pages/admin.py", "Administration", ":material/admin_panel_settings:", roles=("admin",)
-    ),
     PageSpec("pages/themes.py", "Themes", ":material/category:"),
-    PageSpec(
-        "pages/audit_log.py", "Audit log", ":material/history:", roles=("national_lead", "admin")
-    ),
-    PageSpec("pages/projects.py", "Community projects", ":material/groups:"),
     PageSpec("pages/local_plan.py", "Local plan", ":material/checklist:"),
-    PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
+    PageSpec("pages/metrics.py", "Metrics", ":material/monitoring:"),
     PageSpec(
         "pages/import_values.py",
         "Import values",
         ":material/upload_file:",
         roles=("regional_lead", "admin"),
     ),
-    PageSpec("pages/metrics.py", "Metrics", ":material/monitoring:"),
+    PageSpec("pages/projects.py", "Community projects", ":material/groups:"),
+    PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
+    PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
     PageSpec("pages/equity.py", "Equity", ":material/balance:"),
     PageSpec(
-        "pages/compare_regions.py",
-        "Compare regions",
-        ":material/compare_arrows:",
-        roles=("national_lead", "admin"),
+        "pages/compare_regions.py", "Compare regions", ":material/compare_arrows:", roles=NATIONAL
     ),
+    PageSpec("pages/annual_report.py", "Annual report", ":material/summarize:", roles=NATIONAL),
+    PageSpec("pages/audit_log.py", "Audit log", ":material/history:", roles=NATIONAL),
     PageSpec(
-        "pages/annual_report.py",
-        "Annual report",
-        ":material/summarize:",
-        roles=("national_lead", "admin"),
+        "pages/admin.py", "Administration", ":material/admin_panel_settings:", roles=("admin",)
     ),
-    PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
 )
 
 
