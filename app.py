@@ -120,4 +120,6 @@ def main() -> None:
         st.error(unavailable_message(engine))
 
 
-main()
+# Streamlit (and AppTest) run this file as __main__; tests import it for PAGES only.
+if __name__ == "__main__":
+    main()

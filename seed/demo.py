@@ -17,6 +17,7 @@ from core.passwords import hash_password
 from core.periods import Period, quarters_between
 from core.statuses import FEEDBACK_SOURCES
 from db import models as m
+from db.engine import writer
 from seed import reference as ref
 from seed.demo_equity import seed_demo_equity
 from seed.load import ensure_reference_data
@@ -65,7 +66,8 @@ PARTNER_KINDS = (
 def seed_demo_if_empty(engine: Engine, seed: int = 2024) -> bool:
     """Load reference and demo data into an empty database; True when it did."""
     ensure_reference_data(engine)
-    with Session(engine) as session, session.begin():
+    # BEGIN IMMEDIATE on SQLite: two processes starting at once seed it only once.
+    with Session(writer(engine)) as session, session.begin():
         if session.scalar(select(m.User.id).limit(1)) is not None:
             return False
         DemoBuilder(session, random.Random(seed)).build()

@@ -10,12 +10,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.engine import writer
 from seed import reference as ref
 
 
 def ensure_reference_data(engine: Engine) -> bool:
     """Load the reference data into an empty database; True when it loaded anything."""
-    with Session(engine) as session, session.begin():
+    # BEGIN IMMEDIATE on SQLite: two processes starting at once seed it only once.
+    with Session(writer(engine)) as session, session.begin():
         if session.scalar(select(m.Theme.id).limit(1)) is not None:
             return False
         load_reference(session)
