@@ -108,9 +108,9 @@ def main() -> None:
         st.markdown(f"**{name}**")
         role_text = ROLE_LABELS.get(actor.role, actor.role)
         st.caption(f"{role_text}, {region_name}" if region_name else role_text)
-        if st.button("Sign out", icon=":material/logout:"):
-            sign_out(auth)
-            st.rerun()
+        # A callback, so the sign-out happens before the next run draws anything: that
+        # run then shows the sign-in form and deletes the cookie, with no st.rerun().
+        st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(auth,))
     navigation = st.navigation(
         [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(actor.role)]
     )
