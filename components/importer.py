@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.downloads import download_buttons, lazy_download_buttons
+from components.downloads import download_buttons
 from core.importer import ImportPreview, problem_rows, too_big_message
 from core.permissions import PermissionDenied
 from db.writes import StaleWrite, WriteRefused
@@ -104,7 +104,7 @@ def import_section(
         )
         problems = pd.DataFrame(problem_rows(result.problems), columns=["Row", "Column", "Problem"])
         st.dataframe(problems, hide_index=True, width="stretch")
-        lazy_download_buttons(problems, f"{template_name}-problems", key=f"{key}-problems")
+        download_buttons(problems, f"{template_name}-problems", key=f"{key}-problems")
         return
 
     st.header("3. Check the changes and save", anchor=False)
@@ -118,7 +118,7 @@ def import_section(
         st.success(f"The file is ready: {result.summary}.", icon=":material/task_alt:")
     table = pd.DataFrame(result.display if result.display is not None else result.rows)
     st.dataframe(table, hide_index=True, width="stretch")
-    lazy_download_buttons(table, f"{template_name}-preview", key=f"{key}-preview")
+    download_buttons(table, f"{template_name}-preview", key=f"{key}-preview")
     if not result.changes:
         return
     label = f"Save {result.changes:,} {result.noun}{'s' if result.changes != 1 else ''}"

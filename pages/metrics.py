@@ -46,6 +46,7 @@ VIEW_PROGRESS = "Metrics and progress"
 VIEW_ENTER = "Enter values"
 VIEW_DEFINE = "Define or change a metric"
 ALL_THEMES = "All themes"
+CARDS_PER_PAGE = 6
 FLASH = "metrics:flash"
 
 
@@ -216,12 +217,16 @@ def progress_view() -> None:
     chosen = theme_filter("metrics-theme")
     shown = definitions if chosen is None else definitions[definitions["theme_id"] == chosen]
     with Session(ctx.engine) as session:
-        values = dbm.metric_values(session, region_id, shown["id"].astype(int).tolist())
+        # The summary needs only the overall figures; groups only for the cards shown.
+        values = dbm.metric_values(
+            session, region_id, shown["id"].astype(int).tolist(), overall_only=True
+        )
     results = {int(r["id"]): progress_of(r, values) for _, r in shown.iterrows()}
-    if not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id):
+    suppress = not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
+    threshold = ctx.settings.disclosure_threshold
+    units = dict(zip(shown["id"].astype(int), shown["unit"], strict=True))
+    if suppress:
         # Statuses come from the exact figures; the figures shown follow disclosure control.
-        threshold = ctx.settings.disclosure_threshold
-        units = dict(zip(shown["id"].astype(int), shown["unit"], strict=True))
         values = suppress_metric_values(values, units, threshold)
         st.caption(rule_text(threshold) + " An empty cell is a hidden figure.")
     summary = []
@@ -262,13 +267,41 @@ def progress_view() -> None:
         column_config={"Metric": st.column_config.TextColumn("Metric", width=320)},
     )
     download_buttons(summary_table, f"metrics-{region_name}", key="metrics-summary-dl")
+    ordered = pd.concat([shown[shown["theme_id"] == t] for t in theme_names])
+    on_cards = card_page(ordered)
+    with Session(ctx.engine) as session:
+        card_values = dbm.metric_values(session, region_id, on_cards["id"].astype(int).tolist())
+    if suppress:
+        card_values = suppress_metric_values(card_values, units, threshold)
     for theme_id, theme_name in theme_names.items():
-        in_theme = shown[shown["theme_id"] == theme_id]
+        in_theme = on_cards[on_cards["theme_id"] == theme_id]
         if in_theme.empty:
             continue
         st.header(theme_name, anchor=False)
         for _, row in in_theme.iterrows():
-            metric_card(row, values, results[int(row["id"])])
+            metric_card(row, card_values, results[int(row["id"])])
+
+
+def card_page(ordered: pd.DataFrame) -> pd.DataFrame:
+    """The metrics whose cards are drawn: all of them up to CARDS_PER_PAGE, else the
+    chosen page of them (a card with its chart and history costs time on every run)."""
+    if len(ordered) <= CARDS_PER_PAGE:
+        return ordered
+    starts = list(range(0, len(ordered), CARDS_PER_PAGE))
+
+    def describe(start: int) -> str:
+        end = min(start + CARDS_PER_PAGE, len(ordered))
+        first, last = ordered.iloc[start], ordered.iloc[end - 1]
+        return f"{start + 1} to {end} of {len(ordered)}: {first['code']} to {last['code']}"
+
+    start = st.selectbox(
+        "Metric details to show",
+        starts,
+        format_func=describe,
+        key="metrics-card-page",
+        help="Each metric's chart, groups and history. The table above lists them all.",
+    )
+    return ordered.iloc[start : start + CARDS_PER_PAGE]
 
 
 # --- view 2: entering values ------------------------------------------------------

@@ -4,8 +4,8 @@
 
 Scale 1 is a realistic national organisation: 7 regions, 42 areas, 20 national core
 metrics and 30 local metrics per region, 20 quarters, each metric broken down by the
-19 census ethnic groups and other characteristics where it makes sense (about 200,000
-metric values), the same order of equity counts, 300 actions, 60 projects, 2,000
+19 census ethnic groups (about 140,000 metric values: a metric has one breakdown, as the
+app allows), about 100,000 equity counts by ethnicity, age band and sex, 300 actions, 60 projects, 2,000
 feedback items, 100 meetings and an audit log to match. Scale N is N times that (more
 regions, as if every PCREF provider shared one deployment). Deterministic for a seed.
 The database must be empty (the schema is created if it is missing).
@@ -47,10 +47,9 @@ EQUITY_MEASURES = (
     "Mental Health Act detentions",
 )
 CHUNK = 5_000
-#: Characteristics a metric is broken down by: every metric by detailed ethnicity and
-#: sex; every other metric also by age band and by disability.
-ALWAYS = ("ethnicity", "sex")
-SOMETIMES = ("age_band", "disability")
+#: A metric is broken down by one characteristic (the app's rule: Metric.disaggregated_by),
+#: here the 19 census ethnic groups; the equity counts carry the other characteristics.
+BREAKDOWN = "ethnicity"
 
 
 def chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
@@ -228,32 +227,33 @@ class SyntheticBuilder:
         ).all()
 
     def _value_rows(self) -> Iterator[dict[str, Any]]:
-        for index, (metric_id, metric_region, _unit) in enumerate(self.metrics):
-            characteristics = ALWAYS + (SOMETIMES if index % 2 else ())
+        for metric_id, metric_region, unit in self.metrics:
+            whole = unit == "count"  # counts are whole numbers, as the app requires
             for region_id in [metric_region] if metric_region else self.regions:
                 lead = self.users[region_id]
                 level = self.rng.uniform(30, 70)
                 for q, quarter in enumerate(QUARTERS):
-                    value = round(min(100.0, level + q * self.rng.uniform(-0.5, 1.5)), 1)
+                    value = round(
+                        min(100.0, level + q * self.rng.uniform(-0.5, 1.5)), 0 if whole else 1
+                    )
                     entered = datetime.combine(
                         Period(quarter).end + timedelta(days=20), datetime.min.time()
                     )
                     yield self._value(metric_id, region_id, quarter, value, "", "", lead, entered)
-                    for characteristic in characteristics:
-                        for group in self.groups[characteristic]:
-                            group_value = round(
-                                min(100.0, max(0.0, value + self.rng.gauss(0, 5))), 1
-                            )
-                            yield self._value(
-                                metric_id,
-                                region_id,
-                                quarter,
-                                group_value,
-                                characteristic,
-                                group,
-                                lead,
-                                entered,
-                            )
+                    for group in self.groups[BREAKDOWN]:
+                        group_value = round(
+                            min(100.0, max(0.0, value + self.rng.gauss(0, 5))), 0 if whole else 1
+                        )
+                        yield self._value(
+                            metric_id,
+                            region_id,
+                            quarter,
+                            group_value,
+                            BREAKDOWN,
+                            group,
+                            lead,
+                            entered,
+                        )
 
     @staticmethod
     def _value(metric_id, region_id, quarter, value, characteristic, group, lead, entered):

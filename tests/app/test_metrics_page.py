@@ -108,11 +108,37 @@ def test_forum_member_reads_metrics_but_cannot_change_them(signed_in):
     assert not at.text_input, "no form for a forum member"
 
 
+def every_card_page(at) -> tuple[str, list[str], list[str]]:
+    """The text, the theme headers and the metric headings of every page of cards."""
+    pages, headers, metrics = [], [], []
+    picker = at.selectbox(key="metrics-card-page")
+    for index in range(len(picker.options)):
+        picker.select_index(index).run()
+        assert not at.exception, at.exception
+        pages.append(texts(at))
+        headers += [h.value for h in at.header if h.value not in headers]
+        metrics += [h.value for h in at.subheader]
+        picker = at.selectbox(key="metrics-card-page")
+    return "\n".join(pages), headers, metrics
+
+
+def test_metric_cards_come_a_page_at_a_time_and_every_metric_has_one(signed_in, database):
+    at = open_metrics(signed_in, "london.lead", "demo-london")
+    codes = list(summary_table(at)["Code"])
+    page_size = len(at.subheader)
+    assert 0 < page_size < len(codes), "the demo region has more metrics than one page"
+    picker = at.selectbox(key="metrics-card-page")
+    assert picker.label == "Metric details to show"
+    assert picker.options[0].startswith(f"1 to {page_size} of {len(codes)}:")
+    _text, _headers, metrics = every_card_page(at)
+    assert len(metrics) == len(set(metrics)) == len(codes), "each metric's card exactly once"
+
+
 def test_metrics_show_definition_coproduction_and_status_in_words(signed_in, database):
     at = open_metrics(signed_in, "london.lead", "demo-london")
-    page = texts(at)
+    page, headers, _metrics = every_card_page(at)
     # Grouped by theme: one header per monitoring theme with metrics.
-    assert [h.value for h in at.header] == [
+    assert headers == [
         "Cultural awareness",
         "Staff knowledge and awareness",
         "Partnership working",
@@ -156,7 +182,7 @@ def test_a_manual_status_is_shown_as_set_by_hand_with_its_reason(signed_in, data
         ),
     )
     at = open_metrics(signed_in, "london.lead", "demo-london")
-    page = texts(at)
+    page, _headers, _metrics = every_card_page(at)
     assert "Limited progress (set by hand)" in page
     assert "Reason: Referral data were incomplete for two quarters" in page
 
@@ -334,3 +360,18 @@ def test_regional_leads_see_exact_figures(signed_in):
     at.switch_page("pages/metrics.py")
     at.run()
     assert not any("disclosure control" in c.value for c in at.caption)
+
+
+def test_changing_the_theme_after_paging_starts_from_the_first_card(signed_in):
+    at = open_metrics(signed_in, "london.lead", "demo-london")
+    first_page = [h.value for h in at.subheader]
+    at.selectbox(key="metrics-card-page").select_index(1).run()
+    assert [h.value for h in at.subheader] != first_page
+    theme = at.selectbox(key="metrics-theme")
+    theme.select_index(theme.options.index("Cultural awareness")).run()
+    assert not at.exception, at.exception
+    assert at.subheader, "the theme's metrics are shown"
+    theme = at.selectbox(key="metrics-theme")
+    theme.select_index(theme.options.index("All themes")).run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader] == first_page

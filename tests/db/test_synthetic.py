@@ -33,11 +33,29 @@ def test_shape_at_scale_one(engine, small):
         assert session.scalar(select(func.count(Area.id))) == 42
         metrics = session.scalar(select(func.count(Metric.id)).where(Metric.code.like("SYN-%")))
         assert metrics == 2 + 2 * 7
-    # per series and quarter: 1 overall + 19 ethnic groups + 3 sex (+ 8 age + 3 disability
-    # for every other metric)
+    # per series and quarter: 1 overall + the 19 census ethnic groups
     series = 2 * 7 + 2 * 7
-    assert counts["metric_value"] == series * 2 * (1 + 22) + (series // 2) * 2 * 11
+    assert counts["metric_value"] == series * 2 * (1 + 19)
     assert counts["audit_event"] == counts["metric_value"]
+
+
+def test_values_obey_the_rules_the_app_enforces(engine, small):
+    """Every value could have been typed into the app: broken down only by its metric's
+    characteristic, counts whole, percentages within 0 to 100."""
+    synthetic.build_synthetic(engine, scale=1, seed=3)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(
+                MetricValue.value, MetricValue.characteristic, Metric.unit, Metric.disaggregated_by
+            ).join(Metric, Metric.id == MetricValue.metric_id)
+        ).all()
+    assert rows
+    for value, characteristic, unit, breakdown in rows:
+        assert characteristic in ("", breakdown)
+        if unit == "count":
+            assert value == int(value) and value >= 0
+        if unit == "percentage":
+            assert 0 <= value <= 100
 
 
 def test_scale_multiplies_regions_and_the_same_seed_gives_the_same_data(database_kind, small):

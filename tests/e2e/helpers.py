@@ -68,6 +68,10 @@ class RunTracker:
     The DOM attribute ``data-test-script-state`` alone is not enough: when a run is
     quick, React can apply "running" and "notRunning" in one render, so the page never
     shows "running". The messages are never missed.
+
+    A run that ends ``FINISHED_EARLY_FOR_RERUN`` (``st.rerun()``, or a rerun the browser
+    asked for) is followed by the new run, so the app still counts as running: on a
+    busy server the new run can start seconds later, long after ``SETTLE_MS``.
     """
 
     def __init__(self) -> None:
@@ -100,15 +104,16 @@ class RunTracker:
         if not isinstance(payload, bytes):
             return
         try:
-            kind = ForwardMsg.FromString(payload).WhichOneof("type")
+            message = ForwardMsg.FromString(payload)
         except DecodeError:
             return
+        kind = message.WhichOneof("type")
         if kind == "new_session":
             self.running = True
             self._answered = self._event()
         elif kind == "script_finished":
             self.finished += 1
-            self.running = False
+            self.running = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
             self._answered = self._event()
 
     def _on_sent(self, payload: str | bytes) -> None:
@@ -216,17 +221,23 @@ def wait_for_app(
         page.wait_for_timeout(50)  # also lets Playwright deliver the websocket events
 
 
-def act(page: Page, action: Callable[[], object], *, settle_ms: int = SETTLE_MS) -> None:
+def act(
+    page: Page,
+    action: Callable[[], object],
+    *,
+    settle_ms: int = SETTLE_MS,
+    timeout_ms: int = TIMEOUT_MS,
+) -> None:
     """Do ``action`` (which must cause a script run, e.g. a click on a button or a
     change to a widget outside a form) and wait for that run to finish."""
     before = script_runs(page)
     action()
-    wait_for_app(page, after=before, settle_ms=settle_ms)
+    wait_for_app(page, after=before, settle_ms=settle_ms, timeout_ms=timeout_ms)
 
 
-def open_app(page: Page, url: str) -> None:
+def open_app(page: Page, url: str, *, timeout_ms: int = TIMEOUT_MS) -> None:
     """Load ``url`` (the app, or one of its pages) and wait for it to settle."""
-    act(page, lambda: page.goto(url), settle_ms=LOAD_SETTLE_MS)
+    act(page, lambda: page.goto(url), settle_ms=LOAD_SETTLE_MS, timeout_ms=timeout_ms)
 
 
 def reload_app(page: Page) -> None:
@@ -276,20 +287,25 @@ def expect_signed_out(page: Page) -> None:
         ) from None
 
 
-def submit_sign_in(page: Page, username: str, password: str) -> None:
+def submit_sign_in(
+    page: Page, username: str, password: str, *, timeout_ms: int = TIMEOUT_MS
+) -> None:
     """Fill in and submit the sign-in form that is showing; assert nothing about the outcome."""
     user_box, password_box, button = sign_in_form(page)
     user_box.fill(username)
     password_box.fill(password)
-    act(page, button.click)
+    act(page, button.click, timeout_ms=timeout_ms)
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+def sign_in(
+    page: Page, base_url: str, username: str, password: str, *, timeout_ms: int = TIMEOUT_MS
+) -> None:
     """Open the app at ``base_url``, sign in and wait until the signed-in app shows.
-    Cookies are cleared first, so a remembered sign-in cannot get in the way."""
+    Cookies are cleared first, so a remembered sign-in cannot get in the way.
+    ``timeout_ms``: how long each script run may take (longer when the server is busy)."""
     page.context.clear_cookies()
-    open_app(page, base_url)
-    submit_sign_in(page, username, password)
+    open_app(page, base_url, timeout_ms=timeout_ms)
+    submit_sign_in(page, username, password, timeout_ms=timeout_ms)
     try:
         expect(sign_out_button(page)).to_be_visible()
     except AssertionError:
@@ -329,8 +345,9 @@ def nav_titles(page: Page) -> list[str]:
     return [label.get_attribute("label") or "" for label in labels.all()]
 
 
-def open_page(page: Page, title: str) -> None:
-    """Click the sidebar navigation link ``title`` and wait for the page to finish."""
+def open_page(page: Page, title: str, *, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Click the sidebar navigation link ``title`` and wait for the page to finish
+    (each script run may take up to ``timeout_ms``)."""
     nav = sidebar_nav(page)
     if nav.count() == 0:
         raise AssertionError(
@@ -343,7 +360,7 @@ def open_page(page: Page, title: str) -> None:
     if link.get_attribute("aria-current") == "page":
         return
     for attempt in range(3):
-        act(page, link.click)
+        act(page, link.click, timeout_ms=timeout_ms)
         try:
             expect(link).to_have_attribute("aria-current", "page", timeout=10_000)
             return

@@ -1,0 +1,155 @@
+"""The benchmark's budgets and its table (pure: results in, Markdown out)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Seconds, from issue 6 ("on this 2-core machine").
+REPEAT_RUN_SCALE_1 = 0.25
+FIRST_RUN_SCALE_1 = 1.0
+FIRST_RUN_SCALE_10 = 2.0
+GROWTH = 2.0
+OPERATION_BUDGETS = {
+    "Save 100 edited values": 0.3,
+    "Import 10,000 rows: dry run": 5.0,
+    "Import 10,000 rows: save": 5.0,
+    "Meeting pack (PDF)": 5.0,
+}
+MEMORY_MB_SCALE_10 = 500.0
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    text: str
+    ok: bool
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _page_times(results: Sequence[Mapping[str, Any]]) -> dict[tuple, dict[int, Mapping]]:
+    """(engine, page, role) -> scale -> timing."""
+    found: dict[tuple, dict[int, Mapping]] = {}
+    for result in results:
+        for timing in result["pages"]:
+            key = (result["engine"], timing["page"], timing["role"])
+            found.setdefault(key, {})[result["scale"]] = timing
+    return found
+
+
+def page_verdict(by_scale: Mapping[int, Mapping[str, Any]]) -> Verdict:
+    """Every budget a page's timings break, in words (or "within budget")."""
+    broken = [t["problem"] for t in by_scale.values() if t.get("problem")]
+    one, ten = by_scale.get(1), by_scale.get(10)
+    if one and one["repeat"] >= REPEAT_RUN_SCALE_1:
+        broken.append(f"repeat run {one['repeat']:.2f} s ≥ {REPEAT_RUN_SCALE_1} s")
+    if one and one["first"] >= FIRST_RUN_SCALE_1:
+        broken.append(f"first run {one['first']:.2f} s ≥ {FIRST_RUN_SCALE_1} s")
+    if ten and ten["first"] >= FIRST_RUN_SCALE_10:
+        broken.append(f"first run at scale 10 {ten['first']:.2f} s ≥ {FIRST_RUN_SCALE_10} s")
+    if one and ten and ten["first"] > GROWTH * one["first"]:
+        broken.append(f"scale 10 is {ten['first'] / one['first']:.1f}× scale 1")
+    return Verdict("; ".join(broken) or "within budget", not broken)
+
+
+def growth(by_scale: Mapping[int, Mapping[str, Any]]) -> str:
+    one, ten = by_scale.get(1), by_scale.get(10)
+    if not one or not ten or one["first"] <= 0:
+        return "–"
+    return f"{ten['first'] / one['first']:.1f}×"
+
+
+def pages_table(results: Sequence[Mapping[str, Any]]) -> tuple[str, int]:
+    """The page table and how many rows break a budget."""
+    lines = [
+        "| Engine | Page | Role | Scale 1 first | Scale 1 repeat | Scale 10 first "
+        "| Scale 10 repeat | Growth | Budget |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    failures = 0
+    for (engine, page, role), by_scale in _page_times(results).items():
+        one, ten = by_scale.get(1, {}), by_scale.get(10, {})
+        verdict = page_verdict(by_scale)
+        failures += not verdict.ok
+        lines.append(
+            f"| {ENGINE_NAMES.get(engine, engine)} | {page} | {role.replace('_', ' ')} "
+            f"| {_seconds(one.get('first'))} | {_seconds(one.get('repeat'))} "
+            f"| {_seconds(ten.get('first'))} | {_seconds(ten.get('repeat'))} "
+            f"| {growth(by_scale)} | {verdict.text} |"
+        )
+    return "\n".join(lines), failures
+
+
+def operation_verdict(name: str, seconds: float) -> Verdict:
+    budget = OPERATION_BUDGETS.get(name)
+    if budget is None:
+        return Verdict("measured (no budget)", True)
+    if seconds >= budget:
+        return Verdict(f"over {budget} s", False)
+    return Verdict(f"within {budget} s", True)
+
+
+def operations_table(results: Sequence[Mapping[str, Any]]) -> tuple[str, int]:
+    lines = [
+        "| Engine | Scale | What | Seconds | Budget |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    failures = 0
+    for result in results:
+        engine = ENGINE_NAMES.get(result["engine"], result["engine"])
+        for name, seconds in result["operations"].items():
+            verdict = operation_verdict(name, seconds)
+            failures += not verdict.ok
+            lines.append(
+                f"| {engine} | {result['scale']} | {name} | {seconds:.2f} | {verdict.text} |"
+            )
+        memory = result["peak_memory_mb"]
+        memory_ok = result["scale"] < 10 or memory < MEMORY_MB_SCALE_10
+        failures += not memory_ok
+        budget = f"under {MEMORY_MB_SCALE_10:.0f} MB at scale 10" if result["scale"] >= 10 else ""
+        verdict = ("within " if memory_ok else "over ") + budget if budget else "measured"
+        lines.append(
+            f"| {engine} | {result['scale']} | Peak memory of the process (MB) "
+            f"| {memory:.0f} | {verdict} |"
+        )
+    return "\n".join(lines), failures
+
+
+def data_table(results: Sequence[Mapping[str, Any]]) -> str:
+    lines = [
+        "| Engine | Scale | Regions | Metric values | Equity counts | Audit events |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        rows = result["rows"]
+        lines.append(
+            f"| {ENGINE_NAMES.get(result['engine'], result['engine'])} | {result['scale']} "
+            f"| {rows.get('region', 0):,} | {rows.get('metric_value', 0):,} "
+            f"| {rows.get('equity_count', 0):,} | {rows.get('audit_event', 0):,} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown(results: Sequence[Mapping[str, Any]], machine: str, when: str) -> tuple[str, int]:
+    """The whole report and the number of budgets broken."""
+    pages, page_failures = pages_table(results)
+    operations, operation_failures = operations_table(results)
+    failures = page_failures + operation_failures
+    text = "\n\n".join(
+        [
+            f"# Benchmark, {when}",
+            f"Machine: {machine}.",
+            "Pages: each page's script run through Streamlit's AppTest, signed in as each "
+            "role. *First* is the first run after a write (a value saved in the region the "
+            "page shows) with every cache emptied; *repeat* is the next run. Seconds.",
+            data_table(results),
+            pages,
+            operations,
+            f"Budgets broken: {failures}.",
+        ]
+    )
+    return text + "\n", failures
