@@ -65,9 +65,12 @@ _store = _LRU(MAX_ENTRIES)
 
 
 def freshness(session: Session, topics: Sequence[str], region_ids: Sequence[int] | None) -> int:
-    """The newest audit event id for these kinds of record in these regions (national
-    records, with no region, count for every region); 0 when there is none."""
-    query = select(func.max(AuditEvent.id)).where(AuditEvent.entity_type.in_(list(topics)))
+    """The newest audit event id for these kinds of record (every kind when ``topics`` is
+    empty) in these regions (national records, with no region, count for every region);
+    0 when there is none."""
+    query = select(func.max(AuditEvent.id))
+    if topics:
+        query = query.where(AuditEvent.entity_type.in_(list(topics)))
     if region_ids is not None:
         query = query.where(
             or_(AuditEvent.region_id.in_(list(region_ids)), AuditEvent.region_id.is_(None))
@@ -86,8 +89,8 @@ def _freeze(value: Any) -> Hashable:
 
 def cached_read(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Cache ``fn(session, region_ids_or_id, ...)`` until a write changes one of ``topics``
-    (audit entity types) in those regions. The result must not be mutated by callers:
-    pandas frames are returned as copies."""
+    (audit entity types; none named: any kind of record) in those regions. The result
+    must not be mutated by callers: pandas frames are returned as copies."""
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)

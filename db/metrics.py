@@ -231,11 +231,23 @@ def entry_groups(session: Session, characteristic: str) -> list[str]:
 # --- progress helpers for pages -----------------------------------------------------
 
 
-def overall_series(values: pd.DataFrame, metric_id: int) -> list[tuple[date, float | None]]:
+Series = list[tuple[date, float | None]]
+
+
+def overall_series(values: pd.DataFrame, metric_id: int) -> Series:
     """(period start, value) of a metric's overall values, oldest first."""
-    mine = values[(values["metric_id"] == metric_id) & (values["characteristic"] == "")]
-    mine = mine.sort_values("period_start")
-    return [(p, none_if_blank(v)) for p, v in zip(mine["period_start"], mine["value"], strict=True)]
+    return overall_series_by_metric(values[values["metric_id"] == metric_id]).get(metric_id, [])
+
+
+def overall_series_by_metric(values: pd.DataFrame) -> dict[int, Series]:
+    """:func:`overall_series` of every metric in ``values``, in one pass."""
+    overall = values[values["characteristic"] == ""].sort_values(["metric_id", "period_start"])
+    found: dict[int, Series] = {}
+    for metric_id, period, value in zip(
+        overall["metric_id"], overall["period_start"], overall["value"], strict=True
+    ):
+        found.setdefault(int(metric_id), []).append((period, none_if_blank(value)))
+    return found
 
 
 # --- the data-entry grids -----------------------------------------------------------

@@ -115,8 +115,9 @@ def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.Data
 
 def metric_definitions(session: Session, region_id: int) -> pd.DataFrame:
     """The national core metrics and this region's local metrics, by theme and code."""
+    table = Metric.__table__
     rows = session.execute(
-        select(Metric, Theme.name.label("theme_name"))
+        select(*table.columns, Theme.name.label("theme_name"))
         .join(Theme, Theme.id == Metric.theme_id)
         .where(
             Metric.active.is_(True),
@@ -124,11 +125,7 @@ def metric_definitions(session: Session, region_id: int) -> pd.DataFrame:
         )
         .order_by(Theme.sort_order, Metric.scope, Metric.code)
     ).all()
-    columns = [c.key for c in Metric.__table__.columns]
-    return pd.DataFrame(
-        [{**{c: getattr(m, c) for c in columns}, "theme_name": theme} for m, theme in rows],
-        columns=[*columns, "theme_name"],
-    )
+    return pd.DataFrame(rows, columns=[*(c.key for c in table.columns), "theme_name"])
 
 
 def metric_series(

@@ -21,7 +21,7 @@ from core.permissions import Action, can
 from reports.annual_report import (
     AnnualReport,
     Section,
-    build_report,
+    cached_report,
     default_year,
     period_words,
     render_html,
@@ -68,8 +68,9 @@ with right:
         region_id, _ = choose_region(ctx, key="ar-region")
 
 with st.spinner("Putting the report together..."), Session(ctx.engine) as session:
-    report = build_report(
+    report = cached_report(
         session,
+        None if region_id is None else [region_id],
         year,
         region_id,
         threshold=ctx.settings.disclosure_threshold,

@@ -46,7 +46,7 @@ VIEW_PROGRESS = "Metrics and progress"
 VIEW_ENTER = "Enter values"
 VIEW_DEFINE = "Define or change a metric"
 ALL_THEMES = "All themes"
-CARDS_PER_PAGE = 6
+CARDS_PER_PAGE = 5
 FLASH = "metrics:flash"
 
 
@@ -71,11 +71,11 @@ def label(row: Mapping[str, Any]) -> str:
     return f"{row['code']} · {row['name']}"
 
 
-def progress_of(row: Mapping[str, Any], values: pd.DataFrame) -> ProgressResult | str:
+def progress_of(row: Mapping[str, Any], series: dbm.Series) -> ProgressResult | str:
     """The metric's progress, or the reason it cannot be worked out."""
     try:
         spec = MetricSpec.from_mapping(row)
-        return metric_progress(spec, dbm.overall_series(values, int(row["id"])))
+        return metric_progress(spec, series)
     except ValueError as exc:
         return str(exc)
 
@@ -221,7 +221,10 @@ def progress_view() -> None:
         values = dbm.metric_values(
             session, region_id, shown["id"].astype(int).tolist(), overall_only=True
         )
-    results = {int(r["id"]): progress_of(r, values) for _, r in shown.iterrows()}
+    exact = dbm.overall_series_by_metric(values)
+    results = {
+        int(r["id"]): progress_of(r, exact.get(int(r["id"]), [])) for _, r in shown.iterrows()
+    }
     suppress = not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
     threshold = ctx.settings.disclosure_threshold
     units = dict(zip(shown["id"].astype(int), shown["unit"], strict=True))
@@ -230,8 +233,9 @@ def progress_view() -> None:
         values = suppress_metric_values(values, units, threshold)
         st.caption(rule_text(threshold) + " An empty cell is a hidden figure.")
     summary = []
+    figures = dbm.overall_series_by_metric(values)
     for _, row in shown.iterrows():
-        series = [(p, v) for p, v in dbm.overall_series(values, int(row["id"])) if v is not None]
+        series = [(p, v) for p, v in figures.get(int(row["id"]), []) if v is not None]
         last = series[-1] if series else None
         if row["scope"] == "national":
             coproduced = "National core metric"

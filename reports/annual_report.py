@@ -68,6 +68,7 @@ from db import equity as db_equity
 from db import feedback as db_feedback
 from db import projects as db_projects
 from db import queries
+from db.cache import cached_read
 from db.theme_progress import METHOD_SENTENCES, metric_statuses, theme_statuses
 from reports.pdf import Column, ReportPDF
 
@@ -1044,6 +1045,22 @@ def _national_sections(
         )
     )
     return sections
+
+
+@cached_read()  # the report reads nearly every kind of record: any change rebuilds it
+def cached_report(
+    session: Session,
+    region_ids: Sequence[int] | None,
+    year: int,
+    region_id: int | None = None,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    demo: bool = False,
+    today: date | None = None,
+) -> AnnualReport:
+    """:func:`build_report`, kept until something in its regions (``region_ids``: the
+    region, or None for the national report) changes."""
+    return build_report(session, year, region_id, threshold=threshold, demo=demo, today=today)
 
 
 def build_report(

@@ -89,3 +89,52 @@ def test_a_refused_write_changes_nothing_and_invalidates_nothing(demo_engine, pe
     with Session(demo_engine) as session:
         assert feedback_count(session, [london]) == before
     assert len(calls) == 1
+
+
+def test_the_annual_report_is_rebuilt_after_any_change_in_its_regions(
+    demo_engine, people, monkeypatch
+):
+    """The report reads nearly every kind of record, so it is cached on all of them."""
+    from reports import annual_report
+
+    regions, users = people
+    london, north_west = regions["london"], regions["north_west"]
+    built: list[int | None] = []
+    original = annual_report.build_report
+
+    def counting(session, year, region_id=None, **kwargs):
+        built.append(region_id)
+        return original(session, year, region_id, **kwargs)
+
+    monkeypatch.setattr(annual_report, "build_report", counting)
+
+    def report(region_id):
+        scope = None if region_id is None else [region_id]
+        with Session(demo_engine) as session:
+            return annual_report.cached_report(session, scope, 2025, region_id)
+
+    first = report(london)
+    national = report(None)
+    assert report(london) is first and report(None) is national
+    assert built == [london, None], "repeat reads come from the cache"
+
+    add_feedback(
+        demo_engine,
+        users["northwest.lead"],
+        north_west,
+        "Carer",
+        date(2026, 1, 5),
+        "Evening sessions would help carers.",
+    )
+    assert report(london) is first, "a change in another region keeps London's report"
+    assert report(None) is not national, "the national report is rebuilt"
+    add_feedback(
+        demo_engine,
+        users["london.forum"],
+        london,
+        "Carer",
+        date(2026, 1, 6),
+        "Evening sessions would help carers.",
+    )
+    assert report(london) is not first, "a change in London rebuilds London's report"
+    assert built == [london, None, None, london]
