@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from db.engine import refresh_statistics
+
 
 class BackupError(RuntimeError):
     """A backup or restore failed; the message says why."""
@@ -76,6 +78,7 @@ def restore(engine: Engine, source: Path) -> None:
                 backup_db.backup(connection.connection.dbapi_connection)
         finally:
             backup_db.close()
+        refresh_statistics(engine)
         return
     args, env = _pg_environment(engine)
     result = subprocess.run(
@@ -97,3 +100,4 @@ def restore(engine: Engine, source: Path) -> None:
     )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+    refresh_statistics(engine)

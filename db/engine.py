@@ -79,6 +79,14 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """ANALYZE: let the query planner see the tables as they now are. Without it, a
+    database filled in bulk (the synthetic data, a restore) is queried with plans made
+    for empty tables until autovacuum catches up (PostgreSQL) or for ever (SQLite)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -6,9 +6,9 @@ rendered to an image) with its data table, the open feedback and the meeting's
 decisions. The pack is for circulation, so figures below national level follow NHS
 disclosure control (``core.disclosure``) and the pack says which figures it suppressed.
 
-Building it reads the database in a handful of queries and renders every chart in one
-vl-convert call (``reports.pdf.render_charts``), so a demo region's pack takes a few
-seconds.
+Building it reads the database in a handful of queries and renders the charts a few per
+vl-convert call (``reports.pdf.iter_charts``). vl-convert takes about a tenth of a second
+a chart, so a region with 60 metrics takes about ten seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from db import feedback as db_feedback
 from db import meetings as db_meetings
 from db.models import ForumMeeting, Region
 from db.theme_progress import METHOD_SENTENCES, theme_statuses
-from reports.pdf import Column, ReportPDF, render_charts
+from reports.pdf import Column, ReportPDF, iter_charts
 
 #: The size of each metric chart's plot in the pack (pixels before scaling): it sits
 #: beside its data table.
@@ -173,9 +173,10 @@ def build_meeting_pack(
         region_name = region.name
 
     pages, starred, rounded = _metric_pages(metrics, values, disclosure_threshold)
-    images = render_charts(
-        [p.chart for p in pages], width=CHART_WIDTH, as_images=True, keep_titles=False
-    )
+    theme_ids = [int(t) for t in themes["theme_id"]]
+    pages = [p for theme_id in theme_ids for p in pages if p.theme_id == theme_id]
+    # Drawn in the order they are printed, a few at a time (see iter_charts).
+    images = iter_charts([p.chart for p in pages], width=CHART_WIDTH, keep_titles=False)
 
     title = f"{region_name}: Regional Forum meeting pack"
     pdf = ReportPDF(title, demo=demo)
@@ -252,16 +253,12 @@ def build_meeting_pack(
         pdf.ensure_space(120)  # the theme's heading stays with its first chart
         pdf.heading(f"{theme['theme']}: {theme['status_label']}", level=2)
         pdf.paragraph(str(theme["explanation"]), size=9)
-        mine = [
-            (page, image)
-            for page, image in zip(pages, images, strict=True)
-            if page.theme_id == theme["theme_id"]
-        ]
+        mine = [page for page in pages if page.theme_id == theme["theme_id"]]
         if not mine:
             pdf.paragraph("No metrics are set up for this theme yet.", style="I")
-        for page, image in mine:
+        for page in mine:
             pdf.chart_image(
-                image,
+                next(images),
                 title=page.title,
                 description=page.description,
                 table=page.table,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -114,6 +114,7 @@ BOTTOM = 18
 #: The width charts are drawn at (CSS pixels) before rendering, and the render scale.
 CHART_WIDTH_PX = 520
 CHART_SCALE = 2
+CHARTS_PER_PASS = 8
 #: Space between stacked charts when rendered in one pass (CSS pixels). Gaps inside a
 #: chart (between its title, legend, plot and axis labels) are much smaller.
 STACK_GAP_PX = 60
@@ -293,8 +294,8 @@ def render_charts(
     as_images: bool = False,
     keep_titles: bool = True,
 ) -> list[Any]:
-    """PNG pictures of Altair charts (or Vega-Lite dicts), in order, rendered in one
-    pass: the charts are stacked into one spec, rendered once by vl-convert, and cut
+    """PNG pictures of Altair charts (or Vega-Lite dicts), in order, rendered a few at a
+    time: each few are stacked into one spec, rendered once by vl-convert, and cut
     apart again at the blank bands between them. If the cut does not give one piece
     per chart, each chart is rendered on its own instead (slower, same pictures).
 
@@ -302,16 +303,34 @@ def render_charts(
     :meth:`ReportPDF.chart_image` takes either). ``keep_titles`` False leaves the
     charts' own titles out of the pictures (for a report that prints them as text).
     """
+    pieces = iter_charts(charts, width=width, scale=scale, keep_titles=keep_titles)
+    return list(pieces) if as_images else [_png(p) for p in pieces]
+
+
+def iter_charts(
+    charts: Sequence[Any],
+    *,
+    width: int = CHART_WIDTH_PX,
+    scale: float = CHART_SCALE,
+    keep_titles: bool = True,
+) -> Iterator[Image.Image]:
+    """:func:`render_charts` as Pillow images, made a few at a time as they are taken,
+    so a report with many charts never holds all their pictures at once."""
     specs = [chart_spec(c, width, keep_title=keep_titles) for c in charts]
-    if not specs:
-        return []
-    pieces: list[Any] | None = None
+    # A few charts a pass: as quick as one pass over all of them, and the picture being
+    # cut up stays small (sixty charts in one picture took half a gigabyte).
+    for start in range(0, len(specs), CHARTS_PER_PASS):
+        yield from _render_batch(specs[start : start + CHARTS_PER_PASS], scale)
+
+
+def _render_batch(specs: Sequence[Mapping[str, Any]], scale: float) -> list[Image.Image]:
+    found: list[Image.Image] | None = None
     if len(specs) > 1:
         png = _render_one(_stacked(specs), scale)
-        pieces = split_stacked_image(png, len(specs), min_gap=int(STACK_GAP_PX * scale * 0.75))
-    if pieces is None:
-        pieces = [Image.open(io.BytesIO(_render_one(spec, scale))) for spec in specs]
-    return pieces if as_images else [_png(p) for p in pieces]
+        found = split_stacked_image(png, len(specs), min_gap=int(STACK_GAP_PX * scale * 0.75))
+    if found is None:
+        found = [Image.open(io.BytesIO(_render_one(spec, scale))) for spec in specs]
+    return found
 
 
 def png_size(png: bytes | Image.Image) -> tuple[int, int]:

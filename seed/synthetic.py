@@ -5,10 +5,11 @@
 Scale 1 is a realistic national organisation: 7 regions, 42 areas, 20 national core
 metrics and 30 local metrics per region, 20 quarters, each metric broken down by the
 19 census ethnic groups (about 140,000 metric values: a metric has one breakdown, as the
-app allows), about 100,000 equity counts by ethnicity, age band and sex, 300 actions, 60 projects, 2,000
-feedback items, 100 meetings and an audit log to match. Scale N is N times that (more
-regions, as if every PCREF provider shared one deployment). Deterministic for a seed.
-The database must be empty (the schema is created if it is missing).
+app allows), about 100,000 equity counts by ethnicity, age band and sex, 300 actions,
+60 projects, 2,000 feedback items, 100 meetings and an audit log to match. Scale N is
+N times that (more regions, as if every PCREF provider shared one deployment).
+Deterministic for a seed. The database must be empty (the schema is created if it is
+missing).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from core.passwords import hash_password
 from core.periods import Period, quarters_between
 from db import models as m
-from db.engine import get_engine, upgrade_schema
+from db.engine import get_engine, refresh_statistics, upgrade_schema
 from seed.demo import DEMO_USERS
 from seed.load import ensure_reference_data
 
@@ -384,7 +385,9 @@ def build_synthetic(engine: Engine, scale: int = 1, seed: int = 7) -> dict[str, 
     """Fill an empty database; returns the number of rows added per table."""
     if scale < 1:
         raise ValueError("The scale must be 1 or more.")
-    return SyntheticBuilder(engine, scale, seed).build()
+    counts = SyntheticBuilder(engine, scale, seed).build()
+    refresh_statistics(engine)
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,7 @@ class RunResult:
     rows: dict[str, int] = field(default_factory=dict)
     pages: list[PageTiming] = field(default_factory=list)
     operations: dict[str, float] = field(default_factory=dict)
+    pages_peak_memory_mb: float = 0.0
     peak_memory_mb: float = 0.0
 
 
@@ -271,6 +272,7 @@ def run(database_url: str, engine_kind: str, scale: int) -> RunResult:
     result = RunResult(engine_kind, scale, rows=table_rows(engine))
     for role, username, password in ACCOUNTS:
         result.pages += time_pages(engine, role, username, password)
+    result.pages_peak_memory_mb = round(peak_memory_mb(), 1)
     from db.users import actor_for
 
     with Session(engine) as session:
