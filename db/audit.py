@@ -35,14 +35,22 @@ def _frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
 def entity_history(
     session: Session, entity_type: str, entity_ids: Sequence[int], limit: int = 200
 ) -> pd.DataFrame:
-    """Who changed these records, when, from what to what and why; oldest first."""
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(list(entity_ids)))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+    """Who changed these records, when, from what to what and why; oldest first.
+
+    The newest ``limit`` events are picked in Python from the records' event ids and
+    times: asked to sort and limit, the database may walk the whole log by time
+    (the occurred_at index) instead of looking the records up (seen on SQLite with
+    1.4 million events: 0.35 s instead of a millisecond)."""
+    found = session.execute(
+        select(AuditEvent.id, AuditEvent.occurred_at).where(
+            AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(list(entity_ids))
+        )
     ).all()
-    return _frame(list(reversed(events)))
+    newest = sorted(found, key=lambda e: (e.occurred_at, e.id))[-limit:] if limit else []
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.id.in_([e.id for e in newest]))
+    ).all()
+    return _frame(sorted(events, key=lambda e: (e.occurred_at, e.id)))
 
 
 def audit_log(
@@ -84,14 +92,26 @@ def audit_log(
     return frame
 
 
+def distinct_values(session: Session, column: Any) -> list[Any]:
+    """A column's distinct values, by hopping from one to the next along its index (one
+    lookup per value), where SELECT DISTINCT reads the whole log (0.2 s at 1.4 million
+    events). Needs an index that starts with the column."""
+    found = []
+    value = session.scalar(select(func.min(column)))
+    while value is not None:
+        found.append(value)
+        value = session.scalar(select(func.min(column)).where(column > value))
+    return found
+
+
 def audit_log_choices(session: Session) -> dict[str, Any]:
     """What the audit log can be filtered by: the kinds of record and the people in it
     (sorted), and the first and last moments it covers (None when it is empty)."""
-    kinds = session.scalars(select(AuditEvent.entity_type).distinct()).all()
-    people = session.scalars(select(AuditEvent.username).distinct()).all()
-    first, last = session.execute(
-        select(func.min(AuditEvent.occurred_at), func.max(AuditEvent.occurred_at))
-    ).one()
+    kinds = distinct_values(session, AuditEvent.entity_type)
+    people = distinct_values(session, AuditEvent.username)
+    # Two queries: each is one index lookup, where min and max together read every row.
+    first = session.scalar(select(func.min(AuditEvent.occurred_at)))
+    last = session.scalar(select(func.max(AuditEvent.occurred_at)))
     return {
         "entity_types": sorted(kinds),
         "usernames": sorted(people, key=str.lower),

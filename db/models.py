@@ -153,6 +153,8 @@ class AuditEvent(Base):
         Index("ix_audit_event_region_at", "region_id", "occurred_at"),
         # The cache's freshness check: the newest change of some kinds in some regions.
         Index("ix_audit_event_type_region_id", "entity_type", "region_id", "id"),
+        # The audit log's filter of who made changes (db.audit.distinct_values).
+        Index("ix_audit_event_username", "username"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -22,9 +22,7 @@ with Session(ctx.engine) as session:
         region_ids = all_regions["id"].tolist()
     else:
         region_ids = [ctx.actor.region_id]
-    counts = queries.action_status_counts(session, region_ids)
     totals = queries.action_status_totals(session, region_ids)
-    latest = queries.latest_metric_values(session, region_ids)
 
 names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
 st.title("Overview")
@@ -46,7 +44,9 @@ def region_summary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def theme_card(region_id: int, theme: pd.Series) -> None:
+def theme_card(
+    region_id: int, theme: pd.Series, counts: pd.DataFrame, latest: pd.DataFrame
+) -> None:
     with st.container(border=True):
         st.subheader(theme["name"], anchor=False)
         mine = counts[(counts["region_id"] == region_id) & (counts["theme_id"] == theme["id"])]
@@ -76,6 +76,10 @@ def theme_card(region_id: int, theme: pd.Series) -> None:
 
 
 def region_view(region_id: int) -> None:
+    """One region's six theme cards (read for that region alone)."""
+    with Session(ctx.engine) as session:
+        counts = queries.action_status_counts(session, [region_id])
+        latest = queries.latest_metric_values(session, [region_id])
     st.header(names[region_id], anchor=False)
     st.caption(
         "The six monitoring themes of the AMHE plan. Action counts include every action "
@@ -86,7 +90,7 @@ def region_view(region_id: int) -> None:
             st.columns(3), themes.iloc[start : start + 3].iterrows(), strict=False
         ):
             with column:
-                theme_card(region_id, theme)
+                theme_card(region_id, theme, counts, latest)
 
 
 if len(region_ids) > 1:
