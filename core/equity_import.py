@@ -23,9 +23,9 @@ from typing import Any
 
 from core.equity import MEASURES, Measure, measure_for
 from core.importer import ROW
-from core.periods import PeriodError, format_period, parse_period
+from core.periods import PeriodError, financial_year_of, format_period, year_label
 from core.permissions import Action, Actor, can
-from core.validation import Problem, parse_number
+from core.validation import MAX_WHOLE, Problem, parse_number, read_period
 
 COUNT_REQUIRED = ("region", "period", "measure", "characteristic", "group", "numerator")
 COUNT_OPTIONAL = ("denominator",)
@@ -112,6 +112,8 @@ def _whole(column: str, raw: object, *, required: bool) -> tuple[int | None, lis
         return None, [Problem(column, "must not be negative.")]
     if not float(number).is_integer():
         return None, [Problem(column, "must be a whole number (a count of people).")]
+    if number > MAX_WHOLE:
+        return None, [Problem(column, f"must be at most {MAX_WHOLE:,}. Check the figure.")]
     return int(number), []
 
 
@@ -154,9 +156,17 @@ def period_problem(measure: Measure, text: object) -> tuple[date | None, list[Pr
     """The period's start date, or a problem: quarters for quarterly measures, years for
     yearly ones."""
     try:
-        period = parse_period(text)
+        period = read_period(text)
     except PeriodError as exc:
         return None, [Problem("period", str(exc))]
+    if not MIN_YEAR <= financial_year_of(period.start) <= MAX_YEAR:
+        return None, [
+            Problem(
+                "period",
+                f"{format_period(period.start, period.kind)} is not a plausible period: give "
+                f"one from {year_label(MIN_YEAR)} to {year_label(MAX_YEAR)}.",
+            )
+        ]
     wanted = "quarter" if measure.frequency == "quarter" else "year"
     if period.kind != wanted:
         example = "2024/25 Q1" if wanted == "quarter" else "2024/25"

@@ -13,6 +13,7 @@ to write, every problem found, and how many values are new, changed or unchanged
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -238,12 +239,23 @@ def _decode(data: bytes) -> str | None:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # a UTF-8 byte-order mark on text that is not all UTF-8 is no part of the text
+        return data.removeprefix(codecs.BOM_UTF8).decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _heading_line(text: str) -> str:
+    """The first line with anything on it: a file may start with blank lines, and the
+    heading row is the first row that is not blank."""
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            return line
+    return ""
 
 
 def _delimiter(first_line: str) -> str:
@@ -274,8 +286,8 @@ def _csv_records(
                 "and upload it again.",
             )
         ]
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(_heading_line(text)))
     records: list[tuple[int, list[object]]] = []
     cells = 0
     try:
@@ -372,10 +384,13 @@ def _rows_from_records(
     wanted = dict.fromkeys(known)
     problems: list[Problem] = []
     positions: dict[str, int] = {}
-    for index, heading in enumerate(headings):
+    # Values past the last heading are under a blank heading too, not to be dropped.
+    filled = {index for _, values in body for index, text in enumerate(values) if text}
+    for index in sorted(filled.union(range(len(headings)))):
+        heading = headings[index] if index < len(headings) else ""
         key = normalise_heading(heading)
         if not key:
-            if any(index < len(values) and values[index] for _, values in body):
+            if index in filled:
                 problems.append(
                     Problem(
                         f"column {_column_letter(index)}",

@@ -10,7 +10,6 @@ column.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -18,9 +17,9 @@ from typing import Any
 
 from core.formatting import format_value
 from core.importer import ROW, ImportPreview
-from core.periods import PeriodError, format_period, parse_period
+from core.periods import PeriodError, format_period
 from core.permissions import Action, Actor, can
-from core.validation import MetricRules, Problem, parse_number, value_problems
+from core.validation import MetricRules, Problem, parse_number, read_period, value_problems
 
 REQUIRED_COLUMNS = ("region", "metric_code", "period", "value")
 OPTIONAL_COLUMNS = ("numerator", "denominator", "characteristic", "group", "note")
@@ -122,9 +121,12 @@ class ExistingValue:
 
 
 def _same(a: float | None, b: float | None) -> bool:
+    """Exactly equal. Both sides are floats read from text and kept exactly by either
+    database, so any tolerance only hides a change: 1e-12 called a count of
+    1,000,000,000,000 the same as 999,999,999,999, and the import dropped the change."""
     if a is None or b is None:
         return a is None and b is None
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return float(a) == float(b)
 
 
 def _number(row: dict[str, Any], column: str, number: int, problems: list[Problem]):
@@ -298,7 +300,7 @@ def _period(
 ) -> date | None:
     text = str(row.get("period", "")).strip()
     try:
-        period = parse_period(text)
+        period = read_period(text)
     except PeriodError as exc:
         problems.append(Problem("period", str(exc), number))
         return None

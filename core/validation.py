@@ -10,7 +10,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from core.periods import format_period
+from core.periods import Period, PeriodError, format_period, parse_period
+
+#: The largest whole number a count may be: the database keeps counts as 32-bit integers.
+MAX_WHOLE = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,22 @@ def parse_number(raw: object) -> float | None:
     if math.isnan(number) or math.isinf(number):
         raise ValueError(f"'{raw}' is not a number.")
     return number
+
+
+def read_period(text: object) -> Period:
+    """:func:`core.periods.parse_period` for a cell someone typed: raises only
+    :class:`PeriodError`, with a message fit to show. ``0000/01`` and ``9999/00 Q4`` have
+    the shape of a period but name dates Python cannot hold (``ValueError``)."""
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise
+    except (ValueError, OverflowError):
+        raw = " ".join(str("" if text is None else text).split())
+        raise PeriodError(
+            f"'{raw}' is not a plausible period. Write a quarter as '2024/25 Q1' "
+            "(April to June 2024) or a whole year as '2024/25'."
+        ) from None
 
 
 def _whole_and_not_negative(column: str, number: float) -> list[Problem]:

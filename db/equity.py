@@ -33,6 +33,7 @@ from core.equity_import import (
 from core.importer import ImportCounts, ImportPreview, read_table
 from core.periods import format_period
 from core.permissions import Action, Actor
+from core.validation import MAX_WHOLE
 from db.models import (
     Area,
     Characteristic,
@@ -398,6 +399,8 @@ def _whole(name: str, value: int | None, *, allow_none: bool = False) -> None:
         raise WriteRefused(f"The {name} is needed.")
     if isinstance(value, bool) or int(value) != value or value < 0:
         raise WriteRefused(f"The {name} must be a whole number, 0 or more.")
+    if value > MAX_WHOLE:  # the database keeps counts as 32-bit integers
+        raise WriteRefused(f"The {name} must be at most {MAX_WHOLE:,}.")
 
 
 def _apply_count(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, func, select
@@ -132,12 +133,22 @@ def metric_series(
     session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
 ) -> pd.DataFrame:
     """Overall (not disaggregated) values by region, metric and period, oldest first."""
+    return pd.DataFrame(
+        metric_series_rows(session, region_ids, metric_ids),
+        columns=["region_id", "metric_id", "period_start", "value"],
+    )
+
+
+def metric_series_rows(
+    session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
+) -> list[Any]:
+    """:func:`metric_series` as rows (region_id, metric_id, period_start, value): for
+    callers that walk them once, where building a frame would cost more than the query."""
     query = select(
         MetricValue.region_id, MetricValue.metric_id, MetricValue.period_start, MetricValue.value
     ).where(MetricValue.region_id.in_(list(region_ids)), MetricValue.characteristic == "")
     if metric_ids is not None:
         query = query.where(MetricValue.metric_id.in_(list(metric_ids)))
-    rows = session.execute(
+    return session.execute(
         query.order_by(MetricValue.region_id, MetricValue.metric_id, MetricValue.period_start)
     ).all()
-    return pd.DataFrame(rows, columns=["region_id", "metric_id", "period_start", "value"])

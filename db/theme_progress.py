@@ -177,13 +177,15 @@ def _load(session: Session, region_ids: Sequence[int], until: date | None = None
     ]
     series: dict[tuple[int, int], list[tuple[date, float | None]]] = defaultdict(list)
     if metrics and ids:
-        values = queries.metric_series(session, ids, [m.id for m in metrics])
-        for region_id, metric_id, period_start, value in values.itertuples(index=False):
+        wanted = {m.id for m in metrics}
+        # Every overall value of the regions, filtered here: a list of thousands of
+        # metric ids in the query costs the database more than the extra rows.
+        for region_id, metric_id, period_start, value in queries.metric_series_rows(session, ids):
             day = _as_date(period_start)
-            if until is not None and day >= until:
+            if metric_id not in wanted or (until is not None and day >= until):
                 continue
-            clean = None if value is None or pd.isna(value) else float(value)
-            series[(int(region_id), int(metric_id))].append((day, clean))
+            clean = None if value is None or value != value else float(value)  # NaN
+            series[(region_id, metric_id)].append((day, clean))
     return _Data(themes, metrics, dict(series))
 
 

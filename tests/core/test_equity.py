@@ -442,6 +442,37 @@ def test_each_problem_names_its_row_and_column(values, column, words):
     assert words in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("values", "column", "words"),
+    [
+        ({"period": "0000/01 Q1"}, "period", "not a plausible period"),
+        ({"period": "9999/00 Q4"}, "period", "not a plausible period"),
+        ({"period": "1066/67 Q1"}, "period", "not a plausible period"),
+        ({"numerator": "2147483648"}, "numerator", "at most"),
+        ({"numerator": "1e300"}, "numerator", "at most"),
+        ({"denominator": "3000000000"}, "denominator", "at most"),
+    ],
+)
+def test_figures_the_database_cannot_hold_are_problems(values, column, words):
+    """Found by fuzzing: a year 0 or 10000 period raised ValueError out of the checks, and
+    a count over 2,147,483,647 passed the dry run, then failed the save ('integer out of
+    range' on PostgreSQL, OverflowError on SQLite)."""
+    rows, problems = check_count_rows([line(), line(**values)], REFERENCE)
+    assert len(rows) == 1
+    assert [(p.row, p.column) for p in problems] == [(3, column)]
+    assert words in problems[0].message
+    assert check_count_rows([line(numerator="2147483647", denominator="2147483647")], REFERENCE)[
+        0
+    ], "the largest count the database holds is still accepted"
+
+
+def test_a_population_the_database_cannot_hold_is_a_problem():
+    good = {"region": "London", "characteristic": "ethnicity_broad", "group": "White",
+            "year": "2021", "population": "2147483648", "source": ""}  # fmt: skip
+    rows, problems = check_population_rows([good], REFERENCE)
+    assert rows == [] and [(p.row, p.column) for p in problems] == [(2, "population")]
+
+
 def test_a_figure_given_twice_is_a_problem():
     _, problems = check_count_rows([line(), line(numerator="80")], REFERENCE)
     assert [(p.row, p.column) for p in problems] == [(3, "group")]

@@ -143,6 +143,52 @@ def test_values_under_a_blank_heading_are_reported_but_an_empty_column_is_not():
     assert problem.column == "column E"
 
 
+def test_values_past_the_last_heading_are_reported_not_dropped():
+    """Found by fuzzing: a value in a column beyond the last heading was silently left
+    out, while one under a blank heading inside the heading row was reported."""
+    _rows, problems = read(b"region,metric_code,period,value\nLondon,CA01,2024/25 Q1,3,oops\n")
+    problem = only_problem(problems)
+    assert (problem.row, problem.column) == (1, "column E")
+    assert "no heading" in problem.message
+    _rows, problems = read(
+        xlsx([["region", "metric_code", "period", "value"], ["London", "CA01", "2024/25 Q1", 3,
+              None, "oops"]]),
+        "values.xlsx",
+    )  # fmt: skip
+    assert only_problem(problems).column == "column F"
+    rows, problems = read(b"region,metric_code,period,value\nLondon,CA01,2024/25 Q1,3,, \n")
+    assert problems == [] and rows[0]["value"] == "3"  # empty cells past the end are fine
+
+
+@pytest.mark.parametrize("separator", [b";", b"\t"])
+def test_the_separator_is_found_when_the_file_starts_with_blank_lines(separator):
+    """Found by fuzzing: the separator was guessed from the first line even when it was
+    blank, so a semicolon or tab file starting with an empty line had every heading wrong."""
+    data = b"\r\n\r\n" + separator.join([b"region", b"metric_code", b"period", b"value"])
+    data += b"\r\n" + separator.join([b"London", b"CA01", b"2024/25 Q1", b"3"]) + b"\r\n"
+    rows, problems = read(data)
+    assert problems == []
+    assert [(r[ROW], r["region"], r["value"]) for r in rows] == [(4, "London", "3")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbfregion,metric_code,period,value,note\nLondon,CA01,2024/25 Q1,3,\xa35\n",
+        b'\xef\xbb\xbf\xef\xbb\xbf"region",metric_code,period,value,note\n'
+        b"London,CA01,2024/25 Q1,3,\n",
+    ],
+)
+def test_a_byte_order_mark_never_becomes_part_of_the_first_heading(data):
+    """Found by fuzzing: UTF-8 with a byte-order mark and one Windows-1252 byte (a '£'
+    typed later) was read as Windows-1252 with the mark as 'ï»¿' in 'ï»¿region', and a
+    doubled mark stopped the first heading's quotes being read: 'region' was unknown."""
+    rows, problems = read(data)
+    assert problems == []
+    assert rows[0]["region"] == "London"
+    assert rows[0]["note"] in ("£5", "")
+
+
 @pytest.mark.parametrize("data", [b"", b"   \r\n\r\n", b",,,\n,,\n"])
 def test_an_empty_file_is_reported(data):
     rows, problems = read(data)

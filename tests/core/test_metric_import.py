@@ -293,6 +293,34 @@ def test_preview_counts_new_updated_and_unchanged():
     assert preview.display[1]["Was"] == "40%" and preview.display[1]["Value"] == "50%"
 
 
+@pytest.mark.parametrize("period", ["0000/01 Q1", "0000/01", "9999/00 Q4"])
+def test_a_period_whose_date_cannot_exist_is_a_problem_not_a_crash(period):
+    """Found by fuzzing: these have the shape of a period, but the year 0 or 10000 made
+    ``date()`` raise ValueError, which escaped the checks and broke the dry run."""
+    number, column, message = one_problem(row(metric_code="PW01", value="3", period=period))
+    assert (number, column) == (2, "period")
+    assert "not a plausible period" in message and "2024/25 Q1" in message
+
+
+def test_a_change_to_a_very_large_figure_is_not_called_unchanged():
+    """Found by fuzzing: values were compared with a relative tolerance of 1e-12, so
+    999,999,999,999 stored and 1,000,000,000,000 in the file previewed as 'unchanged' and
+    the new figure was never saved."""
+    rows, problems = check_rows(
+        [row(metric_code="PW01", value="1000000000000"), row(3, metric_code="PW01",
+         period="2024/25 Q2", value="123456789")],
+        LOOKUPS,
+        LONDON_LEAD,
+    )  # fmt: skip
+    keys = value_keys(rows)
+    existing = {
+        keys[0]: ExistingValue(100, 999_999_999_999.0, None, None, "", 1),
+        keys[1]: ExistingValue(101, 123456789.0, None, None, "", 1),
+    }
+    preview = build_preview(rows, problems, existing)
+    assert [r["change"] for r in preview.rows] == ["updated", "unchanged"]
+
+
 def test_a_preview_with_problems_has_no_rows_to_write():
     rows, problems = check_rows([row(2), row(3, value="x")], LOOKUPS, LONDON_LEAD)
     preview = build_preview(rows, problems, {})

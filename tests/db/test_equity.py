@@ -161,6 +161,8 @@ def test_update_bumps_the_version_and_a_stale_version_is_refused(engine, ids):
         ("people_supported", "Martian", 90, None, "not a group"),
         ("nonsense", WHITE, 1, None, "not a measure"),
         ("people_supported", WHITE, -3, None, "whole number"),
+        ("people_supported", WHITE, 2_147_483_648, None, "at most"),
+        ("right_support", WHITE, 5, 3_000_000_000, "at most"),
     ],
 )
 def test_bad_figures_are_refused_and_change_nothing(
@@ -273,6 +275,33 @@ def test_import_refuses_figures_changed_since_the_dry_run(engine, ids):
     before = state(engine)
     with pytest.raises(StaleWrite):
         de.import_equity_counts(engine, lead, preview)
+    assert state(engine) == before
+
+
+def test_figures_too_big_for_the_database_are_problems_in_the_dry_run(engine, ids):
+    """Found by fuzzing: a count over 2,147,483,647 passed the dry run, then the save
+    raised an uncaught database error ('integer out of range' on PostgreSQL,
+    OverflowError on SQLite). Now the dry run lists it, and a save refuses it in words."""
+    lead = actors(ids)["london_lead"]
+    data = csv(
+        HEADER,
+        f"London,2025/26 Q1,people_supported,ethnicity_broad,{WHITE},90,",
+        f'London,2025/26 Q1,people_supported,ethnicity_broad,"{BLACK}",3000000000,',
+        f"London,0000/01 Q1,people_supported,ethnicity_broad,{WHITE},1,",
+    )
+    preview = de.preview_equity_counts(engine, lead, data, "big.csv")
+    assert [(p.row, p.column) for p in preview.problems] == [(3, "numerator"), (4, "period")]
+    population = csv(
+        "region,characteristic,group,year,population,source",
+        f"London,ethnicity_broad,{WHITE},2021,99999999999,ONS",
+    )
+    preview = de.preview_population_counts(engine, lead, population, "pop.csv")
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "population")]
+    before = state(engine)
+    with pytest.raises(WriteRefused, match="at most"):
+        de.save_population_count(
+            engine, lead, ids["london"], "ethnicity_broad", WHITE, 2021, 3_000_000_000
+        )
     assert state(engine) == before
 
 
