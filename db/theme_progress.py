@@ -143,8 +143,10 @@ _SPEC_FIELDS = (
 )
 
 
+@cached_read("metric", "metric_value")
 def _load(session: Session, region_ids: Sequence[int], until: date | None = None) -> _Data:
     """Themes, metric definitions (national first) and overall values: three queries.
+    Cached, since theme and metric statuses both start from it; callers only read it.
 
     ``until``: leave out values of periods starting on or after this day (a status as it
     stood at the end of a past year)."""

@@ -18,6 +18,7 @@ from components.region_picker import choose_region
 from core.formatting import escape_markdown
 from core.periods import year_label
 from core.permissions import Action, can
+from db import queries
 from reports.annual_report import (
     AnnualReport,
     Section,
@@ -67,22 +68,44 @@ with right:
     if scope == ONE_REGION:
         region_id, _ = choose_region(ctx, key="ar-region")
 
+settings = {
+    "threshold": ctx.settings.disclosure_threshold,
+    "demo": ctx.settings.demo_mode,
+    "today": today,
+}
+scope_ids = None if region_id is None else [region_id]
+
+
+def whole_report() -> AnnualReport:
+    """The report with every region's section (for the downloads, made on click)."""
+    with Session(ctx.engine) as session:
+        return cached_report(session, scope_ids, year, region_id, **settings)
+
+
+def region_section(chosen: int) -> Section:
+    """A region's section, the same in the national report as in the region's own."""
+    with Session(ctx.engine) as session:
+        return cached_report(session, [chosen], year, chosen, **settings).sections[-1]
+
+
 with st.spinner("Putting the report together..."), Session(ctx.engine) as session:
+    # The preview shows one section at a time: the national report's own sections are
+    # built now, each region's section only when it is picked.
     report = cached_report(
         session,
-        None if region_id is None else [region_id],
+        scope_ids,
         year,
         region_id,
-        threshold=ctx.settings.disclosure_threshold,
-        demo=ctx.settings.demo_mode,
-        today=today,
+        regions_in_detail=() if region_id is None else None,
+        **settings,
     )
+    regions = queries.regions(session) if region_id is None else None
 
 st.info(report.rule, icon=":material/shield:")
 html_column, pdf_column = st.columns(2, width=520)
 html_column.download_button(
     "Download the report (HTML)",
-    data=render_html(report),
+    data=lambda: render_html(whole_report()),
     file_name=f"{report.file_stem}.html",
     mime="text/html",
     icon=":material/download:",
@@ -90,7 +113,7 @@ html_column.download_button(
 )
 pdf_column.download_button(
     "Download the report (PDF)",
-    data=lambda: render_pdf(report),
+    data=lambda: render_pdf(whole_report()),
     file_name=f"{report.file_stem}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
@@ -123,14 +146,20 @@ def show_section(report: AnnualReport, section: Section) -> None:
 def preview(report: AnnualReport) -> None:
     st.header("Preview", anchor=False)
     st.caption(escape_markdown(f"{report.title}. {report.subtitle}"))
-    sections = list(report.sections)
+    # (section built, or a region whose section is built when picked)
+    choices: list[Section | int] = list(report.sections)
+    names: dict[int, str] = {}
+    if regions is not None:
+        names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
+        choices += list(names)
     index = st.selectbox(
         "Section to preview",
-        range(len(sections)),
-        format_func=lambda i: sections[i].title,
+        range(len(choices)),
+        format_func=lambda i: names[c] if isinstance(c := choices[i], int) else c.title,
         key=f"ar-section-{report.file_stem}",
     )
-    show_section(report, sections[index])
+    chosen = choices[index]
+    show_section(report, region_section(chosen) if isinstance(chosen, int) else chosen)
 
 
 preview(report)

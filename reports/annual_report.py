@@ -1057,10 +1057,19 @@ def cached_report(
     threshold: int = DEFAULT_THRESHOLD,
     demo: bool = False,
     today: date | None = None,
+    regions_in_detail: Sequence[int] | None = None,
 ) -> AnnualReport:
     """:func:`build_report`, kept until something in its regions (``region_ids``: the
     region, or None for the national report) changes."""
-    return build_report(session, year, region_id, threshold=threshold, demo=demo, today=today)
+    return build_report(
+        session,
+        year,
+        region_id,
+        threshold=threshold,
+        demo=demo,
+        today=today,
+        regions_in_detail=regions_in_detail,
+    )
 
 
 def build_report(
@@ -1071,9 +1080,14 @@ def build_report(
     threshold: int = DEFAULT_THRESHOLD,
     demo: bool = False,
     today: date | None = None,
+    regions_in_detail: Sequence[int] | None = None,
 ) -> AnnualReport:
     """The report for financial year ``year`` (2025: 2025/26): national with a section
-    per region when ``region_id`` is None, else that region alone."""
+    per region when ``region_id`` is None, else that region alone.
+
+    ``regions_in_detail`` limits the regions given a section of their own (a preview
+    that shows one section at a time need not build seventy); None: every region. A
+    region's section is the same in the national report as in its own."""
     today = today or date.today()
     regions = queries.regions(session)
     names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
@@ -1103,9 +1117,11 @@ def build_report(
                 ctx, region_ids, themes, metrics, projects, feedback, characteristics, theme_names
             )
         )
+    detailed = region_ids if regions_in_detail is None else set(regions_in_detail)
     sections.extend(
         _region_section(ctx, r, themes, metrics, projects, feedback, characteristics, theme_names)
         for r in region_ids
+        if r in detailed
     )
     return AnnualReport(
         year=year,

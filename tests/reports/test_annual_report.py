@@ -382,3 +382,29 @@ def test_statuses_until_leave_out_later_values(demo_engine):
     assert (now["score"] != then["score"]).any()
     # The demo's values start in Q3 2023/24: by April 2024 no metric has a year of them.
     assert set(themes_then["status"]) == {"not_available"}
+
+
+def test_a_preview_builds_only_the_regions_it_shows_and_their_sections_match(demo_engine):
+    """The page previews the national report without building every region's section,
+    and shows a region's section from that region's own report: the same section."""
+    whole = report_for(demo_engine)
+    head = report_for(demo_engine, regions_in_detail=())
+    region_titles = {s.title for s in whole.sections} - {s.title for s in head.sections}
+    assert "London" in region_titles and len(region_titles) == 7
+    for mine, theirs in zip(head.sections, whole.sections, strict=False):
+        assert_same_section(mine, theirs)
+    london_alone = report_for(demo_engine, "london").sections[-1]
+    assert london_alone.title == "London"
+    assert_same_section(london_alone, next(s for s in whole.sections if s.title == "London"))
+
+
+def assert_same_section(mine, theirs) -> None:
+    assert (mine.key, mine.title) == (theirs.key, theirs.title)
+    assert [(b.kind, getattr(b, "text", None)) for b in mine.blocks] == [
+        (b.kind, getattr(b, "text", None)) for b in theirs.blocks
+    ]
+    for ours, other in zip(mine.tables(), theirs.tables(), strict=True):
+        assert (ours.key, ours.caption, ours.note) == (other.key, other.caption, other.note)
+        pd.testing.assert_frame_equal(
+            ours.frame.reset_index(drop=True), other.frame.reset_index(drop=True)
+        )
