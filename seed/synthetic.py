@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.passwords import hash_password
@@ -272,8 +272,14 @@ class SyntheticBuilder:
         }
 
     def _values(self, session: Session) -> None:
+        """The values, each with its audit event (ids given here, so that the events can
+        name the values they record, as the app's own events do)."""
         audit = []
+        next_id = (session.scalar(select(func.max(m.MetricValue.id))) or 0) + 1
         for batch in chunks(self._value_rows()):
+            for row in batch:
+                row["id"] = next_id
+                next_id += 1
             session.execute(insert(m.MetricValue), batch)
             self.counts["metric_value"] = self.counts.get("metric_value", 0) + len(batch)
             audit += [
@@ -282,7 +288,7 @@ class SyntheticBuilder:
                     "user_id": row["entered_by_id"],
                     "username": f"lead.{row['region_id']}",
                     "entity_type": "metric_value",
-                    "entity_id": None,
+                    "entity_id": row["id"],
                     "region_id": row["region_id"],
                     "action": "create",
                     "after": {"value": row["value"], "group": row["group_name"]},
@@ -294,6 +300,13 @@ class SyntheticBuilder:
                 self._insert(session, m.AuditEvent, audit)
                 audit = []
         self._insert(session, m.AuditEvent, audit)
+        if session.get_bind().dialect.name == "postgresql":  # ids given: move the sequence on
+            session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('metric_value', 'id'), "
+                    "(SELECT max(id) FROM metric_value))"
+                )
+            )
 
     def _equity(self, session: Session) -> None:
         areas = dict(session.execute(select(m.Area.id, m.Area.region_id)).all())

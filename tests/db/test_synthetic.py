@@ -78,3 +78,33 @@ def test_scale_multiplies_regions_and_the_same_seed_gives_the_same_data(database
 def test_refuses_a_database_with_data(demo_engine, small):
     with pytest.raises(SystemExit, match="already has data"):
         synthetic.build_synthetic(demo_engine, scale=1)
+
+
+def test_audit_events_name_their_values_and_new_values_can_still_be_added(engine, small):
+    from db.models import AuditEvent
+
+    synthetic.build_synthetic(engine, scale=1, seed=3)
+    with Session(engine) as session:
+        value_ids = set(session.scalars(select(MetricValue.id)))
+        named = set(
+            session.scalars(
+                select(AuditEvent.entity_id).where(AuditEvent.entity_type == "metric_value")
+            )
+        )
+        assert named == value_ids
+        # On PostgreSQL the ids were given, so the id sequence must have moved past them.
+        first = session.scalars(select(MetricValue)).first()
+        session.add(
+            MetricValue(
+                metric_id=first.metric_id,
+                region_id=first.region_id,
+                period_start=first.period_start,
+                characteristic="",
+                group_name="a new group",
+                value=1.0,
+                note="",
+                version=1,
+                entered_at=first.entered_at,
+            )
+        )
+        session.flush()
