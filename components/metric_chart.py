@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.charts import show_chart
 from components.downloads import download_buttons
 from core.formatting import format_value
 from core.periods import format_period, quarter_start, quarters_between
@@ -247,7 +248,7 @@ def metric_chart(
         if table.empty and _baseline(definition, _overall(values)) is None:
             st.info("No values have been recorded for this metric yet.", icon=":material/info:")
         else:
-            st.altair_chart(
+            show_chart(
                 build_metric_chart(definition, values, title=title),
                 width="stretch",
                 key=f"{key}-chart",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from streamlit.errors import StreamlitPageNotFoundError
 
 from components.badges import status_badge
+from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
 from core import compare as cc
@@ -219,7 +220,7 @@ if table.empty:
     st.info("No theme statuses yet: they appear once regions have metric values.")
 else:
     apply_chart_pick()
-    st.altair_chart(
+    show_chart(
         grid_chart(table),
         width="stretch",
         key=grid_key(),
@@ -650,7 +651,7 @@ def funnel_view(latest: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> N
     curve = cc.funnel_curve(
         float(figure["proportion"]), [p.denominator for p in placed], scale=scale
     )
-    st.altair_chart(
+    show_chart(
         funnel_chart(placed, curve, metric, sentence, scale), width="stretch", key="compare-funnel"
     )
     shown = funnel_table(placed, unit, scale)
@@ -767,7 +768,7 @@ def trends_view(series: pd.DataFrame, national: pd.DataFrame, metric: pd.Series)
     if frame.empty:
         st.info("No values yet for this metric.", icon=":material/info:")
         return
-    st.altair_chart(trends_chart(frame, metric), key="compare-trends")
+    show_chart(trends_chart(frame, metric), key="compare-trends")
     with st.expander("Trend figures"):
         table = trend_table(frame)
         st.dataframe(
@@ -827,7 +828,7 @@ if not later.empty:
 
 st.subheader("Latest value in each region", anchor=False)
 ranked = ranking_table(latest, metric)
-st.altair_chart(latest_chart(ranked, metric, figure), width="stretch", key="compare-latest")
+show_chart(latest_chart(ranked, metric, figure), width="stretch", key="compare-latest")
 st.markdown(f"**Ranking.** {cc.direction_sentence(metric['direction'])}")
 ranking = ranked.rename(columns={"Value": value_column(metric["unit"])})
 st.dataframe(

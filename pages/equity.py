@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
 from components.history import history_view
@@ -252,7 +253,7 @@ def analysis_section() -> None:
     if frame.empty:
         st.info("No group has enough people to show a figure.")
     else:
-        st.altair_chart(
+        show_chart(
             chart_of(
                 frame,
                 title=title,
@@ -354,7 +355,7 @@ def trends(all_counts, populations, info, measure, reference, names) -> None:
             ),
             height=300,
         )
-        st.altair_chart(chart, width="stretch", height=380)
+        show_chart(chart, width="stretch", height=380)
     table = shown.rename(columns={"Value": label})
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, file_stem("equity-trend", measure.code, info.code), key="eq-trend")

@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from components.badges import status_markdown
+from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
 from components.metric_chart import build_metric_chart, metric_table
@@ -207,7 +208,7 @@ def metric_view(metric: pd.Series, *, key: str) -> None:
     chart = build_metric_chart(
         metric, chart_values, title=f"{metric['code']} values by quarter", height=300
     )
-    st.altair_chart(chart, width="stretch", key=f"{key}-chart")
+    show_chart(chart, width="stretch", key=f"{key}-chart")
     with st.expander("The figures behind this chart"):
         st.dataframe(tidy(table), hide_index=True, width="stretch", key=f"{key}-table")
         download_buttons(tidy(table), f"{slug(region_name)}-{slug(metric['code'])}", key=key)

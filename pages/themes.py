@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.errors import StreamlitPageNotFoundError
 
 from components.badges import status_badge, status_markdown
+from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
 from components.region_picker import choose_region
@@ -129,7 +130,7 @@ def trend_view(theme_id: int, theme: str) -> None:
         st.write("No trend yet: a score needs at least a year of values.")
         return
     chart_data = data.assign(period_start=pd.to_datetime(data["period_start"]))
-    st.altair_chart(trend_chart(theme, chart_data), width="stretch", height=250)
+    show_chart(trend_chart(theme, chart_data), width="stretch", height=250)
     with st.expander("Trend figures"):
         table = pd.DataFrame(
             {

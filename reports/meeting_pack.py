@@ -58,6 +58,17 @@ class MetricPage:
     table: pd.DataFrame
 
 
+#: Quarters in each metric's table (the chart shows them all; the dashboard has the rest).
+TABLE_QUARTERS = 8
+#: The key to every chart in the pack (printed once instead of a legend on each chart;
+#: the series are components.metric_chart.SERIES).
+CHART_KEY = (
+    "recorded values are the blue line with round points; the baseline is a black "
+    "square; the target is a green diamond; the straight line from baseline to target "
+    "is the orange dashed line."
+)
+
+
 def file_name(region_name: str, meeting_date: date) -> str:
     """'meeting-pack-london-2026-08-15.pdf'."""
     slug = "-".join("".join(c if c.isalnum() else " " for c in region_name.lower()).split())
@@ -74,11 +85,16 @@ def _metric_pages(
         table = metric_table(mine)
         table["period_start"] = mine["period_start"].to_numpy() if len(mine) == len(table) else None
         shown = words.disclose_metric_values(table, metric["unit"], threshold)
-        starred += shown.starred
-        rounded += shown.rounded
+        # The table (newest first) prints the latest quarters only; the pack counts the
+        # figures it prints as * or rounded.
+        printed = words.disclose_metric_values(
+            table.head(TABLE_QUARTERS), metric["unit"], threshold
+        )
+        starred += printed.starred
+        rounded += printed.rounded
         title = f"{metric['code']}: {metric['name']}"
         chart = build_metric_chart(metric, shown.chart, title=title, height=CHART_HEIGHT)
-        out = shown.table
+        out = printed.table
         if not out["Note"].astype(str).str.strip().any():
             out = out.drop(columns=["Note"])
         for column in ("Numerator", "Denominator"):
@@ -176,7 +192,9 @@ def build_meeting_pack(
     theme_ids = [int(t) for t in themes["theme_id"]]
     pages = [p for theme_id in theme_ids for p in pages if p.theme_id == theme_id]
     # Drawn in the order they are printed, a few at a time (see iter_charts).
-    images = iter_charts([p.chart for p in pages], width=CHART_WIDTH, keep_titles=False)
+    images = iter_charts(
+        [p.chart for p in pages], width=CHART_WIDTH, keep_titles=False, keep_legends=False
+    )
 
     title = f"{region_name}: Regional Forum meeting pack"
     pdf = ReportPDF(title, demo=demo)
@@ -247,7 +265,8 @@ def build_meeting_pack(
     pdf.heading("Metrics by theme")
     pdf.paragraph(
         "Each chart shows a metric's recorded values by quarter, its baseline, its target "
-        "and the straight line from one to the other; its figures are in the table beside it."
+        "and the straight line from one to the other; the table beside it gives the figures "
+        f"of the last {TABLE_QUARTERS} quarters. How to read the charts: {CHART_KEY}"
     )
     for theme in themes.to_dict("records"):
         pdf.ensure_space(120)  # the theme's heading stays with its first chart

@@ -23,6 +23,8 @@ from seed.load import ensure_reference_data
 POSTGRES_ADMIN_URL = os.environ.get(
     "AMHE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# Every chart a page test draws is checked against the Vega-Lite schema (components.charts).
+os.environ.setdefault("AMHE_VALIDATE_CHARTS", "1")
 REQUIRE_ALL = os.environ.get("AMHE_REQUIRE_ALL", "").lower() in {"1", "true", "yes"}
 
 

@@ -205,3 +205,24 @@ def test_text_falls_back_to_latin1_without_a_unicode_font():
             assert "A line → another" in text
         else:
             assert "A line -> another" in text
+
+
+def test_one_key_for_every_chart_and_tables_of_the_last_eight_quarters(demo_engine):
+    from reports.meeting_pack import TABLE_QUARTERS
+
+    region, meeting = london(demo_engine)
+    text = flat(pdf_text(build_meeting_pack(demo_engine, region, meeting)))
+    assert "How to read the charts: recorded values are the blue line with round points" in text
+    assert f"the figures of the last {TABLE_QUARTERS} quarters" in text
+    with Session(demo_engine) as session:
+        quarters = sorted(
+            set(
+                session.scalars(
+                    select(MetricValue.period_start).where(MetricValue.region_id == region)
+                )
+            )
+        )
+    assert len(quarters) > TABLE_QUARTERS, "the demo has more history than a table shows"
+    from core.periods import format_period
+
+    assert format_period(quarters[-1]) in text
