@@ -21,10 +21,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from db.models import AuditEvent, Region
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -67,15 +67,35 @@ _store = _LRU(MAX_ENTRIES)
 def freshness(session: Session, topics: Sequence[str], region_ids: Sequence[int] | None) -> int:
     """The newest audit event id for these kinds of record (every kind when ``topics`` is
     empty) in these regions (national records, with no region, count for every region);
-    0 when there is none."""
-    query = select(func.max(AuditEvent.id))
-    if topics:
-        query = query.where(AuditEvent.entity_type.in_(list(topics)))
-    if region_ids is not None:
-        query = query.where(
-            or_(AuditEvent.region_id.in_(list(region_ids)), AuditEvent.region_id.is_(None))
-        )
-    return session.scalar(query) or 0
+    0 when there is none.
+
+    Asked as one small lookup per kind and region, each the last entry of the index
+    (entity_type, region_id, id): a single query with IN and OR lists makes the
+    database read every matching event (0.06 s a read at 1.4 million events)."""
+    regions: list[int | None] = list(
+        session.scalars(select(Region.id)) if region_ids is None else region_ids
+    )
+    regions.append(None)
+    kinds: list[str | None] = list(topics) or [None]
+    arms = []
+    for kind in kinds:
+        for region in regions:
+            arm = select(func.max(AuditEvent.id).label("newest"))
+            if kind is not None:
+                arm = arm.where(AuditEvent.entity_type == kind)
+            arm = arm.where(
+                AuditEvent.region_id.is_(None) if region is None else AuditEvent.region_id == region
+            )
+            arms.append(arm)
+    newest = 0
+    for start in range(0, len(arms), _ARMS_PER_QUERY):
+        chunk = union_all(*arms[start : start + _ARMS_PER_QUERY]).subquery()
+        newest = max(newest, session.scalar(select(func.max(chunk.c.newest))) or 0)
+    return newest
+
+
+#: SQLite allows 500 SELECTs in one compound statement.
+_ARMS_PER_QUERY = 400
 
 
 def _freeze(value: Any) -> Hashable:

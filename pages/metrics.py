@@ -46,7 +46,7 @@ VIEW_PROGRESS = "Metrics and progress"
 VIEW_ENTER = "Enter values"
 VIEW_DEFINE = "Define or change a metric"
 ALL_THEMES = "All themes"
-CARDS_PER_PAGE = 5
+CARDS_PER_PAGE = 4
 FLASH = "metrics:flash"
 
 
