@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
+from db.audit import distinct_values
 from db.models import AuditEvent, Region
 
 P = ParamSpec("P")
@@ -76,18 +77,20 @@ def freshness(session: Session, topics: Sequence[str], region_ids: Sequence[int]
         session.scalars(select(Region.id)) if region_ids is None else region_ids
     )
     regions.append(None)
-    kinds: list[str | None] = list(topics) or [None]
+    # Every kind of record: the kinds in the log, found by hopping along the index.
+    kinds = list(topics) or distinct_values(session, AuditEvent.entity_type)
     arms = []
     for kind in kinds:
         for region in regions:
             arm = select(func.max(AuditEvent.id).label("newest"))
-            if kind is not None:
-                arm = arm.where(AuditEvent.entity_type == kind)
+            arm = arm.where(AuditEvent.entity_type == kind)
             arm = arm.where(
                 AuditEvent.region_id.is_(None) if region is None else AuditEvent.region_id == region
             )
             arms.append(arm)
     newest = 0
+    if not arms:
+        return newest
     for start in range(0, len(arms), _ARMS_PER_QUERY):
         chunk = union_all(*arms[start : start + _ARMS_PER_QUERY]).subquery()
         newest = max(newest, session.scalar(select(func.max(chunk.c.newest))) or 0)
