@@ -20,9 +20,10 @@ import streamlit as st
 _DEFAULT_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as a Vega-Lite dict, without Altair's default size (checked against the
-    schema only under AMHE_VALIDATE_CHARTS=1)."""
+def page_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart as a Vega-Lite dict for a page, without Altair's default size (checked
+    against the schema only under AMHE_VALIDATE_CHARTS=1). Reports have their own
+    reports.pdf.chart_spec, which sizes a chart for paper instead."""
     spec = chart.to_dict(validate=os.environ.get("AMHE_VALIDATE_CHARTS") == "1")
     view = spec.get("config", {}).get("view")
     if isinstance(view, dict):
@@ -38,4 +39,4 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 def show_chart(chart: alt.TopLevelMixin, **options: Any) -> Any:
     """``st.altair_chart(chart, **options)`` without the schema check on every run."""
-    return st.vega_lite_chart(chart_spec(chart), **options)
+    return st.vega_lite_chart(page_spec(chart), **options)

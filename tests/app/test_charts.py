@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from components.charts import chart_spec
+from components.charts import page_spec
 
 
 def sample() -> alt.Chart:
@@ -21,7 +21,7 @@ def sample() -> alt.Chart:
 
 def test_the_spec_keeps_the_chart_and_drops_only_the_default_size(monkeypatch):
     monkeypatch.delenv("AMHE_VALIDATE_CHARTS", raising=False)
-    spec = chart_spec(sample())
+    spec = page_spec(sample())
     assert spec["mark"] == {"type": "line"}
     assert spec["title"] == "Trend" and spec["description"] == "A line"
     assert "view" not in spec.get("config", {})
@@ -36,6 +36,6 @@ def test_the_test_suite_checks_every_chart_against_the_schema(monkeypatch):
     broken.mark = "not-a-mark"  # set after building, as a builder's mistake would be
     monkeypatch.setenv("AMHE_VALIDATE_CHARTS", "1")
     with pytest.raises(alt.utils.schemapi.SchemaValidationError, match="not-a-mark"):
-        chart_spec(broken)
+        page_spec(broken)
     monkeypatch.setenv("AMHE_VALIDATE_CHARTS", "0")
-    assert chart_spec(broken)["mark"] == {"type": "not-a-mark"}
+    assert page_spec(broken)["mark"] == {"type": "not-a-mark"}
