@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -73,12 +73,12 @@ def test_hostile_text_shows_as_text_and_runs_nothing(page: Page, base_url: str, 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     sign_in(page, base_url, "london.lead", "demo-london")
-    assert page.get_by_text(f"Lead {IMAGE}").first.is_visible()
+    expect(page.get_by_text(f"Lead {IMAGE}").first).to_be_visible()
     for title, text in hostile.items():
         open_page(page, title)
         assert_no_errors(page, title)
-        body = page.locator('[data-testid="stMain"]').inner_text()
-        assert text in body, f"{title}: the text was not shown as typed"
+        main = page.locator('[data-testid="stMain"]')
+        expect(main, f"{title}: the text was not shown as typed").to_contain_text(text)
         assert page.locator('[data-testid="stMain"] script').count() == 0
         assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
     assert dialogs == []

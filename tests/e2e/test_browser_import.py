@@ -40,10 +40,13 @@ def upload(page: Page, name: str, rows: list[dict[str, str]]) -> None:
     )
 
 
-def grid_text(page: Page) -> str:
-    """The text of every table on the page (Streamlit keeps an accessible copy of each
-    data grid's cells in the page, beside the canvas it draws)."""
-    return "\n".join(page.get_by_test_id("stDataFrame").all_text_contents())
+def grid_text(page: Page, waiting_for: str) -> str:
+    """The text of every table on the page, once one of them shows `waiting_for`
+    (Streamlit keeps an accessible copy of each data grid's cells in the page, beside
+    the canvas it draws; a message above a table can arrive before the table does)."""
+    grids = page.get_by_test_id("stDataFrame")
+    expect(grids.filter(has_text=waiting_for).first).to_be_visible()
+    return "\n".join(grids.all_text_contents())
 
 
 def stored(database_url: str, code: str, period: date) -> tuple[float | None, int]:
@@ -100,8 +103,7 @@ def test_a_london_lead_imports_a_file_after_fixing_its_problem(
     ]
     upload(page, "values.csv", rows)
     expect(main.get_by_text("We found 1 problem in values.csv")).to_be_visible()
-    problems = grid_text(page)
-    assert "'sixty' is not a number." in problems, problems
+    problems = grid_text(page, waiting_for="'sixty' is not a number.")
     assert "value" in problems and "3" in problems
     expect(main.get_by_role("button", name="Save 2 values")).to_have_count(0)
     assert_no_errors(page, "Import values, bad file")
@@ -112,7 +114,7 @@ def test_a_london_lead_imports_a_file_after_fixing_its_problem(
     rows[1] = {**by_code["CA01"], "value": "60.5", "numerator": "121", "denominator": "200"}
     upload(page, "values-fixed.csv", rows)
     expect(main.get_by_text("The file is ready:")).to_be_visible()
-    assert "60.5%" in grid_text(page)
+    assert "60.5%" in grid_text(page, waiting_for="60.5%")
     save = main.get_by_role("button", name="Save 2 values")
     expect(save).to_be_visible()
     assert_accessible(page, "Import values, ready to save")
