@@ -97,7 +97,7 @@ def chart_frame(definition: Mapping[str, Any], values: pd.DataFrame) -> pd.DataF
     return frame
 
 
-def _axis_title(unit: str | None) -> str:
+def axis_title(unit: str | None) -> str:
     return {
         "percentage": "Percentage (%)",
         "count": "Number",
@@ -181,7 +181,7 @@ def build_metric_chart(
         scale=alt.Scale(domain=domain),
         axis=alt.Axis(title="Quarter (financial year)", labelAngle=-45),
     )
-    y = alt.Y("value:Q", title=_axis_title(unit), scale=alt.Scale(zero=True))
+    y = alt.Y("value:Q", title=axis_title(unit), scale=alt.Scale(zero=True))
     tooltip = [
         alt.Tooltip("series:N", title="Series"),
         alt.Tooltip("quarter:N", title="Quarter"),

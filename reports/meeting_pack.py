@@ -1,14 +1,13 @@
 """The Regional Forum meeting pack: one PDF to circulate before a meeting.
 
 It holds, for one region and one meeting: what changed since the last meeting, the six
-themes' statuses (in words), each metric's chart (the same Altair chart as the app,
-rendered to an image) with its data table, the open feedback and the meeting's
+themes' statuses (in words), each metric's chart (the app's chart, drawn as lines and
+shapes: ``reports.paper_chart``) with its data table, the open feedback and the meeting's
 decisions. The pack is for circulation, so figures below national level follow NHS
 disclosure control (``core.disclosure``) and the pack says which figures it suppressed.
 
-Building it reads the database in a handful of queries and renders the charts a few per
-vl-convert call (``reports.pdf.iter_charts``). vl-convert takes about a tenth of a second
-a chart, so a region with 60 metrics takes about ten seconds.
+Building it reads the database in a handful of queries; most of the time goes on laying
+out the tables.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from components.metric_chart import build_metric_chart, describe_chart, metric_table
+from components.metric_chart import describe_chart, metric_table
 from core import meetings as words
 from core.disclosure import DEFAULT_THRESHOLD
 from core.feedback_rules import WAITING_STATUSES, feedback_figures
@@ -29,13 +28,13 @@ from db import feedback as db_feedback
 from db import meetings as db_meetings
 from db.models import ForumMeeting, Region
 from db.theme_progress import METHOD_SENTENCES, theme_statuses
-from reports.pdf import Column, ReportPDF, iter_charts
+from reports.paper_chart import PaperChart, paper_chart
+from reports.pdf import Column, ReportPDF
 
-#: The size of each metric chart's plot in the pack (pixels before scaling): it sits
-#: beside its data table.
-CHART_WIDTH = 370
+#: The size of each metric's chart in the pack (mm): it sits beside its data table.
+CHART_WIDTH = 98
+CHART_HEIGHT = 62
 TABLE_WIDTH = 78
-CHART_HEIGHT = 170
 VALUE_COLUMNS = {
     "Quarter": Column(1.15),
     "Value": Column(0.9, "RIGHT"),
@@ -53,7 +52,7 @@ class MetricPage:
     title: str
     status: str
     explanation: str
-    chart: object  # an Altair chart
+    chart: PaperChart
     description: str
     table: pd.DataFrame
 
@@ -93,7 +92,7 @@ def _metric_pages(
         starred += printed.starred
         rounded += printed.rounded
         title = f"{metric['code']}: {metric['name']}"
-        chart = build_metric_chart(metric, shown.chart, title=title, height=CHART_HEIGHT)
+        chart = paper_chart(metric, shown.chart)
         out = printed.table
         if not out["Note"].astype(str).str.strip().any():
             out = out.drop(columns=["Note"])
@@ -191,11 +190,6 @@ def build_meeting_pack(
     pages, starred, rounded = _metric_pages(metrics, values, disclosure_threshold)
     theme_ids = [int(t) for t in themes["theme_id"]]
     pages = [p for theme_id in theme_ids for p in pages if p.theme_id == theme_id]
-    # Drawn in the order they are printed, a few at a time (see iter_charts).
-    images = iter_charts(
-        [p.chart for p in pages], width=CHART_WIDTH, keep_titles=False, keep_legends=False
-    )
-
     title = f"{region_name}: Regional Forum meeting pack"
     pdf = ReportPDF(title, demo=demo)
     lines = [f"Meeting on {meeting_date:%A %d %B %Y}"]
@@ -276,10 +270,12 @@ def build_meeting_pack(
         if not mine:
             pdf.paragraph("No metrics are set up for this theme yet.", style="I")
         for page in mine:
-            pdf.chart_image(
-                next(images),
+            pdf.chart(
+                page.chart,
                 title=page.title,
                 description=page.description,
+                width_mm=CHART_WIDTH,
+                height_mm=CHART_HEIGHT,
                 table=page.table,
                 table_columns=VALUE_COLUMNS,
                 table_width_mm=TABLE_WIDTH,

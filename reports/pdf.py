@@ -9,8 +9,8 @@ Use :class:`ReportPDF` like this::
     pdf.paragraph("Each theme's status comes from its metrics.")
     pdf.bullets(["First point", "Second point"])
     pdf.table_from_frame(frame)                       # any DataFrame; text wraps
-    images = render_charts([chart_a, chart_b])        # Altair charts, rendered in one pass
-    pdf.chart_image(images[0], title="...", description="...")
+    pdf.chart(paper_chart(metric, values), title="...", description="...",
+              width_mm=98, height_mm=60)           # a metric's chart, drawn as shapes
     data = pdf.output_bytes()
 
 * Text: a Unicode TrueType font (DejaVu Sans, else Liberation Sans) from the system's
@@ -18,19 +18,16 @@ Use :class:`ReportPDF` like this::
   without either, it falls back to fpdf's built-in Helvetica and transliterates the text
   to Latin-1 (:func:`to_latin1`), so writing never fails for want of a font.
 * Every page has a footer with the document's title, "Page n of N" and, in demo mode,
-  "Synthetic demo data". Headings become PDF bookmarks (the outline), and images carry
-  their description as alternative text.
-* Charts: :func:`render_charts` renders a list of Altair charts to PNG with
-  vl-convert in a single call (one stacked chart, cut apart again by its blank bands),
-  which is much faster than one call per chart; it falls back to one call per chart if
-  the cut does not come out right.
+  "Synthetic demo data". Headings become PDF bookmarks (the outline).
+* Charts: :meth:`ReportPDF.chart` draws a ``reports.paper_chart.PaperChart`` as lines
+  and shapes (vector graphics: sharp at any zoom, about a millisecond a chart), with its
+  description printed under it as its text alternative.
 """
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -41,7 +38,8 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
-from PIL import Image
+
+from reports.paper_chart import PaperChart, draw_chart
 
 #: Where Unicode fonts are looked for, in order (Debian/Ubuntu, Fedora, Arch, local).
 FONT_DIRS: tuple[Path, ...] = (
@@ -111,14 +109,6 @@ LATIN1_REPLACEMENTS = {
 #: Page layout (mm): A4 portrait, 15 mm margins, 18 mm at the foot for the footer.
 MARGIN = 15
 BOTTOM = 18
-#: The width charts are drawn at (CSS pixels) before rendering, and the render scale.
-CHART_WIDTH_PX = 520
-CHART_SCALE = 2
-CHARTS_PER_PASS = 8
-#: Space between stacked charts when rendered in one pass (CSS pixels). Gaps inside a
-#: chart (between its title, legend, plot and axis labels) are much smaller.
-STACK_GAP_PX = 60
-
 HEADING_SIZES = {1: 16, 2: 13, 3: 11}
 BODY_SIZE = 10
 SMALL_SIZE = 8
@@ -177,184 +167,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int | np.integer):
         return f"{int(value):,}"
     return str(value)
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def chart_spec(
-    chart: Any,
-    width: int = CHART_WIDTH_PX,
-    *,
-    keep_title: bool = True,
-    keep_legend: bool = True,
-) -> dict[str, Any]:
-    """An Altair chart (or a Vega-Lite dict) as a dict drawn at ``width`` pixels, without
-    the "fit the container" sizing (which has no container outside a web page), without
-    tooltips (nothing to hover over on paper), without its title when ``keep_title`` is
-    False (when the report prints it as text) and without its legend when
-    ``keep_legend`` is False (when the report prints one key for many charts: a legend
-    is about a third of the time vl-convert takes to draw a chart)."""
-    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
-    spec.pop("autosize", None)
-    if not keep_title:
-        spec.pop("title", None)
-    for layer in [spec, *spec.get("layer", [])]:
-        encoding = layer.get("encoding")
-        if not isinstance(encoding, dict):
-            continue
-        encoding.pop("tooltip", None)
-        for channel in encoding.values():
-            if not keep_legend and isinstance(channel, dict) and "legend" in channel:
-                channel["legend"] = None
-    if "vconcat" not in spec and "hconcat" not in spec and "concat" not in spec:
-        spec["width"] = width
-    return spec
-
-
-def _render_one(spec: Mapping[str, Any], scale: float) -> bytes:
-    import vl_convert
-
-    return vl_convert.vegalite_to_png(dict(spec), scale=scale)
-
-
-def _stacked(specs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One Vega-Lite spec with the charts one under another, each keeping its own
-    scales and legends."""
-    datasets: dict[str, Any] = {}
-    subs = []
-    config = None
-    for spec in specs:
-        sub = dict(spec)
-        datasets.update(sub.pop("datasets", {}) or {})
-        config = config or sub.get("config")
-        for key in ("$schema", "config", "autosize"):
-            sub.pop(key, None)
-        subs.append(sub)
-    independent = {
-        c: "independent"
-        for c in ("x", "y", "color", "shape", "strokeDash", "size", "opacity", "fill", "stroke")
-    }
-    stacked: dict[str, Any] = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "vconcat": subs,
-        "spacing": STACK_GAP_PX,
-        "resolve": {
-            "scale": independent,
-            "legend": {k: "independent" for k in independent if k not in ("x", "y")},
-            "axis": {"x": "independent", "y": "independent"},
-        },
-        "background": "white",
-    }
-    if datasets:
-        stacked["datasets"] = datasets
-    if config:
-        stacked["config"] = config
-    return stacked
-
-
-def _png(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
-    return out.getvalue()
-
-
-def split_stacked_image(
-    png: bytes, count: int, min_gap: int, pad: int = 8
-) -> list[Image.Image] | None:
-    """Cut a picture of ``count`` charts stacked with blank gaps of at least ``min_gap``
-    pixels into one picture per chart (each trimmed to its content plus ``pad``), or
-    None when the blank bands do not give exactly ``count`` pieces."""
-    image = Image.open(io.BytesIO(png))
-    if image.mode != "RGB":
-        image = image.convert("RGB")
-    # Brightness is enough to find the background (white): anything drawn is darker.
-    grey = np.asarray(image.convert("L"))
-    content = grey < grey[0, 0]  # True where something is drawn
-    rows = np.flatnonzero(content.any(axis=1))
-    if len(rows) == 0:
-        return None
-    # Runs of content rows separated by at least ``min_gap`` blank rows.
-    breaks = np.flatnonzero(np.diff(rows) > min_gap)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]]))
-    if len(starts) != count:
-        return None
-    height, width = content.shape
-    pieces = []
-    for first, last in zip(starts, ends, strict=True):
-        columns = np.flatnonzero(content[first : last + 1].any(axis=0))
-        left, right = int(columns[0]), int(columns[-1])
-        box = (
-            max(left - pad, 0),
-            max(int(first) - pad, 0),
-            min(right + pad + 1, width),
-            min(int(last) + pad + 1, height),
-        )
-        pieces.append(image.crop(box))
-    return pieces
-
-
-def split_stacked(png: bytes, count: int, min_gap: int, pad: int = 8) -> list[bytes] | None:
-    """:func:`split_stacked_image`, each piece as PNG bytes."""
-    pieces = split_stacked_image(png, count, min_gap, pad)
-    return None if pieces is None else [_png(p) for p in pieces]
-
-
-def render_charts(
-    charts: Sequence[Any],
-    *,
-    width: int = CHART_WIDTH_PX,
-    scale: float = CHART_SCALE,
-    as_images: bool = False,
-    keep_titles: bool = True,
-) -> list[Any]:
-    """PNG pictures of Altair charts (or Vega-Lite dicts), in order, rendered a few at a
-    time: each few are stacked into one spec, rendered once by vl-convert, and cut
-    apart again at the blank bands between them. If the cut does not give one piece
-    per chart, each chart is rendered on its own instead (slower, same pictures).
-
-    Returns PNG bytes, or Pillow images with ``as_images`` (quicker to put in a PDF:
-    :meth:`ReportPDF.chart_image` takes either). ``keep_titles`` False leaves the
-    charts' own titles out of the pictures (for a report that prints them as text).
-    """
-    pieces = iter_charts(charts, width=width, scale=scale, keep_titles=keep_titles)
-    return list(pieces) if as_images else [_png(p) for p in pieces]
-
-
-def iter_charts(
-    charts: Sequence[Any],
-    *,
-    width: int = CHART_WIDTH_PX,
-    scale: float = CHART_SCALE,
-    keep_titles: bool = True,
-    keep_legends: bool = True,
-) -> Iterator[Image.Image]:
-    """:func:`render_charts` as Pillow images, made a few at a time as they are taken,
-    so a report with many charts never holds all their pictures at once."""
-    specs = [chart_spec(c, width, keep_title=keep_titles, keep_legend=keep_legends) for c in charts]
-    # A few charts a pass: as quick as one pass over all of them, and the picture being
-    # cut up stays small (sixty charts in one picture took half a gigabyte).
-    for start in range(0, len(specs), CHARTS_PER_PASS):
-        yield from _render_batch(specs[start : start + CHARTS_PER_PASS], scale)
-
-
-def _render_batch(specs: Sequence[Mapping[str, Any]], scale: float) -> list[Image.Image]:
-    found: list[Image.Image] | None = None
-    if len(specs) > 1:
-        png = _render_one(_stacked(specs), scale)
-        found = split_stacked_image(png, len(specs), min_gap=int(STACK_GAP_PX * scale * 0.75))
-    if found is None:
-        found = [Image.open(io.BytesIO(_render_one(spec, scale))) for spec in specs]
-    return found
-
-
-def png_size(png: bytes | Image.Image) -> tuple[int, int]:
-    """A picture's width and height in pixels (PNG bytes or a Pillow image)."""
-    if isinstance(png, Image.Image):
-        return png.size
-    with Image.open(io.BytesIO(png)) as image:
-        return image.size
 
 
 # --------------------------------------------------------------------------- document
@@ -554,46 +366,39 @@ class ReportPDF(FPDF):
 
     # -- charts ---------------------------------------------------------------------
 
-    def chart_image(
+    def chart(
         self,
-        png: bytes | Image.Image,
+        chart: PaperChart,
         *,
         title: str,
         description: str,
-        width_mm: float | None = None,
-        scale: float = CHART_SCALE,
+        width_mm: float,
+        height_mm: float,
         table: pd.DataFrame | None = None,
         table_width_mm: float = 70,
         table_columns: Mapping[str, Column] | None = None,
     ) -> None:
-        """A chart picture (PNG bytes or a Pillow image) with its title above and its
-        description (the chart in words, also its alternative text) below.
-
-        The picture is printed at its natural size (``scale`` pixels per CSS pixel, 96
-        per inch) unless ``width_mm`` is given, never wider than the space it has. With
-        ``table`` (its data), the table goes beside the picture, ``table_width_mm``
-        wide, when it is about as tall as the picture; otherwise under it.
+        """A chart (``reports.paper_chart``, drawn as lines and shapes) ``width_mm`` by
+        ``height_mm``, with its title above and its description (the chart in words)
+        below. With ``table`` (its data), the table goes beside the chart,
+        ``table_width_mm`` wide, when it is about as tall as the chart; otherwise under it.
         """
-        px_w, px_h = png_size(png)
-        natural = px_w / scale * 25.4 / 96
         gap = 4
         table_h = 0.0
         beside = False
         if table is not None and not table.empty:
             table_h = (len(table) + 1) * (SMALL_SIZE * 0.5 + 2) + 2
             room = self.content_width - table_width_mm - gap
-            w = min(width_mm or natural, room)
-            beside = table_h <= w * px_h / px_w + 25
+            w = min(width_mm, room)
+            beside = table_h <= height_mm + 25
         if not beside:
-            w = min(width_mm or natural, self.content_width)
-        h = w * px_h / px_w
-        needed = 8 + (max(h, table_h) if beside else h) + 12
+            w = min(width_mm, self.content_width)
+        needed = 8 + (max(height_mm, table_h) if beside else height_mm) + 12
         self.ensure_space(min(needed, self.h - MARGIN - BOTTOM - 1))
         self.paragraph(title, style="B", size=BODY_SIZE, after=1)
         top = self.get_y()
-        source = png if isinstance(png, Image.Image) else io.BytesIO(png)
-        self.image(source, x=self.l_margin, y=top, w=w, h=h, alt_text=self.clean(description))
-        bottom = top + h
+        draw_chart(self, chart, self.l_margin, top, w, height_mm)
+        bottom = top + height_mm
         if beside:
             self.set_y(top)
             self.table_from_frame(
@@ -604,15 +409,6 @@ class ReportPDF(FPDF):
         self.paragraph(description, size=SMALL_SIZE, style="I", colour=GREY)
         if table is not None and not beside:
             self.table_from_frame(table, columns=table_columns)
-
-    def chart(self, chart: Any, *, title: str, description: str | None = None) -> None:
-        """Render one Altair chart and print it (see :func:`render_charts` to render many
-        in one pass, which is much faster)."""
-        png = render_charts([chart])[0]
-        text = description
-        if text is None:
-            text = chart.to_dict().get("description", "") if hasattr(chart, "to_dict") else ""
-        self.chart_image(png, title=title, description=text or title)
 
     def output_bytes(self) -> bytes:
         """The finished document."""

@@ -1,14 +1,14 @@
 """The meeting pack: a PDF that opens, holds the expected sections and the meeting's
 decisions, applies disclosure control, and builds quickly; and the shared PDF writer's
-chart rendering and font fallback."""
+font fallback."""
 
 from __future__ import annotations
 
 import io
 import re
 import time
+from datetime import date
 
-import altair as alt
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from core.permissions import Actor
 from db import meetings
 from db.models import ActionArea, ForumMeeting, MetricValue, Region, Theme, User
-from reports import pdf as report_pdf
 from reports.meeting_pack import build_meeting_pack, file_name
-from reports.pdf import ReportPDF, find_unicode_font, render_charts, to_latin1
+from reports.paper_chart import paper_chart
+from reports.pdf import ReportPDF, find_unicode_font, to_latin1
 
 THEMES = [
     "Cultural awareness",
@@ -52,12 +52,6 @@ def london(engine) -> tuple[int, int]:
             .limit(1)
         )
     return region, meeting
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_renderer():
-    """vl-convert starts its JavaScript engine on first use (a once-per-process cost)."""
-    render_charts([alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")])
 
 
 def test_the_pack_opens_and_has_every_section(demo_engine):
@@ -99,14 +93,14 @@ def test_the_pack_opens_and_has_every_section(demo_engine):
     # The bookmarks (outline) name the sections, for finding one's way in the file.
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Since the last meeting" in outline and "Open feedback" in outline
-    # Every metric chart is an image in the file, with its description as alternative text.
-    images = sum(len(page.images) for page in reader.pages)
-    assert images == 16
+    # Every metric's chart is drawn as lines and shapes (no pictures), its axes labelled
+    # and its description printed under it.
+    assert sum(len(page.images) for page in reader.pages) == 0
+    assert text.count("Quarter (financial year)") == 16
+    assert text.count("Line chart of ") == 16
 
 
 def test_the_pack_names_itself():
-    from datetime import date
-
     assert file_name("North East and Yorkshire", date(2026, 8, 15)) == (
         "meeting-pack-north-east-and-yorkshire-2026-08-15.pdf"
     )
@@ -160,31 +154,6 @@ def test_building_a_pack_takes_under_five_seconds(demo_engine):
 # --- the shared PDF writer ---------------------------------------------------------------------
 
 
-def charts(n: int) -> list[alt.Chart]:
-    frame = pd.DataFrame({"x": [1, 2, 3], "y": [1, 4, 2]})
-    return [
-        alt.Chart(frame, title=f"Chart {i}", height=80 + 40 * i).mark_line().encode(x="x", y="y")
-        for i in range(n)
-    ]
-
-
-def test_charts_rendered_in_one_pass_match_charts_rendered_alone():
-    together = render_charts(charts(3), width=300)
-    assert len(together) == 3
-    for chart, piece in zip(charts(3), together, strict=True):
-        alone = render_charts([chart], width=300)[0]
-        (w1, h1), (w2, h2) = report_pdf.png_size(piece), report_pdf.png_size(alone)
-        assert abs(w1 - w2) <= 24 and abs(h1 - h2) <= 24, ((w1, h1), (w2, h2))
-    heights = [report_pdf.png_size(p)[1] for p in together]
-    assert heights == sorted(heights), "the pieces come back in order"
-
-
-def test_rendering_falls_back_to_one_chart_at_a_time(monkeypatch):
-    monkeypatch.setattr(report_pdf, "split_stacked_image", lambda *args, **kwargs: None)
-    pieces = render_charts(charts(2), width=300)
-    assert len(pieces) == 2 and all(p.startswith(b"\x89PNG") for p in pieces)
-
-
 def test_text_falls_back_to_latin1_without_a_unicode_font():
     assert find_unicode_font([]) is None
     assert to_latin1("‘Quoted’ – on track → complete…") == "'Quoted' - on track -> complete..."
@@ -195,12 +164,17 @@ def test_text_falls_back_to_latin1_without_a_unicode_font():
         pdf.bullets(["One ‘item’"])
         pdf.table_from_frame(pd.DataFrame({"Name": ["Ünïcode – ok"], "Count": [3]}))
         pdf.table_from_frame(pd.DataFrame(), empty_text="Nothing here.")
-        pdf.chart_image(
-            render_charts(charts(1), width=200)[0], title="A chart", description="In words"
+        values = pd.DataFrame({"period_start": [date(2025, 4, 1)], "value": [3.0]})
+        pdf.chart(
+            paper_chart({"unit": "count"}, values),
+            title="A chart",
+            description="In words",
+            width_mm=90,
+            height_mm=50,
         )
         text = flat(pdf_text(pdf.output_bytes()))
         assert "Synthetic demo data" in text and "Page 1 of 1" in text
-        assert "Nothing here." in text and "In words" in text
+        assert "Nothing here." in text and "In words" in text and "Q1 2025/26" in text
         if unicode_font and pdf.unicode:
             assert "A line → another" in text
         else:
