@@ -178,6 +178,8 @@ def _region(
         )
 
     def add(period: date, measure: str, characteristic: str, group: str, num: int, den=None):
+        if den is not None and int(den) == 0:
+            return  # nobody to count (e.g. no one answered): no figure, as the importer rules
         counts.append(
             {
                 "region_id": region.id,

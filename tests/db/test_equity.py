@@ -395,3 +395,17 @@ def test_demo_has_labelled_synthetic_equity_data(demo_engine):
         broad = de.equity_counts(session, None, "people_supported", "ethnicity_broad", Q1)
         detailed = de.equity_counts(session, None, "people_supported", "ethnicity", Q1)
         assert broad["numerator"].sum() == detailed["numerator"].sum()
+
+
+def test_every_demo_count_is_one_the_importer_accepts(demo_engine):
+    """The demo holds no figure its own importer would refuse (it once held counts with
+    a denominator of 0, so a downloaded copy of the demo could not be imported back)."""
+    from core.equity_import import count_problems
+
+    with Session(demo_engine) as session:
+        rows = session.execute(
+            select(EquityCount.measure, EquityCount.numerator, EquityCount.denominator)
+        ).all()
+    assert rows
+    refused = [r for r in rows if count_problems(MEASURES[r.measure], r.numerator, r.denominator)]
+    assert refused == []
