@@ -12,6 +12,7 @@ The invariant kept here: ``responded_on`` is set exactly when the status is answ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, fields
 from datetime import date
 
 import pandas as pd
@@ -20,12 +21,16 @@ from sqlalchemy.orm import Session
 
 from core.feedback_rules import (
     ANSWERED_STATUSES,
+    FeedbackFigures,
+    feedback_figures,
     response_problems,
     source_problem,
     summary_problems,
 )
 from core.permissions import Action
 from core.statuses import FEEDBACK_STATUSES
+from db.cache import cached_by_region
+from db.metrics import none_if_blank
 from db.models import FeedbackItem, PlanAction, Region, Theme
 from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write, snapshot
 
@@ -124,6 +129,35 @@ def feedback_timings(session: Session, region_ids: Sequence[int]) -> pd.DataFram
         ).where(FeedbackItem.region_id.in_(list(region_ids)))
     ).all()
     return pd.DataFrame(rows, columns=["region_id", "status", "received_on", "responded_on"])
+
+
+FIGURE_FIELDS = [f.name for f in fields(FeedbackFigures)]
+
+
+def feedback_figures_by_region(
+    session: Session, region_ids: Sequence[int], today: date
+) -> dict[int, FeedbackFigures]:
+    """Each region's headline figures (``core.feedback_rules.feedback_figures``) on
+    ``today``, in the order of ``region_ids``. Kept per region (see
+    ``db.cache.cached_by_region``), so the national summary is quick after a write."""
+    frame = _figures_by_region(session, region_ids, today)
+    return {
+        int(row.pop("region_id")): FeedbackFigures(**{k: none_if_blank(v) for k, v in row.items()})
+        for row in frame.to_dict("records")
+    }
+
+
+@cached_by_region("feedback_item")
+def _figures_by_region(session: Session, region_ids: Sequence[int], today: date) -> pd.DataFrame:
+    timings = feedback_timings(session, region_ids)
+    by_region = {int(r): part for r, part in timings.groupby("region_id")}
+    empty = timings.iloc[0:0]
+    rows = [
+        {"region_id": r}
+        | asdict(feedback_figures(by_region.get(int(r), empty).to_dict("records"), today))
+        for r in region_ids
+    ]
+    return pd.DataFrame(rows, columns=["region_id", *FIGURE_FIELDS])
 
 
 def linkable_actions(session: Session, region_id: int) -> pd.DataFrame:

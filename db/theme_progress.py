@@ -27,7 +27,7 @@ from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period
 from core.progress import STATUS_LABELS, ProgressResult, combine
 from db import queries
-from db.cache import cached_read
+from db.cache import cached_by_region, cached_read
 from db.models import Metric, Theme
 
 __all__ = [
@@ -222,7 +222,7 @@ def _results(data: _Data, region_ids: Sequence[int]) -> list[tuple[int, _Metric,
     return out
 
 
-@cached_read("metric", "metric_value", "plan_action")
+@cached_by_region("metric", "metric_value", "plan_action")
 def metric_statuses(
     session: Session, region_ids: Sequence[int], *, until: date | None = None
 ) -> pd.DataFrame:
@@ -276,7 +276,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@cached_read("metric", "metric_value", "plan_action")
+@cached_by_region("metric", "metric_value", "plan_action")
 def theme_statuses(
     session: Session, region_ids: Sequence[int], *, until: date | None = None
 ) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from core.statuses import FEEDBACK_SOURCES, FEEDBACK_STATUSES
 from db import queries
 from db.feedback import (
     add_feedback,
+    feedback_figures_by_region,
     feedback_items,
     feedback_table,
     feedback_timings,
@@ -71,7 +72,9 @@ with Session(ctx.engine) as session:
     themes = queries.monitoring_themes(session)
     timings = feedback_timings(session, [region_id])
     all_regions = queries.regions(session) if see_all else None
-    all_timings = feedback_timings(session, all_regions["id"].tolist()) if see_all else None
+    all_figures = (
+        feedback_figures_by_region(session, all_regions["id"].tolist(), today) if see_all else None
+    )
 theme_names = dict(zip(themes["id"], themes["name"], strict=True))
 
 
@@ -357,15 +360,12 @@ def one_item(items: pd.DataFrame, actions: pd.DataFrame | None) -> None:
 
 
 def every_region() -> None:
-    assert all_regions is not None and all_timings is not None
+    assert all_regions is not None and all_figures is not None
     st.header("Every region", anchor=False)
-    rows = []
-    for region in all_regions.itertuples():
-        mine = all_timings[all_timings["region_id"] == region.id]
-        rows.append(
-            {"Region": region.name} | feedback_figures(mine.to_dict("records"), today).as_row()
-        )
-    table = pd.DataFrame(rows)
+    names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
+    table = pd.DataFrame(
+        [{"Region": names[region]} | figures.as_row() for region, figures in all_figures.items()]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "feedback-by-region", key="fb-regions")
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -138,3 +139,66 @@ def test_the_annual_report_is_rebuilt_after_any_change_in_its_regions(
     )
     assert report(london) is not first, "a change in London rebuilds London's report"
     assert built == [london, None, None, london]
+
+
+region_calls: list[tuple] = []
+
+
+@cache.cached_by_region("feedback_item")
+def feedback_by_region(session: Session, region_ids) -> pd.DataFrame:
+    region_calls.append(tuple(region_ids))
+    rows = session.execute(
+        select(FeedbackItem.region_id, func.count(FeedbackItem.id))
+        .where(FeedbackItem.region_id.in_(region_ids))
+        .group_by(FeedbackItem.region_id)
+    ).all()
+    counts = dict(rows)
+    return pd.DataFrame(
+        {"region_id": list(region_ids), "items": [counts.get(r, 0) for r in region_ids]}
+    )
+
+
+def test_a_write_in_one_region_works_out_only_that_regions_rows_again(demo_engine, people):
+    regions, users = people
+    region_calls.clear()
+    every = sorted(regions.values(), reverse=True)  # any order: the rows follow it
+    with Session(demo_engine) as session:
+        before = feedback_by_region(session, every)
+        assert feedback_by_region(session, every).equals(before)
+    assert region_calls == [tuple(every)], "worked out once, in one call"
+    assert before["region_id"].tolist() == every
+    add_feedback(
+        demo_engine,
+        users["london.forum"],
+        regions["london"],
+        "Carer",
+        date(2026, 1, 5),
+        "Evening sessions would help carers.",
+    )
+    with Session(demo_engine) as session:
+        after = feedback_by_region(session, every)
+        # A region on its own, and a list in another order, come from the same rows.
+        alone = feedback_by_region(session, [regions["north_west"]])
+        shuffled = feedback_by_region(session, sorted(every))
+    assert region_calls[1:] == [(regions["london"],)]
+    changed = after.set_index("region_id")["items"] - before.set_index("region_id")["items"]
+    assert changed.to_dict() == {r: int(r == regions["london"]) for r in every}
+    assert alone["items"].tolist() == [
+        int(before.set_index("region_id")["items"][alone["region_id"][0]])
+    ]
+    assert shuffled["region_id"].tolist() == sorted(every)
+
+
+def test_statuses_by_region_are_the_statuses_worked_out_together(demo_engine, people):
+    from db.theme_progress import metric_statuses, theme_statuses
+
+    regions, _ = people
+    every = sorted(regions.values())
+    with Session(demo_engine) as session:
+        for read in (theme_statuses, metric_statuses):
+            for until in (None, date(2025, 4, 1)):
+                together = read.uncached(session, every, until=until)
+                # Warm one region alone first, so the rest are worked out without it.
+                read(session, [every[2]], until=until)
+                pieced = read(session, every, until=until)
+                pd.testing.assert_frame_equal(pieced, together)

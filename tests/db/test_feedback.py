@@ -13,6 +13,7 @@ from core.feedback_rules import feedback_figures
 from core.permissions import Actor, PermissionDenied, Role
 from db.feedback import (
     add_feedback,
+    feedback_figures_by_region,
     feedback_items,
     feedback_table,
     feedback_timings,
@@ -401,6 +402,27 @@ def test_reads_filter_and_feed_the_figures(demo_engine):
     assert row["Status"] == "Closed" and row["We did"] == "Done."
     assert row["Linked plan action"].endswith(title)
     assert list(table.columns)[:4] == ["Received", "Source", "Theme", "You said"]
+
+
+def test_each_regions_figures_are_its_own_items_figures(demo_engine):
+    """The national summary's figures (kept per region) are the figures of each region's
+    items, including a region with no feedback at all (no median, nothing waiting)."""
+    with Session(demo_engine) as session, session.begin():
+        empty = Region(code="empty_test", name="A region with no feedback")
+        session.add(empty)
+        session.flush()
+        empty_id = empty.id
+    with Session(demo_engine) as session:
+        ids = [*session.scalars(select(Region.id).where(Region.id != empty_id)), empty_id]
+        by_region = feedback_figures_by_region(session, ids, TODAY)
+        assert list(by_region) == ids
+        for region in ids:
+            items = feedback_timings(session, [region]).to_dict("records")
+            assert by_region[region] == feedback_figures(items, TODAY), region
+    none = by_region[empty_id]
+    assert none.total == 0 and none.median_days_to_respond is None
+    assert none.oldest_waiting_days is None
+    assert none.as_row()["Median days to respond"] == "No responses yet"
 
 
 def test_region_roles_cannot_respond_in_another_region(demo_engine):
