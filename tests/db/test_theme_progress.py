@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.metric_progress import MetricSpec, metric_progress
 from core.statuses import PROGRESS_STATUSES
-from db import queries
+from db import cache, queries
 from db.models import ActionArea, Metric, MetricValue, PlanAction, Region, Theme
 from db.theme_progress import (
     THEME_STATUS_COLUMNS,
@@ -359,6 +359,10 @@ def test_reads_take_a_fixed_number_of_queries(demo_engine):
             all_regions = len(statements)
             statements.clear()
             theme_statuses(session, ids[:1])
+            kept = len(statements)  # that region's rows were kept from the read before
+            statements.clear()
+            cache.clear()
+            theme_statuses(session, ids[:1])
             one_region = len(statements)
             statements.clear()
             theme_trend(session, ids[0])
@@ -368,6 +372,7 @@ def test_reads_take_a_fixed_number_of_queries(demo_engine):
     # Four reads, plus the cache's freshness checks (db.cache): one for the statuses and
     # one for the values they start from, which metric statuses share.
     assert all_regions == one_region <= 6
+    assert kept == 1, "one freshness check"
     assert trend <= 5
 
 
