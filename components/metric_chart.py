@@ -155,7 +155,8 @@ def build_metric_chart(
             format_period(q)
             for q in quarters_between(min(frame["period_start"]), max(frame["period_start"]))
         ]
-    present = [s for s in SERIES if s[0] in set(frame["series"])] or [SERIES[0]]
+    shown = set(frame["series"])
+    present = [s for s in SERIES if s[0] in shown] or [SERIES[0]]
     names = [s[0] for s in present]
     legend = alt.Legend(
         title=LEGEND_TITLE,

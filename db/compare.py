@@ -8,7 +8,7 @@ total or mean) is decided in ``core.compare.national_figure``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
@@ -31,6 +31,7 @@ __all__ = [
     "national_figures",
     "national_metrics",
     "national_series",
+    "national_series_by_metric",
     "period_totals",
 ]
 
@@ -245,12 +246,21 @@ def national_series(
     session: Session, region_ids: Sequence[int], metric_id: int, unit: str
 ) -> pd.DataFrame:
     """The national figure of one metric in every period with a value, oldest first."""
-    totals = period_totals(session, region_ids, [metric_id])
-    rows = [
-        _figure_row(metric_id, national_figure(unit, _totals(row), len(list(region_ids))))
-        for row in totals.itertuples(index=False)
-    ]
-    return pd.DataFrame(rows, columns=NATIONAL_COLUMNS)
+    return national_series_by_metric(session, region_ids, {metric_id: unit})[metric_id]
+
+
+def national_series_by_metric(
+    session: Session, region_ids: Sequence[int], units: Mapping[int, str]
+) -> dict[int, pd.DataFrame]:
+    """:func:`national_series` of several metrics (metric id -> unit) in one query."""
+    totals = period_totals(session, region_ids, list(units))
+    rows: dict[int, list[dict]] = {metric_id: [] for metric_id in units}
+    regions = len(list(region_ids))
+    for row in totals.itertuples(index=False):
+        metric_id = int(row.metric_id)
+        figure = national_figure(units[metric_id], _totals(row), regions)
+        rows[metric_id].append(_figure_row(metric_id, figure))
+    return {m: pd.DataFrame(found, columns=NATIONAL_COLUMNS) for m, found in rows.items()}
 
 
 def metrics_with_values(session: Session, region_ids: Sequence[int]) -> set[int]:

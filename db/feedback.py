@@ -117,17 +117,27 @@ def feedback_items(
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def feedback_timings(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
+def feedback_timings(
+    session: Session,
+    region_ids: Sequence[int],
+    *,
+    received_from: date | None = None,
+    received_before: date | None = None,
+) -> pd.DataFrame:
     """Only what the figures need (region, status, received and responded dates) for
-    the regions given: the input of ``core.feedback_rules.feedback_figures``."""
-    rows = session.execute(
-        select(
-            FeedbackItem.region_id,
-            FeedbackItem.status,
-            FeedbackItem.received_on,
-            FeedbackItem.responded_on,
-        ).where(FeedbackItem.region_id.in_(list(region_ids)))
-    ).all()
+    the regions given, and received in the dates given: the input of
+    ``core.feedback_rules.feedback_figures``."""
+    query = select(
+        FeedbackItem.region_id,
+        FeedbackItem.status,
+        FeedbackItem.received_on,
+        FeedbackItem.responded_on,
+    ).where(FeedbackItem.region_id.in_(list(region_ids)))
+    if received_from is not None:
+        query = query.where(FeedbackItem.received_on >= received_from)
+    if received_before is not None:
+        query = query.where(FeedbackItem.received_on < received_before)
+    rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=["region_id", "status", "received_on", "responded_on"])
 
 

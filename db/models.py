@@ -270,6 +270,8 @@ class MetricValue(Base):
             name="uq_metric_value_cell",
         ),
         Index("ix_metric_value_region_metric_period", "region_id", "metric_id", "period_start"),
+        # The years with values, found by hopping along it (reports.annual_report).
+        Index("ix_metric_value_period", "period_start"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"))

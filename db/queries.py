@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from db.audit import distinct_values
 from db.models import Metric, MetricValue, PlanAction, Region, Theme, plan_action_theme
 
 
@@ -112,6 +114,12 @@ def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.Data
             "value",
         ],
     )
+
+
+def value_periods(session: Session) -> list[date]:
+    """Every period that has a metric value, oldest first: a few index lookups (along
+    ix_metric_value_period), where SELECT DISTINCT reads every value."""
+    return distinct_values(session, MetricValue.period_start)
 
 
 def metric_definitions(session: Session, region_id: int) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import json
 import textwrap
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -128,8 +129,9 @@ def grid_description(table: pd.DataFrame) -> str:
 
 
 def grid_chart(table: pd.DataFrame) -> alt.LayerChart:
-    present = [s for s in PROGRESS_STATUSES.values() if s.label in set(table["status"])]
-    region_order = [n for n in names.values() if n in set(table["region"])]
+    statuses_shown, regions_shown = set(table["status"]), set(table["region"])
+    present = [s for s in PROGRESS_STATUSES.values() if s.label in statuses_shown]
+    region_order = [n for n in names.values() if n in regions_shown]
     pick = alt.selection_point(name="cell", fields=["region", "theme"], on="click", empty=False)
     x = alt.X(
         "theme:N",
@@ -520,7 +522,8 @@ def funnel_chart(
         }
     )
     points["label_dy"] = label_offsets(points, curve)
-    present = [g for g in POINT_GROUPS if g[0] in set(points["where"])]
+    groups = set(points["where"])
+    present = [g for g in POINT_GROUPS if g[0] in groups]
     regions_legend = alt.Legend(
         title="Regions", orient="top", symbolSize=180, symbolStrokeWidth=1, labelLimit=300
     )
@@ -681,12 +684,18 @@ def trend_frame(series: pd.DataFrame, national: pd.DataFrame, unit: str) -> pd.D
     )
     own = own[own["region"].notna()][["region", "period_start", "value", "series"]]
     nat = national[national["value"].notna()][["period_start", "value"]]
-    repeated = [
-        nat.assign(region=name, series="National figure")
-        for name in names.values()
-        if name in set(own["region"])
-    ]
-    frame = pd.concat([own, *repeated], ignore_index=True) if repeated else own
+    shown = set(own["region"])
+    regions = [name for name in names.values() if name in shown]
+    # The national line in every region's small chart: its rows once per region.
+    repeated = pd.DataFrame(
+        {
+            "region": np.repeat(regions, len(nat)),
+            "period_start": np.tile(nat["period_start"].to_numpy(), len(regions)),
+            "value": np.tile(nat["value"].to_numpy(dtype=float), len(regions)),
+            "series": "National figure",
+        }
+    )
+    frame = pd.concat([own, repeated], ignore_index=True) if len(repeated) else own
     frame = frame.assign(
         quarter=[format_period(p) for p in frame["period_start"]],
         shown=[format_value(float(v), unit) for v in frame["value"]],
@@ -698,7 +707,8 @@ def trend_frame(series: pd.DataFrame, national: pd.DataFrame, unit: str) -> pd.D
 def trends_chart(frame: pd.DataFrame, metric: pd.Series) -> alt.FacetChart:
     unit = metric["unit"]
     series = (("Region's value", OKABE_ITO["blue"], [1, 0]), ("National figure", "#000000", [5, 3]))
-    present = [s for s in series if s[0] in set(frame["series"])]
+    shown = set(frame["series"])
+    present = [s for s in series if s[0] in shown]
     legend = alt.Legend(title="Lines", orient="top")
     chart = (
         alt.Chart(frame)

@@ -93,7 +93,8 @@ def chart_of(
 ) -> alt.LayerChart | alt.Chart:
     """Each group's value as a point with its 95% interval, and a dashed reference line."""
     y = alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
-    domain = [c for c in COMPARISON_COLOURS if c in set(frame["comparison"])]
+    shown = set(frame["comparison"])
+    domain = [c for c in COMPARISON_COLOURS if c in shown]
     colour = alt.Color(
         "comparison:N",
         title="Compared with the reference",
@@ -147,11 +148,13 @@ def analysis_section() -> None:
             icon=":material/info:",
         )
         return
-    measures = [m for m in eq.MEASURES.values() if m.code in set(catalogue["measure"])]
+    recorded = set(catalogue["measure"])
+    measures = [m for m in eq.MEASURES.values() if m.code in recorded]
     left, middle, right = st.columns(3)
     measure = left.selectbox("Measure", measures, format_func=lambda m: m.label, key="eq-measure")
     in_measure = catalogue[catalogue["measure"] == measure.code]
-    char_codes = [c for c in characteristics if c in set(in_measure["characteristic"])]
+    recorded_for = set(in_measure["characteristic"])
+    char_codes = [c for c in characteristics if c in recorded_for]
     char_code = middle.selectbox(
         "Characteristic",
         char_codes,

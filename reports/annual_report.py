@@ -203,10 +203,9 @@ def _as_date(value: Any) -> date:
 def report_years(session: Session, today: date) -> list[int]:
     """Financial years with metric values, newest first, up to the current one; the
     latest completed year is always offered."""
-    region_ids = queries.regions(session)["id"].tolist()
-    totals = db_compare.period_totals(session, region_ids)
+    periods = queries.value_periods(session)
     current = financial_year_of(today)
-    years = {financial_year_of(_as_date(p)) for p in totals["period_start"]}
+    years = {financial_year_of(_as_date(p)) for p in periods}
     years = {y for y in years if y <= current}
     years.add(current - 1)
     return sorted(years, reverse=True)
@@ -345,13 +344,12 @@ def _result_of(row: Any) -> ProgressResult:
 
 def _national_theme_table(themes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     rows = []
+    metrics_of = dict(tuple(metrics.groupby("theme_id")))
+    regions_of = dict(tuple(themes.groupby("theme_id")))
     for theme in themes.drop_duplicates("theme_id").itertuples(index=False):
-        results = [
-            _result_of(r) for r in metrics[metrics["theme_id"] == theme.theme_id].itertuples()
-        ]
-        combined = combine(results)
-        mine = themes[themes["theme_id"] == theme.theme_id]
-        counts = mine["status_label"].value_counts()
+        found = metrics_of.get(theme.theme_id, metrics.iloc[0:0])
+        combined = combine([_result_of(r) for r in found.itertuples()])
+        counts = regions_of[theme.theme_id]["status_label"].value_counts()
         spread = ", ".join(
             f"{counts[label]} {label.lower()}"
             for label in STATUS_LABELS.values()
@@ -453,8 +451,11 @@ def _national_metric_table(
 ) -> pd.DataFrame:
     rows = []
     national = definitions[definitions["scope"] == "national"]
+    every_series = db_compare.national_series_by_metric(
+        ctx.session, region_ids, dict(zip(national["id"], national["unit"], strict=True))
+    )
     for metric in national.to_dict("records"):
-        series = db_compare.national_series(ctx.session, region_ids, metric["id"], metric["unit"])
+        series = every_series[metric["id"]]
         days = [_as_date(p) for p in series["period_start"]]
         values = [None if _missing(v) else float(v) for v in series["value"]]
         points = list(zip(days, values, strict=True))
@@ -516,7 +517,8 @@ def _projects_in_year(ctx: _Context, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _project_counts(mine: pd.DataFrame) -> dict[str, int]:
-    return {code: int((mine["status"] == code).sum()) for code in PROJECT_STATUSES}
+    counts = mine["status"].value_counts()
+    return {code: int(counts.get(code, 0)) for code in PROJECT_STATUSES}
 
 
 def _people_total(mine: pd.DataFrame) -> int | None:
@@ -561,11 +563,11 @@ def _as_at_year_end(ctx: _Context, items: pd.DataFrame) -> list[dict[str, Any]]:
     """The year's feedback as it stood on 31 March: answered when the response is dated
     by then, else still waiting."""
     records = []
-    for item in items.itertuples(index=False):
-        received = _as_date(item.received_on)
+    for received_on, responded_on in zip(items["received_on"], items["responded_on"], strict=True):
+        received = _as_date(received_on)
         if not ctx.in_year(received):
             continue
-        responded = None if _missing(item.responded_on) else _as_date(item.responded_on)
+        responded = None if _missing(responded_on) else _as_date(responded_on)
         answered = responded is not None and responded < ctx.end
         records.append(
             {
@@ -968,13 +970,15 @@ def _national_sections(
         )
     )
 
+    projects_of = dict(tuple(projects.groupby("region_id")))
     project_rows = [
         _commitment_row(
             ctx.region_names[r],
-            projects[projects["region_id"] == r],
-            _people(_people_total(projects[projects["region_id"] == r]), ctx.threshold, False),
+            mine,
+            _people(_people_total(mine), ctx.threshold, False),
         )
         for r in region_ids
+        for mine in [projects_of.get(r, projects.iloc[0:0])]
     ]
     total_people = _people_total(projects)
     national_projects = _commitment_row(
@@ -1013,8 +1017,9 @@ def _national_sections(
         )
     )
 
+    by_region = dict(tuple(feedback.groupby("region_id")))
     feedback_rows = [
-        _feedback_row(ctx, ctx.region_names[r], feedback[feedback["region_id"] == r])
+        _feedback_row(ctx, ctx.region_names[r], by_region.get(r, feedback.iloc[0:0]))
         for r in region_ids
     ]
     feedback_rows.append(_feedback_row(ctx, NATIONAL_NAME, feedback))
@@ -1106,7 +1111,10 @@ def build_report(
         )
     )
     projects = _projects_in_year(ctx, db_projects.projects(session, region_ids))
-    feedback = db_feedback.feedback_timings(session, region_ids)
+    # Only the year's feedback counts (see _as_at_year_end).
+    feedback = db_feedback.feedback_timings(
+        session, region_ids, received_from=ctx.start, received_before=ctx.end
+    )
     characteristics = db_equity.characteristics(session)
 
     scope_name = NATIONAL_NAME if region_id is None else names[region_id]

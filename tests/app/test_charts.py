@@ -39,3 +39,32 @@ def test_the_test_suite_checks_every_chart_against_the_schema(monkeypatch):
         page_spec(broken)
     monkeypatch.setenv("AMHE_VALIDATE_CHARTS", "0")
     assert page_spec(broken)["mark"] == {"type": "not-a-mark"}
+
+
+def test_chart_data_is_the_same_records_as_altairs_own():
+    from datetime import date
+
+    import numpy as np
+    from altair.utils.data import to_values
+
+    from components.charts import MAX_ROWS, records
+
+    frame = pd.DataFrame(
+        {
+            "region": pd.Series(["London", "North West", None], dtype="string"),
+            "label": ["a", None, "c"],
+            "count": [1, 2, 3],
+            "value": [1.5, np.nan, 3.25],
+            "when": pd.to_datetime(["2024-04-01", "2024-07-01", None]),
+            "day": [date(2024, 4, 1), date(2024, 7, 1), None],
+            "group": pd.Categorical(["x", "y", "x"]),
+            "flag": [True, False, True],
+            "mixed": [np.int64(4), "text", 2.5],
+        }
+    )
+    assert records(frame) == to_values(frame)
+    assert records(frame.iloc[0:0]) == to_values(frame.iloc[0:0])
+    with pytest.raises(alt.MaxRowsError):
+        records(pd.DataFrame({"x": range(MAX_ROWS + 1)}))
+    # Every chart built on a page goes through it.
+    assert alt.data_transformers.active == "amhe"
