@@ -20,6 +20,7 @@ from core.periods import year_label
 from core.permissions import Action, can
 from db import queries
 from reports.annual_report import (
+    NATIONAL_SECTIONS,
     AnnualReport,
     Section,
     cached_report,
@@ -88,15 +89,25 @@ def region_section(chosen: int) -> Section:
         return cached_report(session, [chosen], year, chosen, **settings).sections[-1]
 
 
+def national_section(key: str) -> Section:
+    """One of the national report's own sections, built on its own."""
+    with Session(ctx.engine) as session:
+        only = cached_report(
+            session, None, year, None, regions_in_detail=(), sections=(key,), **settings
+        )
+        return only.sections[0]
+
+
 with st.spinner("Putting the report together..."), Session(ctx.engine) as session:
-    # The preview shows one section at a time: the national report's own sections are
-    # built now, each region's section only when it is picked.
+    # The preview shows one section at a time, each built when it is picked: a region's
+    # report is small, so it is built whole.
     report = cached_report(
         session,
         scope_ids,
         year,
         region_id,
         regions_in_detail=() if region_id is None else None,
+        sections=("about",) if region_id is None else None,
         **settings,
     )
     regions = queries.regions(session) if region_id is None else None
@@ -146,20 +157,31 @@ def show_section(report: AnnualReport, section: Section) -> None:
 def preview(report: AnnualReport) -> None:
     st.header("Preview", anchor=False)
     st.caption(escape_markdown(f"{report.title}. {report.subtitle}"))
-    # (section built, or a region whose section is built when picked)
-    choices: list[Section | int] = list(report.sections)
+    # A section built (a region's report), a national section's key or a region's id:
+    # the last two are built when picked.
+    choices: list[Section | str | int] = list(report.sections)
     names: dict[int, str] = {}
     if regions is not None:
         names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
-        choices += list(names)
+        choices = [*NATIONAL_SECTIONS, *names]
+
+    def label(choice: Section | str | int) -> str:
+        if isinstance(choice, Section):
+            return choice.title
+        return names[choice] if isinstance(choice, int) else NATIONAL_SECTIONS[choice]
+
     index = st.selectbox(
         "Section to preview",
         range(len(choices)),
-        format_func=lambda i: names[c] if isinstance(c := choices[i], int) else c.title,
+        format_func=lambda i: label(choices[i]),
         key=f"ar-section-{report.file_stem}",
     )
     chosen = choices[index]
-    show_section(report, region_section(chosen) if isinstance(chosen, int) else chosen)
+    if isinstance(chosen, int):
+        chosen = region_section(chosen)
+    elif isinstance(chosen, str):
+        chosen = report.sections[0] if chosen == "about" else national_section(chosen)
+    show_section(report, chosen)
 
 
 preview(report)

@@ -44,9 +44,10 @@ Other decisions:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -764,6 +765,55 @@ def _equity_measure(
 
 # --------------------------------------------------------------------------- sections
 
+#: The report's own sections, in order ("about" opens every report; the others are the
+#: national report's summary, before a section for each region).
+NATIONAL_SECTIONS = {
+    "about": "About this report",
+    "themes": "Theme statuses",
+    "metrics": "National core metrics",
+    "projects": "Community projects",
+    "feedback": "Feedback: you said, we did",
+    "equity": "Equity by ethnicity",
+}
+
+
+class _Inputs:
+    """What the sections are made from, each read the first time a section needs it."""
+
+    def __init__(self, ctx: _Context, region_ids: list[int]) -> None:
+        self.ctx, self.region_ids = ctx, region_ids
+
+    @functools.cached_property
+    def themes(self) -> pd.DataFrame:
+        return theme_statuses(self.ctx.session, self.region_ids, until=self.ctx.end)
+
+    @functools.cached_property
+    def metrics(self) -> pd.DataFrame:
+        return metric_statuses(self.ctx.session, self.region_ids, until=self.ctx.end)
+
+    @functools.cached_property
+    def theme_names(self) -> dict[int, str]:
+        themes = queries.monitoring_themes(self.ctx.session)
+        return dict(zip(themes["id"], themes["name"], strict=True))
+
+    @functools.cached_property
+    def projects(self) -> pd.DataFrame:
+        return _projects_in_year(self.ctx, db_projects.projects(self.ctx.session, self.region_ids))
+
+    @functools.cached_property
+    def feedback(self) -> pd.DataFrame:
+        # Only the year's feedback counts (see _as_at_year_end).
+        return db_feedback.feedback_timings(
+            self.ctx.session,
+            self.region_ids,
+            received_from=self.ctx.start,
+            received_before=self.ctx.end,
+        )
+
+    @functools.cached_property
+    def characteristics(self) -> dict[str, db_equity.CharacteristicInfo]:
+        return db_equity.characteristics(self.ctx.session)
+
 
 def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Section:
     blocks: list[Block] = []
@@ -818,19 +868,20 @@ def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Sectio
             f"{_day_words(ctx.today)}, the day this report was made."
         )
     )
-    return Section("about", "About this report", tuple(blocks))
+    return Section("about", NATIONAL_SECTIONS["about"], tuple(blocks))
 
 
 def _region_section(
     ctx: _Context,
     region_id: int,
-    themes: pd.DataFrame,
-    metrics: pd.DataFrame,
-    projects: pd.DataFrame,
-    feedback: pd.DataFrame,
-    characteristics: dict[str, db_equity.CharacteristicInfo],
-    theme_names: dict[int, str],
+    inputs: _Inputs,
 ) -> Section:
+    themes, metrics, projects = inputs.themes, inputs.metrics, inputs.projects
+    feedback, characteristics, theme_names = (
+        inputs.feedback,
+        inputs.characteristics,
+        inputs.theme_names,
+    )
     name = ctx.region_names[region_id]
     key = f"region-{_slug(ctx.region_codes.get(region_id, name))}"
     blocks: list[Block] = [
@@ -910,66 +961,77 @@ def _region_section(
 
 
 def _national_sections(
-    ctx: _Context,
-    region_ids: list[int],
-    themes: pd.DataFrame,
-    metrics: pd.DataFrame,
-    projects: pd.DataFrame,
-    feedback: pd.DataFrame,
-    characteristics: dict[str, db_equity.CharacteristicInfo],
-    theme_names: dict[int, str],
+    ctx: _Context, region_ids: list[int], inputs: _Inputs, wanted: Collection[str]
 ) -> list[Section]:
+    """The national report's own sections (after "About"), those in ``wanted`` only:
+    each reads only what it shows."""
+    builders = {
+        "themes": _national_themes,
+        "metrics": _national_metrics,
+        "projects": _national_projects,
+        "feedback": _national_feedback,
+        "equity": _national_equity,
+    }
+    return [builders[key](ctx, region_ids, inputs) for key in builders if key in wanted]
+
+
+def _national_themes(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
     label = year_label(ctx.year)
-    sections = [
-        Section(
-            "themes",
-            "Theme statuses",
-            (
-                Paragraph(
-                    "The national status of a theme combines every region's metrics of "
-                    "that theme in the same way as a region's own status."
-                ),
-                Table(
-                    key="national-themes",
-                    caption=f"The six monitoring themes nationally at the end of {label}",
-                    frame=_national_theme_table(themes, metrics),
-                ),
-                Table(
-                    key="national-theme-grid",
-                    caption=f"Each region's theme statuses at the end of {label}",
-                    frame=_theme_grid(themes, ctx.region_names),
-                    note="Statuses are given in words; see each region's section for why.",
-                ),
+    themes, metrics = inputs.themes, inputs.metrics
+    return Section(
+        "themes",
+        NATIONAL_SECTIONS["themes"],
+        (
+            Paragraph(
+                "The national status of a theme combines every region's metrics of "
+                "that theme in the same way as a region's own status."
             ),
-        )
-    ]
+            Table(
+                key="national-themes",
+                caption=f"The six monitoring themes nationally at the end of {label}",
+                frame=_national_theme_table(themes, metrics),
+            ),
+            Table(
+                key="national-theme-grid",
+                caption=f"Each region's theme statuses at the end of {label}",
+                frame=_theme_grid(themes, ctx.region_names),
+                note="Statuses are given in words; see each region's section for why.",
+            ),
+        ),
+    )
+
+
+def _national_metrics(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
+    label = year_label(ctx.year)
     definitions = (
         queries.metric_definitions(ctx.session, region_ids[0]) if region_ids else pd.DataFrame()
     )
-    sections.append(
-        Section(
-            "metrics",
-            "National core metrics",
-            (
-                Paragraph(
-                    "The national figure pools every region's numerators and denominators "
-                    "for a percentage or rate when all regions give them (so a bigger region "
-                    "counts for more), adds counts together, and otherwise averages the "
-                    "regions' values."
-                ),
-                Table(
-                    key="national-metrics",
-                    caption=f"National core metrics in {label}",
-                    frame=_national_metric_table(ctx, region_ids, definitions, theme_names)
-                    if region_ids
-                    else pd.DataFrame(),
-                    note="Change over the year: the latest national figure in the year "
-                    "against the last one before the year began.",
-                ),
+    return Section(
+        "metrics",
+        NATIONAL_SECTIONS["metrics"],
+        (
+            Paragraph(
+                "The national figure pools every region's numerators and denominators "
+                "for a percentage or rate when all regions give them (so a bigger region "
+                "counts for more), adds counts together, and otherwise averages the "
+                "regions' values."
             ),
-        )
+            Table(
+                key="national-metrics",
+                caption=f"National core metrics in {label}",
+                frame=_national_metric_table(ctx, region_ids, definitions, inputs.theme_names)
+                if region_ids
+                else pd.DataFrame(),
+                note="Change over the year: the latest national figure in the year "
+                "against the last one before the year began.",
+            ),
+        ),
     )
 
+
+def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
+    label = year_label(ctx.year)
+    projects = inputs.projects
     projects_of = dict(tuple(projects.groupby("region_id")))
     project_rows = [
         _commitment_row(
@@ -989,67 +1051,64 @@ def _national_sections(
     counted = national_projects["Active"] + national_projects["Completed"]
     national_projects["Active or completed"] = str(counted)
     national_projects["Commitment of three"] = f"{met} of {len(region_ids)} regions met it"
-    sections.append(
-        Section(
-            "projects",
-            "Community projects",
-            (
-                Paragraph(
-                    f"{counted} community engagement projects were active or completed across "
-                    "all regions, "
-                    + (
-                        f"reaching {total_people:,} people. "
-                        if total_people is not None
-                        else "with no count of people reached recorded. "
-                    )
-                    + f"{met} of "
-                    f"{len(region_ids)} regions met the plan's commitment of at least three "
-                    "place-based projects."
-                ),
-                Table(
-                    key="national-projects",
-                    caption=f"Community projects running in {label}, by region",
-                    frame=pd.DataFrame([*project_rows, national_projects]),
-                    note=db_projects.COMMITMENT_RULE
-                    + " People reached is rounded for each region and exact for all regions.",
-                ),
+    return Section(
+        "projects",
+        NATIONAL_SECTIONS["projects"],
+        (
+            Paragraph(
+                f"{counted} community engagement projects were active or completed across "
+                "all regions, "
+                + (
+                    f"reaching {total_people:,} people. "
+                    if total_people is not None
+                    else "with no count of people reached recorded. "
+                )
+                + f"{met} of "
+                f"{len(region_ids)} regions met the plan's commitment of at least three "
+                "place-based projects."
             ),
-        )
+            Table(
+                key="national-projects",
+                caption=f"Community projects running in {label}, by region",
+                frame=pd.DataFrame([*project_rows, national_projects]),
+                note=db_projects.COMMITMENT_RULE
+                + " People reached is rounded for each region and exact for all regions.",
+            ),
+        ),
     )
 
+
+def _national_feedback(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
+    label = year_label(ctx.year)
+    feedback = inputs.feedback
     by_region = dict(tuple(feedback.groupby("region_id")))
     feedback_rows = [
         _feedback_row(ctx, ctx.region_names[r], by_region.get(r, feedback.iloc[0:0]))
         for r in region_ids
     ]
     feedback_rows.append(_feedback_row(ctx, NATIONAL_NAME, feedback))
-    sections.append(
-        Section(
-            "feedback",
-            "Feedback: you said, we did",
-            (
-                Paragraph(
-                    "Feedback from service users, carers, Experts by Experience, the advisory "
-                    "boards, Regional Forums and partners, received during the year, and "
-                    "whether it had been answered by 31 March."
-                ),
-                Table(
-                    key="national-feedback",
-                    caption=f"Feedback received in {label}, by region",
-                    frame=pd.DataFrame(feedback_rows),
-                    note="Pieces of feedback are not counts of people, so they are shown exactly.",
-                ),
+    return Section(
+        "feedback",
+        NATIONAL_SECTIONS["feedback"],
+        (
+            Paragraph(
+                "Feedback from service users, carers, Experts by Experience, the advisory "
+                "boards, Regional Forums and partners, received during the year, and "
+                "whether it had been answered by 31 March."
             ),
-        )
+            Table(
+                key="national-feedback",
+                caption=f"Feedback received in {label}, by region",
+                frame=pd.DataFrame(feedback_rows),
+                note="Pieces of feedback are not counts of people, so they are shown exactly.",
+            ),
+        ),
     )
-    sections.append(
-        Section(
-            "equity",
-            "Equity by ethnicity",
-            tuple(_equity_blocks(ctx, region_ids, True, characteristics, "national")),
-        )
-    )
-    return sections
+
+
+def _national_equity(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
+    blocks = _equity_blocks(ctx, region_ids, True, inputs.characteristics, "national")
+    return Section("equity", NATIONAL_SECTIONS["equity"], tuple(blocks))
 
 
 @cached_read()  # the report reads nearly every kind of record: any change rebuilds it
@@ -1063,6 +1122,7 @@ def cached_report(
     demo: bool = False,
     today: date | None = None,
     regions_in_detail: Sequence[int] | None = None,
+    sections: Collection[str] | None = None,
 ) -> AnnualReport:
     """:func:`build_report`, kept until something in its regions (``region_ids``: the
     region, or None for the national report) changes."""
@@ -1074,6 +1134,7 @@ def cached_report(
         demo=demo,
         today=today,
         regions_in_detail=regions_in_detail,
+        sections=sections,
     )
 
 
@@ -1086,13 +1147,16 @@ def build_report(
     demo: bool = False,
     today: date | None = None,
     regions_in_detail: Sequence[int] | None = None,
+    sections: Collection[str] | None = None,
 ) -> AnnualReport:
     """The report for financial year ``year`` (2025: 2025/26): national with a section
     per region when ``region_id`` is None, else that region alone.
 
-    ``regions_in_detail`` limits the regions given a section of their own (a preview
-    that shows one section at a time need not build seventy); None: every region. A
-    region's section is the same in the national report as in its own."""
+    A preview shows one section at a time, so it need not build them all:
+    ``regions_in_detail`` limits the regions given a section of their own (None: every
+    region), and ``sections`` the report's other sections (keys of
+    :data:`NATIONAL_SECTIONS`; None: all of them). A region's section is the same in the
+    national report as in its own."""
     today = today or date.today()
     regions = queries.regions(session)
     names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
@@ -1101,36 +1165,15 @@ def build_report(
         raise ValueError("There is no such region.")
     ctx = _Context(session, year, threshold, today, names, codes)
     region_ids = list(names) if region_id is None else [region_id]
-    themes = theme_statuses(session, region_ids, until=ctx.end)
-    metrics = metric_statuses(session, region_ids, until=ctx.end)
-    theme_names = dict(
-        zip(
-            queries.monitoring_themes(session)["id"],
-            queries.monitoring_themes(session)["name"],
-            strict=True,
-        )
-    )
-    projects = _projects_in_year(ctx, db_projects.projects(session, region_ids))
-    # Only the year's feedback counts (see _as_at_year_end).
-    feedback = db_feedback.feedback_timings(
-        session, region_ids, received_from=ctx.start, received_before=ctx.end
-    )
-    characteristics = db_equity.characteristics(session)
+    inputs = _Inputs(ctx, region_ids)
+    wanted = set(NATIONAL_SECTIONS) if sections is None else set(sections)
 
     scope_name = NATIONAL_NAME if region_id is None else names[region_id]
-    sections = [_about(ctx, scope_name, region_id is None, demo)]
+    built = [_about(ctx, scope_name, region_id is None, demo)] if "about" in wanted else []
     if region_id is None:
-        sections.extend(
-            _national_sections(
-                ctx, region_ids, themes, metrics, projects, feedback, characteristics, theme_names
-            )
-        )
+        built.extend(_national_sections(ctx, region_ids, inputs, wanted))
     detailed = region_ids if regions_in_detail is None else set(regions_in_detail)
-    sections.extend(
-        _region_section(ctx, r, themes, metrics, projects, feedback, characteristics, theme_names)
-        for r in region_ids
-        if r in detailed
-    )
+    built.extend(_region_section(ctx, r, inputs) for r in region_ids if r in detailed)
     return AnnualReport(
         year=year,
         region_id=region_id,
@@ -1138,7 +1181,7 @@ def build_report(
         threshold=threshold,
         demo=demo,
         generated_on=today,
-        sections=tuple(sections),
+        sections=tuple(built),
     )
 
 

@@ -398,6 +398,20 @@ def test_a_preview_builds_only_the_regions_it_shows_and_their_sections_match(dem
     assert_same_section(london_alone, next(s for s in whole.sections if s.title == "London"))
 
 
+def test_each_national_section_built_alone_is_the_same_section(demo_engine):
+    """The preview builds only the national section it shows (reading only what that
+    section needs): each is the same as in the whole report, in the same order."""
+    from reports.annual_report import NATIONAL_SECTIONS
+
+    whole = report_for(demo_engine, regions_in_detail=())
+    assert [s.key for s in whole.sections] == list(NATIONAL_SECTIONS)
+    assert [s.title for s in whole.sections] == list(NATIONAL_SECTIONS.values())
+    for key, theirs in zip(NATIONAL_SECTIONS, whole.sections, strict=True):
+        alone = report_for(demo_engine, regions_in_detail=(), sections=(key,))
+        assert len(alone.sections) == 1
+        assert_same_section(alone.sections[0], theirs)
+
+
 def assert_same_section(mine, theirs) -> None:
     assert (mine.key, mine.title) == (theirs.key, theirs.title)
     assert [(b.kind, getattr(b, "text", None)) for b in mine.blocks] == [
