@@ -93,15 +93,14 @@ def audit_log(
 
 
 def distinct_values(session: Session, column: Any) -> list[Any]:
-    """A column's distinct values, by hopping from one to the next along its index (one
-    lookup per value), where SELECT DISTINCT reads the whole log (0.2 s at 1.4 million
-    events). Needs an index that starts with the column."""
-    found = []
-    value = session.scalar(select(func.min(column)))
-    while value is not None:
-        found.append(value)
-        value = session.scalar(select(func.min(column)).where(column > value))
-    return found
+    """A column's distinct values, oldest or smallest first, by hopping from one to the
+    next along its index (one lookup per value, all in one recursive query), where
+    SELECT DISTINCT reads the whole table (0.2 s at 1.4 million audit events). Needs an
+    index that starts with the column."""
+    hops = select(func.min(column).label("value")).cte("hops", recursive=True)
+    following = select(func.min(column)).where(column > hops.c.value).scalar_subquery()
+    hops = hops.union_all(select(following).where(hops.c.value.is_not(None)))
+    return list(session.scalars(select(hops.c.value).where(hops.c.value.is_not(None))))
 
 
 def audit_log_choices(session: Session) -> dict[str, Any]:

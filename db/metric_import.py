@@ -62,7 +62,7 @@ ProgressCallback = Callable[[float], None]
 
 
 def load_lookups(session: Session) -> Lookups:
-    """Regions, metrics and characteristics with their groups: three small queries."""
+    """Regions, metrics and characteristics with their groups: four small queries."""
     regions = [
         RegionInfo(id=r.id, code=r.code, name=r.name)
         for r in session.execute(
@@ -99,6 +99,11 @@ def load_lookups(session: Session) -> Lookups:
             )
         )
     ]
+    return Lookups.build(regions, metrics, characteristics_info(session))
+
+
+def characteristics_info(session: Session) -> list[CharacteristicInfo]:
+    """Every characteristic with the groups a file may name: two small queries."""
     groups: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
     for g in session.execute(
         select(
@@ -134,7 +139,7 @@ def load_lookups(session: Session) -> Lookups:
                 totals=frozenset(totals - set(by_text)),
             )
         )
-    return Lookups.build(regions, metrics, characteristics)
+    return characteristics
 
 
 def existing_values(
@@ -460,8 +465,7 @@ def column_help() -> pd.DataFrame:
 
 def metric_guide(session: Session, region_id: int) -> pd.DataFrame:
     """The metrics a region's file may use, with their units and groups."""
-    lookups = load_lookups(session)
-    names = {c.code: c for c in lookups.characteristics.values()}
+    names = {c.code: c for c in characteristics_info(session)}
     metrics = session.execute(
         select(Metric.code, Metric.name, Metric.unit, Metric.disaggregated_by, Metric.scope)
         .where(
