@@ -13,7 +13,11 @@ transformer made quicker (it is enabled when this module is imported).
 
 from __future__ import annotations
 
+import copy
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import altair as alt
@@ -45,9 +49,36 @@ def page_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def show_chart(chart: alt.TopLevelMixin, **options: Any) -> Any:
-    """``st.altair_chart(chart, **options)`` without the schema check on every run."""
-    return st.vega_lite_chart(page_spec(chart), **options)
+def remembered_spec(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
+    """``page_spec(build(*args))``, remembered for the same builder and arguments (which
+    must be hashable: pass a frame as a tuple of rows). Building a chart with Altair
+    takes 15 to 30 ms, and pages draw the same charts on every rerun. A builder is known
+    by its file and name, since a page's functions are made again on every run. Returns
+    a copy the caller may change."""
+    key = (build.__code__.co_filename, build.__qualname__, args)
+    with _lock:
+        spec = _specs.get(key)
+        if spec is not None:
+            _specs.move_to_end(key)
+    if spec is None:
+        spec = page_spec(build(*args))
+        with _lock:
+            _specs[key] = spec
+            while len(_specs) > _MAX_SPECS:
+                _specs.popitem(last=False)
+    return copy.deepcopy(spec)
+
+
+_MAX_SPECS = 512
+_specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def show_chart(chart: alt.TopLevelMixin | dict[str, Any], **options: Any) -> Any:
+    """``st.altair_chart(chart, **options)`` without the schema check on every run; a
+    chart may also be given as its :func:`page_spec`."""
+    spec = chart if isinstance(chart, dict) else page_spec(chart)
+    return st.vega_lite_chart(spec, **options)
 
 
 def records(data: Any) -> dict[str, Any]:

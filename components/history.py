@@ -12,10 +12,19 @@ from db.audit import entity_history
 
 
 def history_view(
-    engine: Engine, entity_type: str, entity_ids: Sequence[int], *, title: str = "History"
+    engine: Engine,
+    entity_type: str,
+    entity_ids: Sequence[int],
+    *,
+    key: str,
+    title: str = "History",
 ) -> None:
-    """An expander listing who changed what, when, from what to what, and why."""
-    with st.expander(title):
+    """An expander listing who changed what, when, from what to what, and why. The log
+    is read only while the expander is open (a page of cards has many histories, and
+    each is a few lookups in a log of millions of events)."""
+    with st.expander(title, key=key, on_change="rerun") as box:
+        if not box.open:
+            return
         with Session(engine) as session:
             history = entity_history(session, entity_type, entity_ids)
         if history.empty:

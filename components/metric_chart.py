@@ -2,7 +2,8 @@
 between them, and the data table beside the chart.
 
 :func:`build_metric_chart` and :func:`metric_table` are pure (no Streamlit), so the
-meeting pack and the Themes page can reuse them; :func:`metric_chart` draws both.
+meeting pack and the Themes page can reuse them; :func:`metric_chart` draws both, the
+chart through :func:`metric_chart_spec`, which remembers charts it has built.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.charts import show_chart
+from components.charts import remembered_spec, show_chart
 from components.downloads import download_buttons
 from core.formatting import format_value
 from core.periods import format_period, quarter_start, quarters_between
@@ -209,6 +210,43 @@ def build_metric_chart(
     )
 
 
+#: What a metric's chart shows of its definition (the rest of the chart is its values).
+CHART_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "baseline_period",
+    "baseline_value",
+    "target_date",
+    "target_value",
+)
+
+
+def metric_chart_spec(
+    definition: Mapping[str, Any],
+    values: pd.DataFrame,
+    *,
+    title: str | None = None,
+    height: int = 240,
+) -> dict[str, Any]:
+    """The page spec of :func:`build_metric_chart`, remembered for the same definition,
+    values, title and height (``components.charts.remembered_spec``)."""
+    overall = _overall(values)
+    points = tuple(zip(overall["period_start"], overall["value"].astype(float), strict=True))
+    fields = tuple((name, _get(definition, name)) for name in CHART_FIELDS)
+    return remembered_spec(_chart_of_points, fields, points, title, height)
+
+
+def _chart_of_points(
+    fields: tuple[tuple[str, Any], ...],
+    points: tuple[tuple[Any, float], ...],
+    title: str | None,
+    height: int,
+) -> alt.LayerChart:
+    values = pd.DataFrame(list(points), columns=["period_start", "value"])
+    return build_metric_chart(dict(fields), values, title=title, height=height)
+
+
 def metric_table(values: pd.DataFrame) -> pd.DataFrame:
     """The overall values as a table, newest first: quarter, value, numerator,
     denominator, note."""
@@ -250,7 +288,7 @@ def metric_chart(
             st.info("No values have been recorded for this metric yet.", icon=":material/info:")
         else:
             show_chart(
-                build_metric_chart(definition, values, title=title),
+                metric_chart_spec(definition, values, title=title),
                 width="stretch",
                 key=f"{key}-chart",
             )

@@ -353,7 +353,13 @@ def one_item(items: pd.DataFrame, actions: pd.DataFrame | None) -> None:
     item_card(row, "detail")
     if may_respond and actions is not None:
         respond_forms(row, actions)
-    history_view(ctx.engine, "feedback_item", [int(chosen)], title="History of this item")
+    history_view(
+        ctx.engine,
+        "feedback_item",
+        [int(chosen)],
+        key=f"history-feedback-{chosen}",
+        title="History of this item",
+    )
 
 
 # --- every region (national roles) ------------------------------------------------

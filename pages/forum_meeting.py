@@ -15,7 +15,7 @@ from components.badges import status_markdown
 from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
-from components.metric_chart import build_metric_chart, metric_table
+from components.metric_chart import metric_chart_spec, metric_table
 from components.region_picker import choose_region
 from core import meetings as words
 from core.disclosure import SUPPRESSED, rule_text, suppress_count
@@ -205,7 +205,7 @@ def metric_view(metric: pd.Series, *, key: str) -> None:
     if table.empty:
         st.info("No values have been recorded for this metric yet.", icon=":material/info:")
         return
-    chart = build_metric_chart(
+    chart = metric_chart_spec(
         metric, chart_values, title=f"{metric['code']} values by quarter", height=300
     )
     show_chart(chart, width="stretch", key=f"{key}-chart")

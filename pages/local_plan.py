@@ -392,7 +392,13 @@ def action_details(row: pd.Series, updates_of_action: pd.DataFrame) -> None:
         st.write("No progress updates yet.")
     else:
         st.markdown("\n".join(f"1. {update_line(u)}" for _, u in updates_of_action.iterrows()))
-    history_view(ctx.engine, "plan_action", [int(row["id"])], title="Change history")
+    history_view(
+        ctx.engine,
+        "plan_action",
+        [int(row["id"])],
+        key=f"history-action-{row['id']}",
+        title="Change history",
+    )
 
 
 if shown:

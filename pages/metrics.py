@@ -201,11 +201,18 @@ def metric_card(row: Mapping[str, Any], values: pd.DataFrame, result: ProgressRe
         coproduction_line(row)
         metric_chart(row, mine, key=f"metric-{row['id']}")
         group_table(row, values)
-        history_view(ctx.engine, "metric", [int(row["id"])], title="History of this definition")
+        history_view(
+            ctx.engine,
+            "metric",
+            [int(row["id"])],
+            key=f"history-metric-{row['id']}",
+            title="History of this definition",
+        )
         history_view(
             ctx.engine,
             "metric_value",
             mine["id"].astype(int).tolist(),
+            key=f"history-values-{row['id']}",
             title="History of its values",
         )
 

@@ -360,7 +360,13 @@ def project_card(row: pd.Series, *, can_edit: bool) -> None:
             f"**Next steps:** {said(row['next_steps'], 'none recorded yet')}",
         ]
         st.markdown("  \n".join(lines))
-        history_view(ctx.engine, ENTITY, [int(row["id"])], title=f"History of {md(row['title'])}")
+        history_view(
+            ctx.engine,
+            ENTITY,
+            [int(row["id"])],
+            key=f"history-project-{row['id']}",
+            title=f"History of {md(row['title'])}",
+        )
         if can_edit:
             edit_project_form(int(row["id"]), md(row["title"]))
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from streamlit.errors import StreamlitPageNotFoundError
 
 from components.badges import status_badge, status_markdown
-from components.charts import show_chart
+from components.charts import remembered_spec, show_chart
 from components.context import current
 from components.downloads import download_buttons
 from components.region_picker import choose_region
@@ -124,13 +124,21 @@ def trend_chart(theme: str, data: pd.DataFrame) -> alt.LayerChart:
     )
 
 
+TREND_COLUMNS = ["period_start", "period", "score", "status_label", "metrics_counted"]
+
+
+def trend_chart_of_rows(theme: str, rows: tuple[tuple, ...]) -> alt.LayerChart:
+    return trend_chart(theme, pd.DataFrame(list(rows), columns=TREND_COLUMNS))
+
+
 def trend_view(theme_id: int, theme: str) -> None:
     data = trend[trend["theme_id"] == theme_id].reset_index(drop=True)
     if data.empty:
         st.write("No trend yet: a score needs at least a year of values.")
         return
     chart_data = data.assign(period_start=pd.to_datetime(data["period_start"]))
-    show_chart(trend_chart(theme, chart_data), width="stretch", height=250)
+    rows = tuple(chart_data[TREND_COLUMNS].itertuples(index=False, name=None))
+    show_chart(remembered_spec(trend_chart_of_rows, theme, rows), width="stretch", height=250)
     with st.expander("Trend figures"):
         table = pd.DataFrame(
             {

@@ -333,6 +333,24 @@ def test_without_a_target_there_is_no_straight_line():
     assert "Target" not in spec["description"]
 
 
+def test_a_chart_built_once_is_remembered_and_the_same_as_building_it_again():
+    from components.charts import page_spec
+    from components.metric_chart import metric_chart_spec
+
+    built = page_spec(build_metric_chart(DEFINITION, VALUES, title="T", height=200))
+    first = metric_chart_spec(DEFINITION, VALUES, title="T", height=200)
+    assert first == built
+    first["title"] = "changed by a caller"
+    again = metric_chart_spec(DEFINITION, VALUES, title="T", height=200)
+    assert again == built, "a caller's change does not reach the remembered chart"
+    # Anything the chart shows makes a new chart: a value, the target, the title.
+    changed = VALUES.assign(value=VALUES["value"] + 1)
+    assert metric_chart_spec(DEFINITION, changed, title="T", height=200) != built
+    target = {**DEFINITION, "target_value": 95.0}
+    assert metric_chart_spec(target, VALUES, title="T", height=200) != built
+    assert metric_chart_spec(DEFINITION, VALUES, title="U", height=200) != built
+
+
 def test_the_table_beside_the_chart():
     table = metric_table(VALUES)
     assert list(table.columns) == ["Quarter", "Value", "Numerator", "Denominator", "Note"]

@@ -234,6 +234,10 @@ def test_lead_edits_a_project_and_the_history_shows_it(signed_in, db):
     with Session(db) as session:
         stored = session.get(CommunityProject, project.id)
         assert (stored.status, stored.version) == ("paused", project.version + 1)
+    # A history is read when it is opened.
+    assert not [e for e in at.expander if e.label.startswith("History of ") and e.dataframe]
+    at.session_state[f"history-project-{project.id}"] = True
+    at.run()
     history = next(e for e in at.expander if e.label.startswith("History of ") and e.dataframe)
     assert history is not None
     texts = "\n".join(
