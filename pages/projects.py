@@ -289,20 +289,30 @@ def add_project_form(region_id: int, region_name: str) -> None:
 
 
 def edit_project_form(project_id: int, title: str) -> None:
-    with Session(ctx.engine) as session:
-        record = project_record(session, project_id)
-        if record is None:
+    # The form is made only while its expander is open: a region's page has a form for
+    # every project. The label stays the same when the title changes (a new label would
+    # close the expander, and the form with what the person had typed).
+    with st.expander(
+        "Edit this project",
+        icon=":material/edit:",
+        key=f"edit-open-{project_id}",
+        on_change="rerun",
+    ) as box:
+        if not box.open:
             return
-        areas = region_areas(session, record.region_id)
-    # The version the person started editing: kept while the form is on screen, so a
-    # change someone else saves meanwhile is noticed instead of overwritten.
-    loaded_key = f"projects-loaded-version-{project_id}"
-    loaded = st.session_state.get(loaded_key)
-    if loaded is None or f"edit-{project_id}-v{loaded}-title" not in st.session_state:
-        loaded = record.version
-        st.session_state[loaded_key] = loaded
-    prefix = f"edit-{project_id}-v{loaded}"
-    with st.expander(f"Edit {title}", icon=":material/edit:"):
+        with Session(ctx.engine) as session:
+            record = project_record(session, project_id)
+            if record is None:
+                return
+            areas = region_areas(session, record.region_id)
+        # The version the person started editing: kept while the form is on screen, so a
+        # change someone else saves meanwhile is noticed instead of overwritten.
+        loaded_key = f"projects-loaded-version-{project_id}"
+        loaded = st.session_state.get(loaded_key)
+        if loaded is None or f"edit-{project_id}-v{loaded}-title" not in st.session_state:
+            loaded = record.version
+            st.session_state[loaded_key] = loaded
+        prefix = f"edit-{project_id}-v{loaded}"
         with st.form(prefix):
             data, partner_problems = project_fields(prefix, record.data, areas)
             reason = st.text_input(

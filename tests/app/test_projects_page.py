@@ -45,6 +45,12 @@ def london_projects(engine) -> list[CommunityProject]:
         )
 
 
+def open_edit_form(at, project_id: int) -> None:
+    """Open a project's "Edit" expander (its form is made only while it is open)."""
+    at.session_state[f"edit-open-{project_id}"] = True
+    at.run()
+
+
 def open_projects(signed_in, username: str, password: str):
     at = signed_in(username, password)
     at.switch_page(PAGE)
@@ -223,6 +229,7 @@ def test_invalid_input_shows_every_problem_and_saves_nothing(signed_in, db):
 def test_lead_edits_a_project_and_the_history_shows_it(signed_in, db):
     at = open_projects(signed_in, "london.lead", "demo-london")
     project = london_projects(db)[0]
+    open_edit_form(at, project.id)
     prefix = f"edit-{project.id}-v{project.version}"
     at.selectbox(key=f"{prefix}-status").set_value("paused")
     at.text_input(key=f"{prefix}-reason").input("Venue closed for the summer")
@@ -252,6 +259,7 @@ def test_lead_edits_a_project_and_the_history_shows_it(signed_in, db):
 def test_an_edit_after_someone_else_saved_is_refused_and_theirs_kept(signed_in, db):
     at = open_projects(signed_in, "london.lead", "demo-london")
     project = london_projects(db)[0]
+    open_edit_form(at, project.id)
     prefix = f"edit-{project.id}-v{project.version}"
     # Someone else (an administrator) saves a change while the form is open.
     with Session(db) as session:
