@@ -236,9 +236,9 @@ def commitment_table(regions: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFram
     """One row per region (``regions``: id, name): its projects by status, the total and
     its progress against the commitment. ``counts`` is :func:`project_status_counts`."""
     rows = []
+    by_region = status_counts_by_region(counts)
     for region_id, name in zip(regions["id"], regions["name"], strict=True):
-        mine = counts[counts["region_id"] == region_id]
-        by_status = dict(zip(mine["status"], mine["projects"], strict=True))
+        by_status = by_region.get(int(region_id), {})
         commitment = Commitment(name, counted_toward(by_status))
         row: dict[str, Any] = {"Region": name}
         for code, style in PROJECT_STATUSES.items():
@@ -258,6 +258,16 @@ def commitment_table(regions: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFram
 
 
 # --------------------------------------------------------------------------- reads
+
+
+def status_counts_by_region(counts: pd.DataFrame) -> dict[int, dict[str, int]]:
+    """:func:`project_status_counts` as region id -> status -> projects."""
+    by_region: dict[int, dict[str, int]] = {}
+    for region_id, status, number in zip(
+        counts["region_id"], counts["status"], counts["projects"], strict=True
+    ):
+        by_region.setdefault(int(region_id), {})[status] = int(number)
+    return by_region
 
 
 def project_status_counts(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:

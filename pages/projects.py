@@ -35,6 +35,7 @@ from db.projects import (
     project_status_counts,
     projects,
     region_areas,
+    status_counts_by_region,
     update_project,
 )
 from db.writes import StaleWrite, WriteRefused
@@ -381,16 +382,11 @@ def project_card(row: pd.Series, *, can_edit: bool) -> None:
             edit_project_form(int(row["id"]), md(row["title"]))
 
 
-def counts_of(counts: pd.DataFrame, region_id: int) -> dict[str, int]:
-    mine = counts[counts["region_id"] == region_id]
-    return {status: int(n) for status, n in zip(mine["status"], mine["projects"], strict=True)}
-
-
 def region_view(region_id: int, region_name: str) -> None:
     with Session(ctx.engine) as session:
         counts = project_status_counts(session, [region_id])
         frame = projects(session, [region_id])
-    by_status = counts_of(counts, region_id)
+    by_status = status_counts_by_region(counts).get(region_id, {})
     commitment = Commitment(region_name, counted_toward(by_status))
     can_edit = can(ctx.actor, Action.EDIT_PROJECTS, region_id)
 
@@ -440,8 +436,9 @@ def national_view() -> None:
         counts = project_status_counts(session, region_ids)
         frame = projects(session, region_ids)
     table = commitment_table(all_regions, counts)
+    by_region = status_counts_by_region(counts)
     commitments = [
-        Commitment(name, counted_toward(counts_of(counts, region_id)))
+        Commitment(name, counted_toward(by_region.get(int(region_id), {})))
         for region_id, name in zip(all_regions["id"], all_regions["name"], strict=True)
     ]
     st.header("All regions", anchor=False)
