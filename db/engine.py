@@ -82,9 +82,14 @@ def dispose_engine(url: str) -> None:
 def refresh_statistics(engine: Engine) -> None:
     """ANALYZE: let the query planner see the tables as they now are. Without it, a
     database filled in bulk (the synthetic data, a restore) is queried with plans made
-    for empty tables until autovacuum catches up (PostgreSQL) or for ever (SQLite)."""
+    for empty tables until autovacuum catches up (PostgreSQL) or for ever (SQLite).
+
+    On PostgreSQL, VACUUM too: until it has run, the planner cannot count on reading an
+    index alone, and looks up "the newest event of a kind in a region" (db.cache) by
+    walking the whole log backwards (20 ms instead of half a millisecond a region)."""
+    command = "VACUUM (ANALYZE)" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql(command)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
