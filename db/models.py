@@ -155,9 +155,12 @@ class AuditEvent(Base):
         Index("ix_audit_event_type_region_id", "entity_type", "region_id", "id"),
         # The audit log's filter of who made changes (db.audit.distinct_values).
         Index("ix_audit_event_username", "username"),
+        # The audit log, newest first: an import writes thousands of events at one time,
+        # so the order needs the id too.
+        Index("ix_audit_event_occurred_id", "occurred_at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     username: Mapped[str] = mapped_column(String(80))
     entity_type: Mapped[str] = mapped_column(String(40))
