@@ -69,6 +69,12 @@ def remembered_spec(build: Callable[..., alt.TopLevelMixin], *args: Hashable) ->
     return copy.deepcopy(spec)
 
 
+def forget_charts() -> None:
+    """Forget every remembered chart (tests, and the benchmark's cold runs)."""
+    with _lock:
+        _specs.clear()
+
+
 _MAX_SPECS = 512
 _specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
 _lock = threading.Lock()
