@@ -89,7 +89,7 @@ def nice_ticks(low: float, high: float, most: int = 6) -> tuple[float, ...]:
     """Evenly spaced round numbers (1, 2, 2.5 or 5 times a power of ten) covering
     ``low`` to ``high``, at most ``most`` of them. Charts start their value axis at zero,
     so ``low`` <= 0 <= ``high`` in use."""
-    if not high > low:
+    if not high - low > 1e-9:  # one value (or none): an axis from it to one more
         high = low + 1
     raw = (high - low) / max(most - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
