@@ -772,8 +772,37 @@ def trend_table(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.round(2).reset_index().rename(columns={"region": "Region"})
 
 
-def trends_view(series: pd.DataFrame, national: pd.DataFrame, metric: pd.Series) -> None:
+#: Small trend charts drawn at once; with more regions than this, people pick which.
+TREND_CHARTS = 12
+
+
+def trend_regions() -> list[int]:
+    """The regions whose trends are drawn: every region when there are few, else those
+    chosen (the first twelve to begin with): seventy small charts are too many to read,
+    and to draw on every run."""
+    if len(names) <= TREND_CHARTS:
+        return list(names)
+    chosen = st.multiselect(
+        "Regions to show",
+        list(names),
+        default=list(names)[:TREND_CHARTS],
+        format_func=names.get,
+        max_selections=TREND_CHARTS,
+        key="compare-trend-regions",
+        help=f"Up to {TREND_CHARTS} regions at a time.",
+    )
+    st.caption(f"Showing the trends of {len(chosen)} of {len(names)} regions.")
+    return chosen
+
+
+def trends_view(national: pd.DataFrame, metric: pd.Series) -> None:
     st.subheader("Trend in each region", anchor=False)
+    chosen = trend_regions()
+    if not chosen:
+        st.info("Choose at least one region to see its trend.", icon=":material/info:")
+        return
+    with Session(ctx.engine) as session:
+        series = queries.metric_series(session, chosen, [int(metric["id"])])
     frame = trend_frame(series, national, metric["unit"])
     if frame.empty:
         st.info("No values yet for this metric.", icon=":material/info:")
@@ -809,7 +838,6 @@ metric = metrics_by_id[metric_id]
 with Session(ctx.engine) as session:
     latest = dbc.latest_values(session, region_ids, [metric_id])
     figure = dbc.national_figures(session, region_ids, [metric_id]).iloc[0]
-    series = queries.metric_series(session, region_ids, [metric_id])
     national_trend = dbc.national_series(session, region_ids, metric_id, metric["unit"])
 
 if metric["definition"]:
@@ -855,4 +883,4 @@ st.dataframe(
 download_buttons(ranking, f"ranking-{slug(metric['code'])}", key="compare-ranking-dl")
 
 funnel_view(latest, metric, figure)
-trends_view(series, national_trend, metric)
+trends_view(national_trend, metric)

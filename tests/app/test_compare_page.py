@@ -5,6 +5,7 @@ the funnel sentence and the ranking; regional roles do not have the page."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -277,3 +278,41 @@ def test_a_rate_metric_gets_a_funnel_plot_at_its_own_scale(signed_in, app_env):
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
     assert ranking["Region"].iloc[-1] == "North West"  # lower is better: last
     assert ranking["Rank"].tolist()[:6] == [1] * 6  # six regions tie for first
+
+
+def test_with_many_regions_the_trends_show_twelve_and_people_pick_others(signed_in, app_env):
+    """At national scale (seventy regions) the small trend charts are of the regions
+    picked, twelve at most; every region is still in the grid and the ranking."""
+    from db.models import Region
+
+    def add_regions(session):
+        for number in range(1, 9):
+            session.add(Region(code=f"extra_{number}", name=f"Extra region {number}"))
+        session.commit()
+        return queries.regions(session)
+
+    regions = read(app_env, add_regions)
+    assert len(regions) == 15
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    picker = next(m for m in at.multiselect if m.label == "Regions to show")
+    assert len(picker.value) == 12 and picker.value == regions["id"].tolist()[:12]
+    assert any("Showing the trends of 12 of 15 regions." in c.value for c in at.caption)
+    names = dict(zip(regions["id"], regions["name"], strict=True))
+    drawn = set(trend_table(at)["Region"]) - {"National figure"}
+    assert drawn and drawn <= {names[i] for i in picker.value}
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    assert len(ranking) <= 15
+    # Picking another region draws it instead.
+    north_west = int(regions.loc[regions["code"] == "north_west", "id"].iloc[0])
+    picker.set_value([north_west]).run()
+    assert set(trend_table(at)["Region"]) == {"North West", "National figure"}
+    assert any("Showing the trends of 1 of 15 regions." in c.value for c in at.caption)
+
+
+def trend_table(at) -> pd.DataFrame:
+    """The figures behind the small trend charts (a row per region drawn)."""
+    return next(
+        d.value
+        for d in at.dataframe
+        if "Region" in d.value.columns and any(re.match(r"Q\d ", c) for c in d.value.columns)
+    )
