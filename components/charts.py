@@ -49,13 +49,17 @@ def page_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def remembered_spec(build: Callable[..., alt.TopLevelMixin], *args: Hashable) -> dict[str, Any]:
-    """``page_spec(build(*args))``, remembered for the same builder and arguments (which
-    must be hashable: pass a frame as a tuple of rows). Building a chart with Altair
-    takes 15 to 30 ms, and pages draw the same charts on every rerun. A builder is known
-    by its file and name, since a page's functions are made again on every run. Returns
-    a copy the caller may change."""
-    key = (build.__code__.co_filename, build.__qualname__, args)
+def remembered_spec(build: Callable[..., alt.TopLevelMixin], *args: Any) -> dict[str, Any]:
+    """``page_spec(build(*args))``, remembered for the same builder and arguments (frames
+    and series are compared by their values). Building a chart with Altair takes 15 to
+    30 ms, and pages draw the same charts on every rerun. A builder is known by its file
+    and name, since a page's functions are made again on every run, so it must depend on
+    its arguments only. Returns a copy the caller may change."""
+    key = (build.__code__.co_filename, build.__qualname__, _hashable(args))
+    try:
+        hash(key)
+    except TypeError:  # an argument that cannot be compared by value: build it every time
+        return page_spec(build(*args))
     with _lock:
         spec = _specs.get(key)
         if spec is not None:
@@ -67,6 +71,22 @@ def remembered_spec(build: Callable[..., alt.TopLevelMixin], *args: Hashable) ->
             while len(_specs) > _MAX_SPECS:
                 _specs.popitem(last=False)
     return copy.deepcopy(spec)
+
+
+def _hashable(value: Any) -> Any:
+    """A value that compares (and hashes) by content: frames and series as their cells
+    (missing values as None, which equals itself where NaN does not)."""
+    if isinstance(value, pd.DataFrame):
+        cells = value.astype(object).where(value.notna(), None)
+        return ("frame", tuple(map(str, value.columns)), tuple(cells.itertuples(index=False)))
+    if isinstance(value, pd.Series):
+        cells = value.astype(object).where(value.notna(), None)
+        return ("series", tuple(map(str, value.index)), tuple(cells.tolist()))
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
 
 
 def forget_charts() -> None:

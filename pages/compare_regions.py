@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from streamlit.errors import StreamlitPageNotFoundError
 
 from components.badges import status_badge
-from components.charts import show_chart
+from components.charts import remembered_spec, show_chart
 from components.context import current
 from components.downloads import download_buttons
 from core import compare as cc
@@ -109,35 +109,43 @@ def grid_frame() -> pd.DataFrame:
     )
 
 
-def theme_label_expr() -> str:
+def theme_label_expr(theme_order: tuple[str, ...]) -> str:
     """Theme names over two lines or so on the axis (a Vega expression)."""
     expr = "datum.label"
-    for name in reversed(theme_names):
+    for name in reversed(theme_order):
         lines = json.dumps(textwrap.wrap(name, 16) or [name])
         expr = f"datum.label == {json.dumps(name)} ? {lines} : ({expr})"
     return expr
 
 
-def grid_description(table: pd.DataFrame) -> str:
+def grid_description(table: pd.DataFrame, themes_across: int) -> str:
     counts = table["status"].value_counts()
     parts = [f"{number} {label.lower()}" for label, number in counts.items()]
     return (
         f"Grid of progress statuses: {table['region'].nunique()} regions down, "
-        f"{len(theme_names)} themes across, each cell coloured and labelled with its status "
+        f"{themes_across} themes across, each cell coloured and labelled with its status "
         f"in words. Of the {len(table)} cells: " + ", ".join(parts) + "."
     )
 
 
-def grid_chart(table: pd.DataFrame) -> alt.LayerChart:
+def grid_chart(
+    table: pd.DataFrame, region_names: tuple[str, ...], theme_order: tuple[str, ...]
+) -> alt.LayerChart:
+    """The grid, rows in the order of ``region_names`` and columns of ``theme_order``
+    (arguments, not read from the page, since the chart is remembered by its arguments)."""
     statuses_shown, regions_shown = set(table["status"]), set(table["region"])
     present = [s for s in PROGRESS_STATUSES.values() if s.label in statuses_shown]
-    region_order = [n for n in names.values() if n in regions_shown]
+    region_order = [n for n in region_names if n in regions_shown]
     pick = alt.selection_point(name="cell", fields=["region", "theme"], on="click", empty=False)
     x = alt.X(
         "theme:N",
-        sort=theme_names,
+        sort=list(theme_order),
         axis=alt.Axis(
-            title=None, orient="top", labelAngle=0, labelExpr=theme_label_expr(), labelLimit=0
+            title=None,
+            orient="top",
+            labelAngle=0,
+            labelExpr=theme_label_expr(theme_order),
+            labelLimit=0,
         ),
     )
     y = alt.Y("region:N", sort=region_order, axis=alt.Axis(title=None, labelLimit=260))
@@ -174,7 +182,7 @@ def grid_chart(table: pd.DataFrame) -> alt.LayerChart:
     )
     return alt.layer(cells, words).properties(
         title=alt.TitleParams("Progress by region and theme", anchor="start"),
-        description=grid_description(table),
+        description=grid_description(table, len(theme_order)),
         height=alt.Step(46),
     )
 
@@ -223,7 +231,7 @@ if table.empty:
 else:
     apply_chart_pick()
     show_chart(
-        grid_chart(table),
+        remembered_spec(grid_chart, table, tuple(names.values()), tuple(theme_names)),
         width="stretch",
         key=grid_key(),
         on_select="rerun",
@@ -655,7 +663,9 @@ def funnel_view(latest: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> N
         float(figure["proportion"]), [p.denominator for p in placed], scale=scale
     )
     show_chart(
-        funnel_chart(placed, curve, metric, sentence, scale), width="stretch", key="compare-funnel"
+        remembered_spec(funnel_chart, placed, curve, metric, sentence, scale),
+        width="stretch",
+        key="compare-funnel",
     )
     shown = funnel_table(placed, unit, scale)
     st.dataframe(
@@ -704,7 +714,9 @@ def trend_frame(series: pd.DataFrame, national: pd.DataFrame, unit: str) -> pd.D
     return frame
 
 
-def trends_chart(frame: pd.DataFrame, metric: pd.Series) -> alt.FacetChart:
+def trends_chart(
+    frame: pd.DataFrame, metric: pd.Series, region_names: tuple[str, ...]
+) -> alt.FacetChart:
     unit = metric["unit"]
     series = (("Region's value", OKABE_ITO["blue"], [1, 0]), ("National figure", "#000000", [5, 3]))
     shown = set(frame["series"])
@@ -750,7 +762,7 @@ def trends_chart(frame: pd.DataFrame, metric: pd.Series) -> alt.FacetChart:
         facet=alt.Facet(
             "region:N",
             title=None,
-            sort=[n for n in names.values()],
+            sort=list(region_names),
             header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
         ),
         columns=4,
@@ -807,7 +819,8 @@ def trends_view(national: pd.DataFrame, metric: pd.Series) -> None:
     if frame.empty:
         st.info("No values yet for this metric.", icon=":material/info:")
         return
-    show_chart(trends_chart(frame, metric), key="compare-trends")
+    chart = remembered_spec(trends_chart, frame, metric, tuple(names.values()))
+    show_chart(chart, key="compare-trends")
     with st.expander("Trend figures"):
         table = trend_table(frame)
         st.dataframe(
@@ -866,7 +879,9 @@ if not later.empty:
 
 st.subheader("Latest value in each region", anchor=False)
 ranked = ranking_table(latest, metric)
-show_chart(latest_chart(ranked, metric, figure), width="stretch", key="compare-latest")
+show_chart(
+    remembered_spec(latest_chart, ranked, metric, figure), width="stretch", key="compare-latest"
+)
 st.markdown(f"**Ranking.** {cc.direction_sentence(metric['direction'])}")
 ranking = ranked.rename(columns={"Value": value_column(metric["unit"])})
 st.dataframe(

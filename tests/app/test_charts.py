@@ -68,3 +68,33 @@ def test_chart_data_is_the_same_records_as_altairs_own():
         records(pd.DataFrame({"x": range(MAX_ROWS + 1)}))
     # Every chart built on a page goes through it.
     assert alt.data_transformers.active == "amhe"
+
+
+built: list[int] = []
+
+
+def counted_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    built.append(len(frame))
+    return alt.Chart(frame, title=title).mark_line().encode(x="quarter:O", y="value:Q")
+
+
+def test_a_chart_is_remembered_for_the_same_data_and_built_again_for_new_data():
+    from components.charts import forget_charts, remembered_spec
+
+    forget_charts()
+    built.clear()
+    frame = pd.DataFrame({"quarter": ["Q1", "Q2"], "value": [1.0, float("nan")]})
+    first = remembered_spec(counted_chart, frame, "Trend")
+    # The same values in a new frame (a rerun reads them again): not built again, and a
+    # missing value (NaN, which equals nothing) still counts as the same.
+    again = remembered_spec(counted_chart, frame.copy(), "Trend")
+    assert again == first and built == [2]
+    again["title"] = "changed by a caller"
+    assert remembered_spec(counted_chart, frame, "Trend") == first
+    # A changed value or argument is a new chart.
+    remembered_spec(counted_chart, frame.assign(value=[1.0, 2.0]), "Trend")
+    remembered_spec(counted_chart, frame, "Other")
+    assert built == [2, 2, 2]
+    forget_charts()
+    remembered_spec(counted_chart, frame, "Trend")
+    assert len(built) == 4
