@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -237,6 +238,10 @@ class Metric(Base):
     definition: Mapped[str] = mapped_column(Text, default="")
     theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"), index=True)
     unit: Mapped[str] = mapped_column(String(20))
+    #: Whether its counts (a count value, or a numerator and denominator) are counts of
+    #: people, which disclosure control hides or rounds; events, agreements and
+    #: organisations are not people and are shown as recorded.
+    counts_people: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     direction: Mapped[str] = mapped_column(String(10))
     scope: Mapped[str] = mapped_column(String(10))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)

@@ -232,6 +232,7 @@ class DemoBuilder:
             definition=template.definition,
             theme_id=self.themes[template.theme].id,
             unit=template.unit,
+            counts_people=template.counts_people,
             direction=template.direction,
             scope="local",
             region_id=region.id,

@@ -78,6 +78,7 @@ def load_reference(session: Session) -> None:
                 definition=metric.definition,
                 theme_id=themes[metric.theme].id,
                 unit=metric.unit,
+                counts_people=metric.counts_people,
                 direction=metric.direction,
                 scope="national",
                 frequency=metric.frequency,

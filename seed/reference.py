@@ -935,6 +935,8 @@ class Metric:
     disaggregated_by: str | None
     baseline_value: float
     target_value: float
+    #: False for counts of events, agreements or organisations (not suppressed).
+    counts_people: bool = True
 
 
 NATIONAL_METRICS: tuple[Metric, ...] = (
@@ -1027,6 +1029,7 @@ NATIONAL_METRICS: tuple[Metric, ...] = (
         disaggregated_by=None,
         baseline_value=6.0,
         target_value=15.0,
+        counts_people=False,
     ),
     Metric(
         code="PW02",
@@ -1045,6 +1048,7 @@ NATIONAL_METRICS: tuple[Metric, ...] = (
         disaggregated_by=None,
         baseline_value=70.0,
         target_value=85.0,
+        counts_people=False,
     ),
     Metric(
         code="CP01",
@@ -1063,6 +1067,7 @@ NATIONAL_METRICS: tuple[Metric, ...] = (
         disaggregated_by=None,
         baseline_value=8.0,
         target_value=20.0,
+        counts_people=False,
     ),
     Metric(
         code="CP02",
@@ -1136,6 +1141,7 @@ NATIONAL_METRICS: tuple[Metric, ...] = (
         disaggregated_by=None,
         baseline_value=4.0,
         target_value=12.0,
+        counts_people=False,
     ),
     Metric(
         code="CL02",
@@ -1180,6 +1186,8 @@ class LocalMetricTemplate:
     baseline_value: float
     target_value: float
     coproduction: CoproductionRecord | None
+    #: False for counts of events, agreements or organisations (not suppressed).
+    counts_people: bool = True
 
 
 LOCAL_METRIC_EXAMPLES: tuple[LocalMetricTemplate, ...] = (
