@@ -698,18 +698,24 @@ LEFT_OUT_EXPLANATION = (
 
 
 def disclose_explanation(
-    text: str, unit: str | None, threshold: int = DEFAULT_THRESHOLD, *, suppressed: bool = False
+    text: str,
+    unit: str | None,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    suppressed: bool = False,
+    counts_people: bool = True,
 ) -> str:
     """A metric's status explanation fit to show under disclosure control.
 
     When any of the metric's figures is shown as ``*`` (``suppressed``) the sentence
     could give it away, so :data:`LEFT_OUT_EXPLANATION` replaces it. For a value recorded
     as a count, the observed values it quotes ("went from 7 to 12", "still 3") are shown
-    as the rule shows counts; targets and limits are aims, not counts, and stay.
+    as the rule shows counts; targets and limits are aims, not counts, and stay. A metric
+    that does not count people (``counts_people`` False) keeps its sentence as it is.
     """
     if suppressed:
         return LEFT_OUT_EXPLANATION
-    if unit != "count":
+    if unit != "count" or not counts_people:
         return text
 
     def replace(match: re.Match[str]) -> str:
