@@ -17,6 +17,7 @@ from components.auth import (
 )
 from components.context import prepared_engine
 from core.config import ConfigError, load_settings
+from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Role
 from db.engine import DatabaseUnavailable, unavailable_message
 from db.models import Region
@@ -73,12 +74,12 @@ def main() -> None:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     try:
         engine = prepared_engine(settings.database_url, settings.demo_mode)
     except DatabaseUnavailable as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     if settings.demo_mode:
         st.info(
@@ -105,9 +106,9 @@ def main() -> None:
     st.session_state["actor"] = actor
     st.session_state["display_name"] = name
     with st.sidebar:
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{escape_markdown(name)}**")
         role_text = ROLE_LABELS.get(actor.role, actor.role)
-        st.caption(f"{role_text}, {region_name}" if region_name else role_text)
+        st.caption(escape_markdown(f"{role_text}, {region_name}" if region_name else role_text))
         # A callback, so the sign-out happens before the next run draws anything: that
         # run then shows the sign-in form and deletes the cookie, with no st.rerun().
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(auth,))

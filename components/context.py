@@ -26,7 +26,9 @@ class AppContext:
 
 @st.cache_resource(show_spinner="Opening the database...")
 def prepared_engine(database_url: str, demo_mode: bool) -> Engine:
-    """The engine, with the schema upgraded and (in demo mode) the demo data loaded."""
+    """The engine, with the schema upgraded, the plan's reference data loaded into an
+    empty database (no metric: seed/load.py) and, in demo mode only, the demo data with
+    its illustrative national metrics (seed/demo.py)."""
     engine = get_engine(database_url)
     upgrade_schema(engine)
     ensure_reference_data(engine)

@@ -8,6 +8,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.formatting import escape_markdown
 from db.audit import entity_history
 
 
@@ -21,8 +22,8 @@ def history_view(
 ) -> None:
     """An expander listing who changed what, when, from what to what, and why. The log
     is read only while the expander is open (a page of cards has many histories, and
-    each is a few lookups in a log of millions of events)."""
-    with st.expander(title, key=key, on_change="rerun") as box:
+    each is a few lookups in a log of millions of events). ``title`` is plain text."""
+    with st.expander(escape_markdown(title), key=key, on_change="rerun") as box:
         if not box.open:
             return
         with Session(engine) as session:

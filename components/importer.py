@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from components.downloads import download_buttons
+from core.formatting import escape_markdown
 from core.importer import ImportPreview, problem_rows, too_big_message
 from core.permissions import PermissionDenied
 from db.writes import StaleWrite, WriteRefused
@@ -67,7 +68,7 @@ def import_section(
     st.header("2. Upload your file and check it", anchor=False)
     done, state["done"] = state["done"], ""  # shown once, after the save's rerun
     if done:
-        st.success(done, icon=":material/check_circle:")
+        st.success(escape_markdown(done), icon=":material/check_circle:")
     limit_mb = max(1, math.ceil(max_bytes / (1024 * 1024)))
     uploaded = st.file_uploader(
         f"CSV or Excel file to import (up to {limit_mb} MB)",
@@ -98,7 +99,8 @@ def import_section(
     if result.problems:
         count = len(result.problems)
         st.error(
-            f"We found {count:,} problem{'s' if count != 1 else ''} in {uploaded.name}. "
+            f"We found {count:,} problem{'s' if count != 1 else ''} in "
+            f"{escape_markdown(uploaded.name)}. "
             "Nothing has been saved. Fix them in your file and upload it again.",
             icon=":material/error:",
         )
@@ -110,12 +112,15 @@ def import_section(
     st.header("3. Check the changes and save", anchor=False)
     if not result.changes:
         st.info(
-            f"Nothing to save: {result.summary}. Everything in {uploaded.name} is already "
+            f"Nothing to save: {escape_markdown(result.summary)}. Everything in "
+            f"{escape_markdown(uploaded.name)} is already "
             "saved as it is.",
             icon=":material/info:",
         )
     else:
-        st.success(f"The file is ready: {result.summary}.", icon=":material/task_alt:")
+        st.success(
+            f"The file is ready: {escape_markdown(result.summary)}.", icon=":material/task_alt:"
+        )
     table = pd.DataFrame(result.display if result.display is not None else result.rows)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, f"{template_name}-preview", key=f"{key}-preview")
@@ -138,14 +143,14 @@ def import_section(
         bar.empty()
         state["preview"] = None  # check the file again against the latest figures
         state["file_id"] = None
-        st.error(str(exc), icon=":material/sync_problem:")
+        st.error(escape_markdown(str(exc)), icon=":material/sync_problem:")
         return
     except (WriteRefused, PermissionDenied) as exc:
         bar.empty()
         text = str(exc)
         if "nothing was saved" not in text.lower():
             text += " Nothing was saved."
-        st.error(text, icon=":material/error:")
+        st.error(escape_markdown(text), icon=":material/error:")
         return
     state["done"] = message
     state["preview"] = None

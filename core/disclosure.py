@@ -7,10 +7,12 @@ denominator is under the threshold, and otherwise is worked out from the *rounde
 counts, so it reveals nothing the rounded counts do not (an exact 33.3% beside "5 of 20"
 could only be 7 of 21). A percentage worked out that way is shown as a whole number
 unless its rounded denominator is at least 4,000 (then to one decimal place), as NHS
-secondary care statistics do. National figures are not rounded. Only counts of people
-are controlled: counts of events, agreements or organisations are shown as recorded.
-Statuses may still be worked out from the exact figures. Some NHS outputs (Hospital Episode
-Statistics) suppress 1 to 7 instead: pass ``threshold=8`` for that.
+secondary care statistics do, rounded half up as people round (5 of 40 is 13%). A rate
+is worked out from the rounded counts on its own scale (per 1,000, per 100,000).
+National figures are not rounded. Only counts of people are controlled: counts of
+events, agreements or organisations are shown as recorded. Statuses may still be worked
+out from the exact figures. Some NHS outputs (Hospital Episode Statistics) suppress 1 to
+7 instead: pass ``threshold=8`` for that.
 
 Decisions:
 
@@ -23,11 +25,15 @@ Decisions:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 
 import pandas as pd
+
+from core.formatting import format_value
 
 DEFAULT_THRESHOLD = 5
 ROUND_TO = 5
@@ -83,10 +89,11 @@ def suppress_proportion(
     threshold: int = DEFAULT_THRESHOLD,
     national: bool = False,
 ) -> float | None:
-    """``numerator / denominator`` (0..1) from unrounded counts, or None when not shown.
+    """``numerator / denominator`` (0..1) as published, or None when not shown.
 
-    Not shown below national level when either count is under the threshold, and
-    never when the denominator is 0.
+    National: from the exact counts (None only when the denominator is 0). Below
+    national level: :func:`disclosed_proportion`, worked out from the *rounded* counts
+    and not shown when either count is suppressed.
     """
     _check_threshold(threshold)
     num, den = _as_count(numerator), _as_count(denominator)
@@ -94,8 +101,8 @@ def suppress_proportion(
         raise ValueError(f"A numerator ({num}) cannot exceed its denominator ({den}).")
     if den == 0:
         return None
-    if not national and (num < threshold or den < threshold):
-        return None
+    if not national:
+        return disclosed_proportion(num, den, threshold=threshold)
     return num / den
 
 
@@ -121,9 +128,10 @@ def suppress_table(
 
     ``count_columns`` are shown as ``*`` or rounded. ``proportions`` maps each
     proportion column to its ``(numerator column, denominator column)``; the column
-    is (re)computed from those unrounded counts (0..1, NaN when not shown)
-    before any count is rounded, and is added if absent. Other columns are left as
-    they are, and a missing count stays missing.
+    is (re)computed by :func:`suppress_proportion` (0..1, NaN when not shown: below
+    national level from the rounded counts, nationally from the exact ones) and is
+    added if absent. Other columns are left as they are, and a missing count stays
+    missing.
     """
     count_columns = list(count_columns)
     proportions = dict(proportions or {})
@@ -160,57 +168,51 @@ def rule_text(threshold: int = DEFAULT_THRESHOLD) -> str:
     people = "person" if threshold == 1 else "people"
     return (
         "Figures below national level follow NHS disclosure control: "
-        f"counts below {shown_as_star} are shown as *, other counts are rounded to the "
-        f"nearest 5, and a percentage or rate is not shown when it is based on fewer than "
-        f"{threshold} {people}. National figures are not rounded."
+        f"counts of people below {shown_as_star} are shown as *, other counts of people are "
+        "rounded to the nearest 5, and a percentage, rate or interval is worked out from "
+        f"the rounded counts (it is not shown when it is based on fewer than {threshold} "
+        f"{people}). Counts of things such as events or agreements are shown as recorded. "
+        "National figures are not rounded."
     )
 
 
 def suppress_metric_values(
-    values: pd.DataFrame, units: Mapping[int, str], threshold: int = DEFAULT_THRESHOLD
+    values: pd.DataFrame,
+    units: Mapping[int, str],
+    threshold: int = DEFAULT_THRESHOLD,
+    counts_people: Mapping[int, bool] | None = None,
 ) -> pd.DataFrame:
-    """A region's metric values as people without exact access see them (numbers stay
-    numbers so charts still draw; a hidden figure becomes empty).
+    """A region's metric values as people without exact access see them: each row
+    through :func:`disclose_metric_figure` (numbers stay numbers so charts still draw; a
+    hidden figure becomes empty).
 
-    ``values`` has metric_id, value, numerator and denominator. Numerators and
-    denominators are counts of people: below the threshold they are hidden, others
-    rounded to the nearest 5; a percentage or rate resting on a hidden count is hidden.
-    A value recorded as a count is treated as a count of people, since the dashboard
-    cannot tell what it counts. Other values are shown as recorded.
+    ``values`` has metric_id, value, numerator and denominator (other columns are kept
+    as they are). ``units`` and ``counts_people`` are keyed by metric id; a metric missing
+    from ``counts_people`` is taken to count people, the safe side.
     """
     out = values.copy()
     if out.empty:
         return out
-
-    def count(raw: object) -> float | None:
-        if _is_missing(raw):
-            return None
-        number = float(raw)  # type: ignore[arg-type]
-        if number < threshold:
-            return None
-        return float(round_to_nearest_5(int(number))) if number.is_integer() else number
-
-    hidden_base = [
-        (not _is_missing(n) and float(n) < threshold)
-        or (not _is_missing(d) and float(d) < threshold)
-        for n, d in zip(out["numerator"], out["denominator"], strict=True)
-    ]
-    shown = []
-    for metric_id, value, hide in zip(out["metric_id"], out["value"], hidden_base, strict=True):
-        unit = units.get(int(metric_id), "")
-        if unit == "count":
-            shown.append(count(value))
-        elif hide and unit in ("percentage", "rate"):
-            shown.append(None)
-        else:
-            shown.append(None if _is_missing(value) else float(value))
-    out["value"] = pd.Series(shown, index=out.index, dtype="float64")
-    out["numerator"] = pd.Series(
-        [count(v) for v in out["numerator"]], index=out.index, dtype="float64"
-    )
-    out["denominator"] = pd.Series(
-        [count(v) for v in out["denominator"]], index=out.index, dtype="float64"
-    )
+    people = counts_people or {}
+    shown_value, shown_num, shown_den = [], [], []
+    for metric_id, value, numerator, denominator in zip(
+        out["metric_id"], out["value"], out["numerator"], out["denominator"], strict=True
+    ):
+        key = int(metric_id)
+        figure = disclose_metric_figure(
+            value,
+            numerator,
+            denominator,
+            unit=units.get(key, ""),
+            counts_people=bool(people.get(key, True)),
+            threshold=threshold,
+        )
+        shown_value.append(figure.value)
+        shown_num.append(figure.numerator)
+        shown_den.append(figure.denominator)
+    out["value"] = pd.Series(shown_value, index=out.index, dtype="float64")
+    out["numerator"] = pd.Series(shown_num, index=out.index, dtype="float64")
+    out["denominator"] = pd.Series(shown_den, index=out.index, dtype="float64")
     return out
 
 
@@ -229,6 +231,25 @@ def percentage_places(rounded_denominator: float | None) -> int:
     return 1 if float(rounded_denominator) >= LARGE_DENOMINATOR else 0
 
 
+def _decimal(value: float) -> Decimal:
+    number = float(value)
+    return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+
+
+def round_half_up(value: float, places: int = 0) -> float:
+    """``value`` rounded as people round (12.5 -> 13, 0.25 -> 0.3 at one place), not
+    half-to-even on binary floats as :func:`round` does."""
+    step = Decimal(1).scaleb(-places)
+    return float(_decimal(value).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def percent_of(numerator: float, denominator: float, places: int) -> float:
+    """``100 * numerator / denominator`` rounded half up to ``places``, worked out in
+    decimal arithmetic so 5 of 40 is 13 (not 12, as binary rounding of 12.5 gives)."""
+    share = _decimal(numerator) * 100 / _decimal(denominator)
+    return float(share.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def disclosed_proportion(
     numerator: int, denominator: int, *, threshold: int = DEFAULT_THRESHOLD
 ) -> float | None:
@@ -240,8 +261,11 @@ def disclosed_proportion(
     if num == SUPPRESSED or den == SUPPRESSED:
         return None
     assert isinstance(num, int) and isinstance(den, int)
-    if num > den:  # 7 of 8 rounds to 5 of 10, never more than the whole
-        num = den
+    if num > den:
+        # Rounding never turns num <= den into num > den, so the counts were so.
+        raise ValueError(
+            f"A numerator ({numerator}) cannot exceed its denominator ({denominator})."
+        )
     return num / den
 
 
@@ -249,12 +273,13 @@ def disclosed_percentage(
     numerator: int, denominator: int, *, threshold: int = DEFAULT_THRESHOLD
 ) -> float | None:
     """The percentage a person under disclosure control sees: from the rounded counts,
-    rounded to :func:`percentage_places` places; None when it is not shown."""
-    share = disclosed_proportion(numerator, denominator, threshold=threshold)
-    if share is None:
+    rounded half up to :func:`percentage_places` places; None when it is not shown."""
+    if disclosed_proportion(numerator, denominator, threshold=threshold) is None:
         return None
-    rounded_den = suppress_count(denominator, threshold=threshold)
-    return round(100.0 * share, percentage_places(rounded_den))  # type: ignore[arg-type]
+    num = suppress_count(numerator, threshold=threshold)
+    den = suppress_count(denominator, threshold=threshold)
+    assert isinstance(num, int) and isinstance(den, int)
+    return percent_of(num, den, percentage_places(den))
 
 
 @dataclass(frozen=True)
@@ -298,6 +323,19 @@ def _controlled_count(value: float | None, threshold: int) -> tuple[float | None
     return float(shown), False, shown != int(value)
 
 
+def _rate_scale(value: float, numerator: float, denominator: float) -> float:
+    """What a rate is "per" (1,000, 100,000 ...), from the recorded value and its
+    counts: the nearest power of ten when within 5% of one (a value recorded to a few
+    places), else the ratio itself to three significant figures."""
+    scale = value * denominator / numerator
+    if scale <= 0:
+        return scale
+    power = 10.0 ** round(math.log10(scale))
+    if abs(scale / power - 1) <= 0.05:
+        return power
+    return float(f"{scale:.3g}")
+
+
 def disclose_metric_figure(
     value: object,
     numerator: object = None,
@@ -314,9 +352,12 @@ def disclose_metric_figure(
     Under control, for a metric that counts people: a count value, a numerator and a
     denominator below the threshold are hidden, others rounded to the nearest 5; a
     percentage with both counts recorded is worked out from the rounded counts (whole
-    number unless the rounded denominator is at least 4,000), a rate is scaled the same
-    way, and any value resting on a hidden count is hidden. A metric that does not
-    count people (events, agreements, organisations) is shown as recorded.
+    number unless the rounded denominator is at least 4,000; rounded half up), a rate
+    from the rounded counts on the recorded rate's own scale (per 1,000, per 100,000 ...,
+    one decimal place), and any value resting on a hidden count is hidden. A percentage
+    or rate recorded without both its counts is shown as recorded (there are no counts
+    to give away). A metric that does not count people (events, agreements,
+    organisations) is shown as recorded.
     """
     _check_threshold(threshold)
     raw_value, raw_num, raw_den = _number(value), _number(numerator), _number(denominator)
@@ -335,16 +376,12 @@ def disclose_metric_figure(
         rounded += int(was_rounded)
     elif num_hidden or den_hidden:
         shown, value_hidden = None, True
-    elif num is not None and den is not None and raw_num is not None and raw_den:
-        share = min(num, den) / den if den else None
-        if share is None:
-            shown, value_hidden = None, True
-        elif unit == "percentage":
+    elif num is not None and den is not None and raw_num and raw_den:
+        if unit == "percentage":
             places = percentage_places(den)
-            shown = round(100.0 * share, places)
-        elif unit == "rate" and raw_num:
-            scale = raw_value * raw_den / raw_num  # per 1,000, per 100,000 ...
-            shown = round(scale * share, 1)
+            shown = percent_of(min(num, den), den, places)
+        elif unit == "rate":
+            shown = round_half_up(_rate_scale(raw_value, raw_num, raw_den) * num / den, 1)
     return MetricFigure(
         shown,
         num,
@@ -358,11 +395,99 @@ def disclose_metric_figure(
 
 
 def percentage_note(threshold: int = DEFAULT_THRESHOLD) -> str:
-    """The note shown beside a table whose percentages follow the rule."""
+    """The note shown beside a table whose percentages, rates or intervals follow the rule."""
+    _check_threshold(threshold)
     return (
-        "Percentages here are worked out from the rounded counts, so they give away "
-        "nothing the rounded counts do not, and are shown as whole numbers unless the "
-        f"rounded total is at least {LARGE_DENOMINATOR:,}. Counts below "
-        f"{max(threshold, 3)} are shown as * and other counts of people are rounded to "
-        "the nearest 5."
+        "Percentages, rates and intervals here are worked out from the rounded counts, so "
+        "they give away nothing the rounded counts do not; percentages are shown as whole "
+        f"numbers unless the rounded total is at least {LARGE_DENOMINATOR:,}. Counts of "
+        f"people below {max(threshold, 3)} are shown as * and other counts of people are "
+        "rounded to the nearest 5."
     )
+
+
+# The phrases of ``core.progress`` explanations that quote observed values (targets and
+# limits are aims, not figures, and are left alone).
+_OBSERVED = re.compile(
+    r"(?P<lead>went from |to |still |latest value is |starting value of )"
+    r"(?P<number>-?\d[\d,]*(?:\.\d+)?%?)(?![\d/])"
+)
+
+
+def disclose_sentence(
+    text: str,
+    unit: str | None,
+    figures: Iterable[tuple[float | None, float | None]],
+    *,
+    counts_people: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> str | None:
+    """A status explanation ("it went from 33.3% to 40%") fit to show under control, or
+    None when it cannot be shown without giving a figure away.
+
+    ``figures``: (exact value, disclosed value or None when hidden) for the metric's
+    values in the region, as :func:`disclose_metric_figure` gives them. Each observed
+    value the sentence quotes becomes the value as shown: a count through the rule
+    (``*`` when small), any other value as its disclosed figure (so a percentage is the
+    rounded counts' own). When a quoted value is hidden, or its text stands for values
+    shown differently, the sentence is left out (None). A metric that does not count
+    people keeps its sentence.
+    """
+    if not counts_people:
+        return text
+    shown: dict[str, set[str | None]] = {}
+    for exact, disclosed in figures:
+        if exact is None or _is_missing(exact):
+            continue
+        key = format_value(float(exact), unit)
+        shown.setdefault(key, set()).add(
+            None if disclosed is None or _is_missing(disclosed) else format_value(disclosed, unit)
+        )
+    left_out = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal left_out
+        number = match.group("number")
+        if unit == "count":
+            count = float(number.replace(",", ""))
+            if count.is_integer() and count >= 0:
+                rounded = suppress_count(int(count), threshold=threshold)
+                return match.group("lead") + (
+                    SUPPRESSED if rounded == SUPPRESSED else f"{rounded:,}"
+                )
+            return match.group(0)
+        options = shown.get(number)
+        if options is None:
+            return match.group(0)
+        if len(options) != 1 or None in options:
+            left_out = True
+            return match.group(0)
+        return match.group("lead") + str(next(iter(options)))
+
+    out = _OBSERVED.sub(replace, text)
+    return None if left_out else out
+
+
+#: What replaces a status explanation that would give a hidden figure away.
+LEFT_OUT_SENTENCE = (
+    "The sentence explaining this status is left out: it would show a figure that "
+    "disclosure control hides."
+)
+
+
+def disclosed_explanation(
+    text: str,
+    unit: str | None,
+    exact: Iterable[tuple[object, float | None]],
+    shown: Iterable[tuple[object, float | None]],
+    *,
+    counts_people: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> str:
+    """:func:`disclose_sentence` for a metric's (period, value) series as recorded
+    (``exact``) and as shown under control (``shown``, the same periods), with
+    :data:`LEFT_OUT_SENTENCE` when the sentence cannot be shown."""
+    shown_at = dict(shown)
+    figures = [(value, shown_at.get(period)) for period, value in exact]
+    out = disclose_sentence(text, unit, figures, counts_people=counts_people, threshold=threshold)
+    return LEFT_OUT_SENTENCE if out is None else out

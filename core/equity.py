@@ -21,6 +21,14 @@ Rules that hold everywhere here:
 - :func:`display_table` turns an analysis into the frame a person sees *and*
   downloads; for people who may not see exact figures (forum members) it applies the
   NHS disclosure rule to every count, so the screen and the file agree.
+- Under disclosure control (an analysis made with ``disclosed=True``: below national
+  level, for anyone without exact rights, and in every published report) every
+  proportion, share, rate, interval and ratio is worked out from the *rounded* counts,
+  as a reader could from the table, so none of them gives an exact count away: a
+  group's own counts rounded, and a pooled reference ("everyone else", the whole
+  local population) rounded as a total. Significance follows from those intervals.
+  Percentages are shown as whole numbers unless the rounded denominator is at least
+  4,000 (:func:`core.disclosure.percentage_places`). National figures stay exact.
 
 Analysis frames (one row per group, in reference order) have these columns:
 ``group, numerator, denominator, population, value, low, high, ratio, ratio_low,
@@ -39,7 +47,15 @@ from typing import Literal
 
 import pandas as pd
 
-from core.disclosure import DEFAULT_THRESHOLD, suppress_count, too_few
+from core.disclosure import (
+    DEFAULT_THRESHOLD,
+    SUPPRESSED,
+    percent_of,
+    percentage_places,
+    round_half_up,
+    suppress_count,
+    too_few,
+)
 from core.permissions import Action, Actor, can
 from core.stats import (
     disparity_sentence,
@@ -312,6 +328,15 @@ def _check_reference(reference: str, names: list[str]) -> None:
         raise ValueError(f"The reference group '{reference}' has no figures here.")
 
 
+def _worked(count: int | None, threshold: int, disclosed: bool) -> int | None:
+    """The count a figure is worked out from: exact, or under disclosure control the
+    count as shown, rounded to the nearest 5 (None when it is shown as ``*``)."""
+    if count is None or not disclosed:
+        return count
+    shown = suppress_count(int(count), threshold=threshold)
+    return None if shown == SUPPRESSED else int(shown)
+
+
 def proportions_by_group(
     counts: pd.DataFrame,
     groups: Sequence[GroupInfo],
@@ -320,6 +345,7 @@ def proportions_by_group(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     confidence: float = 0.95,
+    disclosed: bool = False,
 ) -> pd.DataFrame:
     """Each group's proportion with its Wilson interval, and its ratio to the reference.
 
@@ -328,39 +354,59 @@ def proportions_by_group(
     ``measure.complement`` (those who did *not* get the right support). A group whose
     numerator is under ``threshold`` is ``too_few``; a ratio needs at least
     ``threshold`` people with the compared outcome in both the group and the reference,
-    else ``too_few_to_compare``.
+    else ``too_few_to_compare``. ``disclosed``: every figure from the rounded counts
+    (the frame's count columns stay exact, for :func:`display_table` to show).
     """
     data = {g: c for g, c in _counts(counts).items() if c[1] is not None and c[1] > 0}
     chosen = [g.name for g in analysis_groups(data, groups)]
     _check_reference(reference, chosen)
 
-    def outcome(name: str) -> tuple[int, int]:
-        k, n = data[name]
-        return (n - k if measure.complement else k), n  # type: ignore[operator]
+    def worked(count: int | None) -> int | None:
+        return _worked(count, threshold, disclosed)
+
+    def outcome(name: str) -> tuple[int | None, int | None]:
+        k, n = worked(data[name][0]), worked(data[name][1])
+        if k is None or n is None:
+            return None, n
+        return (n - k if measure.complement else k), n
 
     rows = []
     for name in chosen:
         k, n = data[name]
         assert n is not None
-        if too_few(k, threshold):
+        shown_k, shown_n = worked(k), worked(n)
+        if too_few(k, threshold) or shown_k is None or not shown_n:
             rows.append(_row(name, numerator=k, denominator=n, status="too_few"))
             continue
-        low, high = wilson_interval(k, n, confidence)
-        row = _row(name, numerator=k, denominator=n, value=k / n, low=low, high=high)
+        low, high = wilson_interval(shown_k, shown_n, confidence)
+        row = _row(name, numerator=k, denominator=n, value=shown_k / shown_n, low=low, high=high)
         if name == reference:
             row["status"] = "reference"
             rows.append(row)
             continue
+        ref_a: int | None
+        ref_n: int | None
         if reference == EVERYONE_ELSE:
-            others = [outcome(o) for o in chosen if o != name]
-            ref_a, ref_n = sum(o[0] for o in others), sum(o[1] for o in others)
+            # pooled from the exact counts, and under control rounded as a total
+            others = [data[o] for o in chosen if o != name]
+            pooled_n = sum(int(o[1] or 0) for o in others)
+            pooled_k = sum(o[0] for o in others)
+            ref_a = worked(pooled_n - pooled_k if measure.complement else pooled_k)
+            ref_n = worked(pooled_n)
         else:
             ref_a, ref_n = outcome(reference)
         a, _ = outcome(name)
-        if ref_n == 0 or too_few(a, threshold) or too_few(ref_a, threshold):
+        if (
+            not ref_n
+            or a is None
+            or ref_a is None
+            or too_few(a, threshold)
+            or too_few(ref_a, threshold)
+            or ref_a > ref_n
+        ):
             row["status"] = "too_few_to_compare"
         else:
-            ratio, r_low, r_high = proportion_ratio(a, n, ref_a, ref_n, confidence)
+            ratio, r_low, r_high = proportion_ratio(a, shown_n, ref_a, ref_n, confidence)
             row.update(
                 ratio=ratio,
                 ratio_low=r_low,
@@ -379,16 +425,22 @@ def rates_by_group(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     confidence: float = 0.95,
+    disclosed: bool = False,
 ) -> pd.DataFrame:
     """Each group's rate per 100,000 with its interval, and its rate ratio to the reference.
 
     ``counts``: ``group, numerator`` (events); ``population``: ``group, population``.
     Fewer than ``threshold`` events: ``too_few`` (and no ratio against such a reference).
+    ``disclosed``: rates, intervals and ratios from the rounded events and populations.
     """
     data = _counts(counts)
     pops = _populations(population)
     chosen = [g.name for g in analysis_groups(data, groups)]
     _check_reference(reference, chosen)
+
+    def worked(count: int | None) -> int | None:
+        return _worked(count, threshold, disclosed)
+
     rows = []
     for name in chosen:
         events = data[name][0]
@@ -396,10 +448,11 @@ def rates_by_group(
         if not pop:
             rows.append(_row(name, numerator=events, status="no_population"))
             continue
-        if too_few(events, threshold):
+        shown_events, shown_pop = worked(events), worked(pop)
+        if too_few(events, threshold) or shown_events is None or not shown_pop:
             rows.append(_row(name, numerator=events, population=pop, status="too_few"))
             continue
-        rate, low, high = rate_per_100k(events, pop, confidence)
+        rate, low, high = rate_per_100k(shown_events, shown_pop, confidence)
         row = _row(name, numerator=events, population=pop, value=rate, low=low, high=high)
         if name == reference:
             row["status"] = "reference"
@@ -407,13 +460,16 @@ def rates_by_group(
             continue
         if reference == EVERYONE_ELSE:
             others = [o for o in chosen if o != name and pops.get(o)]
-            ref_events, ref_pop = sum(data[o][0] for o in others), sum(pops[o] for o in others)
+            ref_events = worked(sum(data[o][0] for o in others))
+            ref_pop = worked(sum(pops[o] for o in others))
         else:
-            ref_events, ref_pop = data[reference][0], pops.get(reference, 0)
-        if not ref_pop or too_few(ref_events, threshold):
+            ref_events, ref_pop = worked(data[reference][0]), worked(pops.get(reference, 0))
+        if not ref_pop or ref_events is None or too_few(ref_events, threshold):
             row["status"] = "too_few_to_compare"
         else:
-            ratio, r_low, r_high = rate_ratio(events, pop, ref_events, ref_pop, confidence)
+            ratio, r_low, r_high = rate_ratio(
+                shown_events, shown_pop, ref_events, ref_pop, confidence
+            )
             row.update(
                 ratio=ratio,
                 ratio_low=r_low,
@@ -431,6 +487,7 @@ def access_by_group(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     confidence: float = 0.95,
+    disclosed: bool = False,
 ) -> pd.DataFrame:
     """Each group's share of people supported against its share of the local population.
 
@@ -439,28 +496,39 @@ def access_by_group(
     the group's share of people supported (with its Wilson interval in ``low/high``);
     ``ratio`` the representation ratio (share supported / share of population) with its
     interval. ``denominator`` holds all people supported with a recorded group.
+    ``disclosed``: shares, intervals and ratios from the rounded counts and totals.
     """
     data = _counts(counts)
     pops = _populations(population)
     chosen = [g.name for g in analysis_groups(data, groups)]
+
+    def worked(count: int | None) -> int | None:
+        return _worked(count, threshold, disclosed)
+
     total = sum(data[name][0] for name in chosen)
     total_pop = sum(pops.get(name, 0) for name in chosen)
     with_pop_supported = sum(data[name][0] for name in chosen if pops.get(name))
+    shown_total, shown_total_pop = worked(total), worked(total_pop)
+    shown_with_pop = worked(with_pop_supported)
     rows = []
     for name in chosen:
         supported = data[name][0]
         pop = pops.get(name)
         base = {"numerator": supported, "denominator": total, "population": pop}
-        if too_few(supported, threshold):
+        shown_supported = worked(supported)
+        if too_few(supported, threshold) or shown_supported is None or not shown_total:
             rows.append(_row(name, **base, status="too_few"))
             continue
-        low, high = wilson_interval(supported, total, confidence)
-        row = _row(name, **base, value=supported / total, low=low, high=high)
+        low, high = wilson_interval(shown_supported, shown_total, confidence)
+        row = _row(name, **base, value=shown_supported / shown_total, low=low, high=high)
+        shown_pop = worked(pop) if pop else None
         if not pop:
             row["status"] = "no_population"
+        elif not shown_pop or not shown_with_pop or not shown_total_pop:
+            row["status"] = "too_few_to_compare"
         else:
             ratio, r_low, r_high = representation_ratio(
-                supported, with_pop_supported, pop, total_pop, confidence
+                shown_supported, shown_with_pop, shown_pop, shown_total_pop, confidence
             )
             row.update(
                 ratio=ratio,
@@ -470,9 +538,13 @@ def access_by_group(
             )
         rows.append(row)
     frame = _frame(rows)
-    frame["population_share"] = [
-        (p / total_pop) if (total_pop and not pd.isna(p)) else math.nan for p in frame["population"]
-    ]
+    shares = []
+    for p in frame["population"]:
+        shown_p = None if pd.isna(p) else worked(int(p))
+        shares.append(
+            shown_p / shown_total_pop if shown_p is not None and shown_total_pop else math.nan
+        )
+    frame["population_share"] = shares
     return frame
 
 
@@ -564,7 +636,7 @@ def missing_data(
 def _percent(share: float) -> str:
     if 0 < share < 0.005:
         return "less than 1%"
-    return f"{round(share * 100):.0f}%"
+    return f"{round_half_up(share * 100):.0f}%"
 
 
 def missing_sentence(
@@ -589,8 +661,14 @@ def missing_sentence(
             "missing data can hide a disparity."
         )
     assert data.share is not None
+    share = data.share
+    if not exact:  # from the rounded counts, as a reader could work it out
+        missing = suppress_count(data.missing, threshold=threshold)
+        total = suppress_count(data.total, threshold=threshold)
+        assert isinstance(missing, int) and isinstance(total, int)
+        share = missing / total
     return (
-        f"{noun} was not recorded for {_percent(data.share)} of {measure.records}; "
+        f"{noun} was not recorded for {_percent(share)} of {measure.records}; "
         "missing data can hide a disparity."
     )
 
@@ -635,6 +713,68 @@ def _rounded(values: pd.Series, scale: float, places: int) -> pd.Series:
     return (values * scale).round(places)
 
 
+def _shown_count(count: object, threshold: int) -> int | None:
+    if count is None or pd.isna(count):
+        return None
+    shown = suppress_count(int(count), threshold=threshold)
+    return None if shown == SUPPRESSED else int(shown)
+
+
+def shown_figures(
+    analysis: pd.DataFrame, measure: Measure, view: View | None = None
+) -> pd.DataFrame:
+    """``value, low, high`` as shown (percentages 0..100, rates per 100,000).
+
+    Exact: one decimal place. Under disclosure control (``view.suppressed``; the
+    analysis made with ``disclosed=True``) a percentage is the rounded counts' own,
+    rounded half up to a whole number unless the rounded denominator is at least
+    4,000 (then one place), and its interval to the same places; rates keep one place.
+    """
+    if measure.kind == "rate" or view is None or not view.suppressed:
+        scale = 1.0 if measure.kind == "rate" else 100.0
+        return pd.DataFrame(
+            {c: _rounded(analysis[c], scale, 1) for c in ("value", "low", "high")},
+            index=analysis.index,
+        )
+    rows = []
+    for num, den, value, low, high in zip(
+        analysis["numerator"],
+        analysis["denominator"],
+        analysis["value"],
+        analysis["low"],
+        analysis["high"],
+        strict=True,
+    ):
+        shown_num, shown_den = _shown_count(num, view.threshold), _shown_count(den, view.threshold)
+        if pd.isna(value) or shown_num is None or not shown_den:
+            rows.append((math.nan, math.nan, math.nan))
+            continue
+        places = percentage_places(shown_den)
+        rows.append(
+            (
+                percent_of(shown_num, shown_den, places),
+                round_half_up(100.0 * float(low), places),
+                round_half_up(100.0 * float(high), places),
+            )
+        )
+    return pd.DataFrame(rows, columns=["value", "low", "high"], index=analysis.index).astype(
+        "float64"
+    )
+
+
+def _population_shares(analysis: pd.DataFrame, view: View) -> pd.Series:
+    shares = analysis.get("population_share", pd.Series(math.nan, index=analysis.index))
+    if not view.suppressed:
+        return _rounded(shares, 100.0, 1)
+    total = _shown_count(analysis["population"].astype("float64").sum(), view.threshold)
+    places = percentage_places(total)
+    return pd.Series(
+        [math.nan if pd.isna(s) else round_half_up(100.0 * float(s), places) for s in shares],
+        index=analysis.index,
+        dtype="float64",
+    )
+
+
 def value_label(measure: Measure) -> str:
     if measure.kind == "rate":
         return "Rate per 100,000"
@@ -654,9 +794,10 @@ def display_table(analysis: pd.DataFrame, measure: Measure, view: View) -> pd.Da
 
     Counts are exact for an exact view; otherwise ``*`` or rounded to the nearest 5
     (text). A figure resting on too few people is blank with the note "Too few to
-    show". Percentages and shares have one decimal place, rates one, ratios two.
+    show". Percentages and shares have one decimal place, rates one, ratios two; under
+    disclosure control percentages are the rounded counts' own (:func:`shown_figures`),
+    which needs the analysis made with ``disclosed=view.suppressed``.
     """
-    scale, places = (1.0, 1) if measure.kind == "rate" else (100.0, 1)
     out = pd.DataFrame({"Group": analysis["group"]})
     if measure.kind == "count":
         out[measure.numerator] = count_column(analysis["numerator"], view)
@@ -668,15 +809,12 @@ def display_table(analysis: pd.DataFrame, measure: Measure, view: View) -> pd.Da
         out[measure.numerator] = count_column(analysis["numerator"], view)
         out["Local population"] = count_column(analysis["population"], view)
     label = value_label(measure)
-    out[label] = _rounded(analysis["value"], scale, places)
-    out["Lower 95% limit"] = _rounded(analysis["low"], scale, places)
-    out["Upper 95% limit"] = _rounded(analysis["high"], scale, places)
+    figures = shown_figures(analysis, measure, view)
+    out[label] = figures["value"]
+    out["Lower 95% limit"] = figures["low"]
+    out["Upper 95% limit"] = figures["high"]
     if measure.kind == "count":
-        out["Share of local population (%)"] = _rounded(
-            analysis.get("population_share", pd.Series(math.nan, index=analysis.index)),
-            100.0,
-            1,
-        )
+        out["Share of local population (%)"] = _population_shares(analysis, view)
     ratio = ratio_label(measure)
     out[ratio] = analysis["ratio"].round(2)
     out[f"{ratio}: lower 95% limit"] = analysis["ratio_low"].round(2)
@@ -716,26 +854,40 @@ def comparison_words(status: str, ratio: float | None, significant: bool, measur
     return "Significantly higher" if value_is_higher(ratio, measure) else "Significantly lower"
 
 
-def reference_value(analysis: pd.DataFrame, measure: Measure, reference: str) -> float | None:
+def reference_value(
+    analysis: pd.DataFrame, measure: Measure, reference: str, view: View | None = None
+) -> float | None:
     """The value the chart's reference line sits at (in the display table's units).
 
     Access: a representation ratio of 1. Otherwise the reference group's value, or
     for "everyone else" the pooled value of all shown groups; None when not shown.
+    Under disclosure control the pooled value comes from the pooled counts rounded as
+    totals, shown as the table shows a percentage.
     """
     if measure.kind == "count":
         return 1.0
-    scale = 1.0 if measure.kind == "rate" else 100.0
+    suppressed = view is not None and view.suppressed
     if reference != EVERYONE_ELSE:
-        match = analysis[(analysis["group"] == reference) & analysis["value"].notna()]
-        return float(match["value"].iloc[0]) * scale if not match.empty else None
+        match = analysis["group"] == reference
+        figures = shown_figures(analysis[match], measure, view)["value"].dropna()
+        return float(figures.iloc[0]) if not figures.empty else None
     shown = analysis[analysis["value"].notna()]
     if shown.empty:
         return None
+    numerator = shown["numerator"].astype("float64").sum()
+    base = "population" if measure.kind == "rate" else "denominator"
+    denominator = shown[base].astype("float64").sum()
+    if suppressed:
+        assert view is not None
+        numerator = _shown_count(numerator, view.threshold)  # type: ignore[assignment]
+        denominator = _shown_count(denominator, view.threshold)  # type: ignore[assignment]
+        if numerator is None or not denominator:
+            return None
     if measure.kind == "rate":
-        pops = shown["population"].astype("float64").sum()
-        return float(shown["numerator"].astype("float64").sum() / pops * 100_000)
-    dens = shown["denominator"].astype("float64").sum()
-    return float(shown["numerator"].astype("float64").sum() / dens * 100)
+        return round_half_up(float(numerator) / float(denominator) * 100_000, 1)
+    if suppressed:
+        return percent_of(numerator, denominator, percentage_places(denominator))
+    return float(numerator / denominator * 100)
 
 
 def pick_population_year(years: Iterable[int], period_year: int) -> int | None:
@@ -756,15 +908,21 @@ def analyse(
     reference: str,
     *,
     threshold: int = DEFAULT_THRESHOLD,
+    disclosed: bool = False,
 ) -> pd.DataFrame:
-    """The analysis that fits the measure: access (counts), proportions or rates."""
+    """The analysis that fits the measure: access (counts), proportions or rates.
+    ``disclosed`` (``View.suppressed``): every figure from the rounded counts."""
     if measure.kind == "proportion":
-        return proportions_by_group(counts, groups, measure, reference, threshold=threshold)
+        return proportions_by_group(
+            counts, groups, measure, reference, threshold=threshold, disclosed=disclosed
+        )
     empty = pd.DataFrame(columns=["group", "population"])
     population = empty if population is None else population
     if measure.kind == "rate":
-        return rates_by_group(counts, population, groups, reference, threshold=threshold)
-    return access_by_group(counts, population, groups, threshold=threshold)
+        return rates_by_group(
+            counts, population, groups, reference, threshold=threshold, disclosed=disclosed
+        )
+    return access_by_group(counts, population, groups, threshold=threshold, disclosed=disclosed)
 
 
 def plots_ratio(analysis: pd.DataFrame, measure: Measure) -> bool:
@@ -772,22 +930,32 @@ def plots_ratio(analysis: pd.DataFrame, measure: Measure) -> bool:
     return measure.kind == "count" and bool(analysis["ratio"].notna().any())
 
 
-def chart_frame(analysis: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def _plotted(analysis: pd.DataFrame, measure: Measure, view: View | None) -> pd.DataFrame:
+    """``value, low, high`` a chart or trend draws: ratios (2 places), or the figures as
+    the table shows them under control, else to 2 places."""
+    if plots_ratio(analysis, measure):
+        columns = {"value": "ratio", "low": "ratio_low", "high": "ratio_high"}
+        return pd.DataFrame({k: analysis[c].round(2) for k, c in columns.items()})
+    if view is not None and view.suppressed:
+        return shown_figures(analysis, measure, view)
+    scale = 1.0 if measure.kind == "rate" else 100.0
+    return pd.DataFrame({c: (analysis[c] * scale).round(2) for c in ("value", "low", "high")})
+
+
+def chart_frame(analysis: pd.DataFrame, measure: Measure, view: View | None = None) -> pd.DataFrame:
     """What a chart of the analysis draws: ``group, value, low, high, comparison``, in the
     display table's units, only for groups whose figure is shown (never a 0 for a group
-    with too few people)."""
-    if plots_ratio(analysis, measure):
-        value, low, high, scale = "ratio", "ratio_low", "ratio_high", 1.0
-    else:
-        value, low, high = "value", "low", "high"
-        scale = 1.0 if measure.kind == "rate" else 100.0
-    shown = analysis[analysis[value].notna()]
+    with too few people). Under disclosure control (``view``) the figures are the
+    table's own."""
+    figures = _plotted(analysis, measure, view)
+    keep = figures["value"].notna()
+    shown, figures = analysis[keep], figures[keep]
     frame = pd.DataFrame(
         {
             "group": shown["group"],
-            "value": (shown[value] * scale).round(2),
-            "low": (shown[low] * scale).round(2),
-            "high": (shown[high] * scale).round(2),
+            "value": figures["value"],
+            "low": figures["low"],
+            "high": figures["high"],
             "comparison": [
                 comparison_words(r.status, r.ratio, r.significant, measure)
                 for r in shown.itertuples(index=False)
@@ -797,26 +965,31 @@ def chart_frame(analysis: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def trend_frame(analyses: Sequence[tuple[str, pd.DataFrame]], measure: Measure) -> pd.DataFrame:
+def trend_frame(
+    analyses: Sequence[tuple[str, pd.DataFrame]], measure: Measure, view: View | None = None
+) -> pd.DataFrame:
     """Each period's figures in one long table (``Period, Group, value, low, high, Note``),
     from ``(period label, analysis)`` pairs, oldest first. Access uses the representation
-    ratio where there is one."""
+    ratio where there is one. Under disclosure control (``view``) the figures are
+    shown as the table shows them."""
     rows = []
     for label, analysis in analyses:
-        ratio = plots_ratio(analysis, measure)
-        scale = 1.0 if (ratio or measure.kind == "rate") else 100.0
-        for r in analysis.itertuples(index=False):
-            value, low, high = (
-                (r.ratio, r.ratio_low, r.ratio_high) if ratio else (r.value, r.low, r.high)
-            )
+        figures = _plotted(analysis, measure, view)
+        for r, value, low, high in zip(
+            analysis.itertuples(index=False),
+            figures["value"],
+            figures["low"],
+            figures["high"],
+            strict=True,
+        ):
             shown = value is not None and not pd.isna(value)
             rows.append(
                 {
                     "Period": label,
                     "Group": r.group,
-                    "Value": round(value * scale, 2) if shown else None,
-                    "Lower 95% limit": round(low * scale, 2) if shown else None,
-                    "Upper 95% limit": round(high * scale, 2) if shown else None,
+                    "Value": value if shown else None,
+                    "Lower 95% limit": low if shown else None,
+                    "Upper 95% limit": high if shown else None,
                     "Note": STATUSES[r.status] if not shown or r.status == "reference" else "",
                 }
             )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from core.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, suppress_count
+from core.disclosure import (
+    DEFAULT_THRESHOLD,
+    LARGE_DENOMINATOR,
+    SUPPRESSED,
+    MetricFigure,
+    disclose_metric_figure,
+    disclose_sentence,
+)
 from core.feedback_rules import ANSWERED_STATUSES
 from core.formatting import format_value
 from core.periods import format_period
@@ -541,119 +547,160 @@ def section_words(index: int, total: int) -> str:
 
 # --------------------------------------------------------------- disclosure control
 
+#: The columns of a metric's table in words (newest first), for showing and downloading.
+TABLE_COLUMNS = ["Quarter", "Value", "Numerator", "Denominator", "Note"]
+
+
+@dataclass(frozen=True)
+class DisclosedRow:
+    """One quarter of a metric as a viewer sees it: the recorded figures and what the
+    rule (``core.disclosure.disclose_metric_figure``) shows of them."""
+
+    period_start: date
+    recorded: float | None
+    figure: MetricFigure
+    note: str = ""
+
 
 @dataclass(frozen=True)
 class DisclosedValues:
-    """A metric's values with disclosure control applied.
+    """A metric's values as one viewer sees them, oldest first (``rows``).
 
-    ``chart``: rows for the chart (``period_start``, ``value``), a value hidden by the
-    rule left out. ``table``: the data table in words (numbers as text, ``*`` where
-    suppressed). ``starred``: how many figures are shown as ``*``; ``rounded``: how many
-    counts are rounded to the nearest 5.
+    Every view of them is derived from the same rows, so a quarter and its value cannot
+    come apart: ``chart`` (``period_start``, ``value``; oldest first, a value hidden by the
+    rule left out), ``table`` (the table in words, newest first: numbers as text, ``*``
+    where hidden), ``starred`` (figures shown as ``*``) and ``rounded`` (counts rounded to
+    the nearest 5).
     """
 
-    chart: pd.DataFrame
-    table: pd.DataFrame
-    starred: int
-    rounded: int
+    rows: tuple[DisclosedRow, ...]
+    unit: str | None = None
+
+    @property
+    def chart(self) -> pd.DataFrame:
+        points = [(r.period_start, r.figure.value) for r in self.rows if r.figure.value is not None]
+        return pd.DataFrame(points, columns=["period_start", "value"])
+
+    @property
+    def points(self) -> list[tuple[date, float | None]]:
+        """(quarter start, value shown or None when hidden), oldest first."""
+        return [(r.period_start, r.figure.value) for r in self.rows]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        rows = [
+            {
+                "Quarter": format_period(r.period_start),
+                "Value": figure_text(
+                    r.figure.value, r.figure.value_hidden, self.unit, places=r.figure.value_places
+                ),
+                "Numerator": count_text(r.figure.numerator, r.figure.numerator_hidden),
+                "Denominator": count_text(r.figure.denominator, r.figure.denominator_hidden),
+                "Note": r.note,
+            }
+            for r in reversed(self.rows)
+        ]
+        return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+    @property
+    def starred(self) -> int:
+        return sum(r.figure.starred for r in self.rows)
+
+    @property
+    def rounded(self) -> int:
+        return sum(r.figure.rounded for r in self.rows)
+
+    def newest(self, quarters: int) -> DisclosedValues:
+        """The same values for the newest ``quarters`` quarters only."""
+        return DisclosedValues(self.rows[-quarters:] if quarters > 0 else (), self.unit)
 
 
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _count_text(value: Any, threshold: int) -> tuple[str, bool, bool]:
-    """A count shown under the rule: (text, starred, rounded)."""
-    if _missing(value):
-        return "", False, False
-    count = round(float(value))
-    shown = suppress_count(count, threshold=threshold)
-    if shown == SUPPRESSED:
-        return SUPPRESSED, True, False
-    return f"{shown:,}", False, shown != count
-
-
-def disclose_metric_values(
-    table: pd.DataFrame, unit: str | None, threshold: int = DEFAULT_THRESHOLD
-) -> DisclosedValues:
-    """Apply NHS disclosure control to one region's values of one metric.
-
-    ``table`` is ``components.metric_chart.metric_table`` (Quarter, Value, Numerator,
-    Denominator, Note) with ``period_start`` alongside. Numerators and denominators are
-    counts of people: below the threshold they show as ``*``, others are rounded to the
-    nearest 5, and a value worked out from them is not shown when either is below the
-    threshold (it is worked out from the unrounded counts, so it is shown as recorded
-    otherwise). A value recorded as a count is treated the same way as a count of people,
-    because the dashboard cannot tell what it counts. Other values are shown as they are.
-    """
-    starred = rounded = 0
-    chart_rows = []
-    rows = []
-    for record in table.to_dict("records"):
-        value = record.get("Value")
-        numerator, denominator = record.get("Numerator"), record.get("Denominator")
-        num_text, num_star, num_round = _count_text(numerator, threshold)
-        den_text, den_star, den_round = _count_text(denominator, threshold)
-        starred += num_star + den_star
-        rounded += num_round + den_round
-        shown_value: float | None = None if _missing(value) else float(value)
-        if shown_value is None:
-            value_text = ""
-        elif unit == "count":
-            value_text, star, was_rounded = _count_text(shown_value, threshold)
-            starred += star
-            rounded += was_rounded
-            shown_value = None if star else float(str(value_text).replace(",", ""))
-        elif (not _missing(numerator) and float(numerator) < threshold) or (
-            not _missing(denominator) and float(denominator) < threshold
-        ):
-            value_text, shown_value = SUPPRESSED, None
-            starred += 1
-        else:
-            value_text = _number_text(shown_value, unit)
-        if shown_value is not None and record.get("period_start") is not None:
-            chart_rows.append({"period_start": record["period_start"], "value": shown_value})
-        rows.append(
-            {
-                "Quarter": record.get("Quarter", ""),
-                "Value": value_text,
-                "Numerator": num_text,
-                "Denominator": den_text,
-                "Note": record.get("Note") or "",
-            }
-        )
-    return DisclosedValues(
-        chart=pd.DataFrame(chart_rows, columns=["period_start", "value"]),
-        table=pd.DataFrame(rows, columns=["Quarter", "Value", "Numerator", "Denominator", "Note"]),
-        starred=starred,
-        rounded=rounded,
-    )
-
-
-def _number_text(value: float, unit: str | None) -> str:
+def figure_text(
+    value: float | None, hidden: bool, unit: str | None, *, places: int | None = None
+) -> str:
+    """A metric value in words: ``*`` when the rule hides it, empty when not recorded; a
+    percentage worked out from rounded counts with its ``places`` decimal places."""
+    if hidden:
+        return SUPPRESSED
+    if value is None:
+        return ""
+    if places is not None and unit == "percentage":
+        return f"{value:,.{places}f}%"
     return format_value(value, unit)
 
 
-def exact_metric_table(table: pd.DataFrame, unit: str | None) -> pd.DataFrame:
-    """The same table as :func:`disclose_metric_values` makes, with the exact figures
-    (for people who may see them), so both look alike."""
+def count_text(value: float | None, hidden: bool) -> str:
+    """A numerator or denominator in words: ``*`` when hidden, whole counts with commas."""
+    if hidden:
+        return SUPPRESSED
+    if value is None:
+        return ""
+    return f"{round(value):,}" if float(value).is_integer() else format_value(value)
+
+
+def disclose_metric_values(
+    values: pd.DataFrame,
+    unit: str | None,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    counts_people: bool = True,
+    controlled: bool = True,
+) -> DisclosedValues:
+    """One region's values of one metric as a viewer sees them.
+
+    ``values`` are the metric's recorded rows (``period_start``, ``value`` and, where
+    recorded, ``numerator``, ``denominator`` and ``note``; rows with a ``characteristic``
+    other than "" are group values and left out), in any order: they are put oldest first
+    here, once, and every view of the result comes from those rows. Each row goes through
+    ``core.disclosure.disclose_metric_figure``: under control (``controlled``) the counts
+    of a metric that counts people (``counts_people``) are shown as ``*`` below the
+    threshold and otherwise rounded to the nearest 5, and a percentage or rate is worked
+    out from the rounded counts; not under control, everything is shown as recorded.
+    """
+    frame = values
+    if frame is None or frame.empty:
+        return DisclosedValues((), unit)
+    if "characteristic" in frame.columns:
+        frame = frame[frame["characteristic"].fillna("") == ""]
+    frame = frame.sort_values("period_start", kind="stable")
+
+    def column(name: str) -> list[Any]:
+        return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
     rows = []
-    for record in table.to_dict("records"):
-        value, numerator, denominator = (
-            record.get("Value"),
-            record.get("Numerator"),
-            record.get("Denominator"),
+    for period, value, numerator, denominator, note in zip(
+        column("period_start"),
+        column("value"),
+        column("numerator"),
+        column("denominator"),
+        column("note"),
+        strict=True,
+    ):
+        figure = disclose_metric_figure(
+            value,
+            numerator,
+            denominator,
+            unit=unit,
+            counts_people=counts_people,
+            controlled=controlled,
+            threshold=threshold,
         )
-        rows.append(
-            {
-                "Quarter": record.get("Quarter", ""),
-                "Value": "" if _missing(value) else _number_text(float(value), unit),
-                "Numerator": "" if _missing(numerator) else f"{round(float(numerator)):,}",
-                "Denominator": "" if _missing(denominator) else f"{round(float(denominator)):,}",
-                "Note": record.get("Note") or "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["Quarter", "Value", "Numerator", "Denominator", "Note"])
+        recorded = None if _missing(value) else float(value)
+        text = "" if _missing(note) else str(note)
+        rows.append(DisclosedRow(_as_day(period), recorded, figure, text))
+    return DisclosedValues(tuple(rows), unit)
+
+
+def _as_day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
 
 
 def disclosure_statement(starred: int, rounded: int, threshold: int = DEFAULT_THRESHOLD) -> str:
@@ -678,19 +725,18 @@ def disclosure_statement(starred: int, rounded: int, threshold: int = DEFAULT_TH
         done = "In this pack no figure needed to be suppressed or rounded."
     return (
         "Disclosure control applies to the metrics' numerators and denominators and to "
-        "values recorded as counts: these may be counts of people, so counts below "
-        f"{max(threshold, 3)} are shown as *, other counts are rounded to the nearest 5, and "
-        f"a percentage or rate based on fewer than {threshold} people is not shown. "
+        "values recorded as counts of people: counts below "
+        f"{max(threshold, 3)} are shown as *, other counts are rounded to the nearest 5, "
+        f"a percentage or rate based on fewer than {threshold} people is not shown, and "
+        "the others are worked out from the rounded counts (percentages as whole numbers "
+        f"unless the rounded total is at least {LARGE_DENOMINATOR:,}), so they give away "
+        "nothing the rounded counts do not. Metrics that count events, agreements or "
+        "organisations are shown as recorded. "
         f"{done} Counts of actions, feedback items, projects and metrics are counts of "
         "items, not people, and are shown as they are."
     )
 
 
-# The phrases of ``core.progress`` explanations that quote observed values.
-_OBSERVED = re.compile(
-    r"(?P<lead>went from |to |still |latest value is |starting value of )"
-    r"(?P<number>-?\d[\d,]*(?:\.\d+)?)(?![\d/%])"
-)
 LEFT_OUT_EXPLANATION = (
     "The sentence explaining this status is left out: it would show a figure that "
     "disclosure control suppresses."
@@ -704,25 +750,21 @@ def disclose_explanation(
     *,
     suppressed: bool = False,
     counts_people: bool = True,
+    shown: DisclosedValues | None = None,
 ) -> str:
     """A metric's status explanation fit to show under disclosure control.
 
     When any of the metric's figures is shown as ``*`` (``suppressed``) the sentence
-    could give it away, so :data:`LEFT_OUT_EXPLANATION` replaces it. For a value recorded
-    as a count, the observed values it quotes ("went from 7 to 12", "still 3") are shown
-    as the rule shows counts; targets and limits are aims, not counts, and stay. A metric
-    that does not count people (``counts_people`` False) keeps its sentence as it is.
+    could give it away, so :data:`LEFT_OUT_EXPLANATION` replaces it. Otherwise the
+    observed values it quotes ("went from 7 to 12", "the latest value is 58.3%") are
+    shown as the rule shows them (``core.disclosure.disclose_sentence``): a count rounded
+    as counts are, any other value as the figure ``shown`` (the metric's values under the
+    rule) gives it, a percentage being the rounded counts' own; a sentence that cannot be
+    shown that way is left out. Targets and limits are aims, not counts, and stay. A
+    metric that does not count people (``counts_people`` False) keeps its sentence.
     """
     if suppressed:
         return LEFT_OUT_EXPLANATION
-    if unit != "count" or not counts_people:
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        number = float(match.group("number").replace(",", ""))
-        if not number.is_integer() or number < 0:
-            return match.group(0)
-        shown = suppress_count(int(number), threshold=threshold)
-        return match.group("lead") + (shown if shown == SUPPRESSED else f"{shown:,}")
-
-    return _OBSERVED.sub(replace, text)
+    figures = [(r.recorded, r.figure.value) for r in shown.rows] if shown is not None else []
+    out = disclose_sentence(text, unit, figures, counts_people=counts_people, threshold=threshold)
+    return LEFT_OUT_EXPLANATION if out is None else out

@@ -1,34 +1,67 @@
 """Safe table downloads (CSV and Excel).
 
-Text that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return)
-gets a leading ``'`` so a spreadsheet shows it as text and never runs it (the
-OWASP guidance on CSV injection). Column names are treated the same way, since
-they can come from user-entered text too. Numbers are never touched, so a negative
-number stays a number.
+Text someone typed must never run as a formula when the file is opened (the OWASP
+guidance on CSV injection). Every text cell, and every column name (they can come from
+typed text too), is made safe in two steps, in this order:
+
+1. **Clean**: control characters (0x00-0x1F except tab, line feed and carriage return,
+   and 0x7F) are removed. Excel refuses most of them in a workbook, and they must go
+   *before* the check below: ``"\\x01=HYPERLINK(...)"`` would otherwise pass the check
+   and then, cleaned, start with ``=``.
+2. **Neutralise**: text that starts like a formula, ignoring leading whitespace (which
+   spreadsheets trim), so ``=``, ``+``, ``-``, ``@`` or their full-width forms ``＝``,
+   ``＋``, ``－``, ``＠``, is marked as text:
+
+   * in Excel files the cell is written as a text cell with Excel's own "quote prefix"
+     style: Excel shows the text exactly as typed, with no visible apostrophe, and never
+     evaluates it;
+   * in CSV files, which have no cell types, a leading ``'`` is added, which
+     spreadsheets read as "this is text" (it stays visible in the file).
+
+Numbers are never touched, so a negative number stays a number.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import datetime
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: What a formula can start with (after leading whitespace), including the full-width
+#: forms some keyboards (and Excel, in some languages) turn into the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: The mark that makes a CSV cell text. Excel files use the quote-prefix style instead.
 SAFE_PREFIX = "'"
+#: Control characters that are removed: all of C0 but tab, line feed and carriage return
+#: (which belong in multi-line text), and DEL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 _SHEET_NAME_MAX = 31
 
 
+def clean_text(text: str) -> str:
+    """``text`` without control characters (tab and line breaks are kept)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` (already cleaned) as a formula."""
+    return text.lstrip().startswith(FORMULA_STARTS)
+
+
 def neutralise_cell(value: object) -> object:
-    """``value`` with a leading ``'`` when it is text that starts like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return SAFE_PREFIX + value
-    return value
+    """For CSV: text cleaned of control characters, with a leading ``'`` when it starts
+    like a formula. Anything that is not text is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    text = clean_text(value)
+    return SAFE_PREFIX + text if looks_like_formula(text) else text
 
 
 def _holds_text(series: pd.Series) -> bool:
@@ -42,7 +75,7 @@ def _holds_text(series: pd.Series) -> bool:
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells and column names cannot run as formulas."""
+    """A copy of ``df`` for CSV whose text cells and column names cannot run as formulas."""
     out = df.copy()
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
@@ -60,18 +93,18 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 
 def _sheet_title(name: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, no quote at either end."""
-    title = " ".join(name.translate(_SHEET_NAME_FORBIDDEN).split()).strip("'")
+    title = " ".join(clean_text(name).translate(_SHEET_NAME_FORBIDDEN).split()).strip("'")
     return title[:_SHEET_NAME_MAX].strip() or "Data"
 
 
 def _excel_value(value: object) -> object:
-    """A value openpyxl can write: plain Python types, None for missing."""
+    """A value openpyxl can write: plain Python types, cleaned text, None for missing."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel refuses
+        return clean_text(value)
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, datetime) and value.tzinfo is not None:
@@ -81,15 +114,28 @@ def _excel_value(value: object) -> object:
     return value
 
 
+def _excel_cell(sheet, value: object) -> Cell | object:
+    """What to append for ``value``: text becomes a text cell (never a formula), marked
+    with the quote prefix when it starts like one; anything else goes in as it is."""
+    value = _excel_value(value)
+    if not isinstance(value, str):
+        return value
+    cell = Cell(sheet)
+    cell.value = value  # openpyxl guesses "formula" for text starting with "=" ...
+    cell.data_type = "s"  # ... so say it is text.
+    if looks_like_formula(value):
+        cell.quotePrefix = True  # Excel's own "this is text", shown without the quote
+    return cell
+
+
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data", *, bold_header: bool = True) -> bytes:
-    """One-sheet Excel workbook of ``df`` (neutralised, no index, header row frozen)."""
-    safe = neutralise_formulas(df)
+    """One-sheet Excel workbook of ``df`` (safe text cells, no index, header row frozen)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(sheet_name)
-    sheet.append([_excel_value(neutralise_cell(str(name))) for name in safe.columns])
-    for row in safe.itertuples(index=False, name=None):
-        sheet.append([_excel_value(value) for value in row])
+    sheet.append([_excel_cell(sheet, str(name)) for name in df.columns])
+    for row in df.itertuples(index=False, name=None):
+        sheet.append([_excel_cell(sheet, value) for value in row])
     if bold_header:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -115,12 +115,22 @@ PROJECT_STATUSES: dict[str, StatusStyle] = {
     )
 }
 
-#: Whether a region has met the plan's commitment of three community projects.
+#: Whether Rethink has met the plan's commitment of three community projects (across
+#: the whole organisation, not in each region).
 COMMITMENT_STATUSES: dict[str, StatusStyle] = {
     s.code: s
     for s in (
         StatusStyle("met", "Commitment met", "check_circle", OKABE_ITO["bluish_green"], "green"),
         StatusStyle("below", "Below three", "warning", OKABE_ITO["orange"], "orange"),
+    )
+}
+
+#: Whether a region has reached the aim for community projects it set itself.
+AIM_STATUSES: dict[str, StatusStyle] = {
+    s.code: s
+    for s in (
+        StatusStyle("met", "Own aim met", "check_circle", OKABE_ITO["bluish_green"], "green"),
+        StatusStyle("below", "Below its own aim", "warning", OKABE_ITO["orange"], "orange"),
     )
 }
 

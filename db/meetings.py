@@ -673,6 +673,7 @@ METRIC_COLUMNS = [
     "baseline_value",
     "target_value",
     "target_date",
+    "counts_people",
 ]
 
 
@@ -680,18 +681,29 @@ def theme_metrics(session: Session, region_id: int) -> tuple[pd.DataFrame, pd.Da
     """The region's metrics under the monitoring themes (national core metrics and its
     local ones) with their status, and their overall values: (metrics, values).
 
-    ``metrics`` has :data:`METRIC_COLUMNS` (enough for ``components.metric_chart``);
+    ``metrics`` has :data:`METRIC_COLUMNS` (enough for ``components.metric_chart``, and
+    ``counts_people`` for disclosure control: True unless the metric counts things);
     ``values`` is ``db.metrics.metric_values`` (overall values only), oldest first.
     """
     statuses = metric_statuses(session, [region_id])
     definitions = queries.metric_definitions(session, region_id)
-    chart_fields = ["baseline_period", "baseline_value", "target_value", "target_date"]
+    chart_fields = [
+        "baseline_period",
+        "baseline_value",
+        "target_value",
+        "target_date",
+        "counts_people",
+    ]
     merged = statuses.merge(
         definitions[["id", *chart_fields]].rename(columns={"id": "metric_id"}),
         on="metric_id",
         how="left",
     )
     metrics = merged[METRIC_COLUMNS].reset_index(drop=True)
+    # A metric is taken to count people unless it says otherwise (the safe side).
+    metrics["counts_people"] = [
+        True if pd.isna(flag) else bool(flag) for flag in metrics["counts_people"]
+    ]
     ids = [int(i) for i in metrics["metric_id"]]
     values = db_metrics.metric_values(session, region_id, ids, overall_only=True)
     return metrics, values

@@ -31,6 +31,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.disclosure import disclosed_explanation, suppress_metric_values
 from core.formatting import format_value
 from core.periods import Period, format_period, quarter_start
 from core.permissions import Action
@@ -73,6 +74,7 @@ METRIC_FIELDS = (
     "name",
     "definition",
     "unit",
+    "counts_people",
     "direction",
     "scope",
     "region_id",
@@ -248,6 +250,62 @@ def overall_series_by_metric(values: pd.DataFrame) -> dict[int, Series]:
     ):
         found.setdefault(int(metric_id), []).append((period, none_if_blank(value)))
     return found
+
+
+@dataclass(frozen=True)
+class DisclosedFigures:
+    """A region's overall metric values as recorded and as a person under disclosure
+    control sees them (``core.disclosure``), with what a page needs to show them."""
+
+    exact: dict[int, Series]
+    shown: dict[int, Series]
+    units: dict[int, str]
+    counts_people: dict[int, bool]
+    threshold: int
+
+    def value_at(self, metric_id: int, period: Any) -> float | None:
+        """The value shown for a metric in a period (None: hidden or not recorded)."""
+        day = none_if_blank(period)
+        for at, value in self.shown.get(int(metric_id), []):
+            if _as_day(at) == _as_day(day):
+                return value
+        return None
+
+    def explanation(self, metric_id: int, text: str) -> str:
+        """A status explanation quoting the values as shown (or left out)."""
+        metric_id = int(metric_id)
+        return disclosed_explanation(
+            text,
+            self.units.get(metric_id),
+            self.exact.get(metric_id, []),
+            self.shown.get(metric_id, []),
+            counts_people=self.counts_people.get(metric_id, True),
+            threshold=self.threshold,
+        )
+
+
+def _as_day(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime | pd.Timestamp) else value
+
+
+def disclosed_figures(session: Session, region_id: int, threshold: int) -> DisclosedFigures:
+    """:class:`DisclosedFigures` of every active metric of a region (two queries)."""
+    metrics = session.execute(
+        select(Metric.id, Metric.unit, Metric.counts_people).where(
+            (Metric.scope == "national") | (Metric.region_id == region_id)
+        )
+    ).all()
+    units = {int(m.id): m.unit for m in metrics}
+    people = {int(m.id): bool(m.counts_people) for m in metrics}
+    values = metric_values(session, region_id, overall_only=True)
+    shown = suppress_metric_values(values, units, threshold, people)
+    return DisclosedFigures(
+        exact=overall_series_by_metric(values),
+        shown=overall_series_by_metric(shown),
+        units=units,
+        counts_people=people,
+        threshold=threshold,
+    )
 
 
 # --- the data-entry grids -----------------------------------------------------------
@@ -886,6 +944,10 @@ class MetricDraft:
     coproduced_on: date | None = None
     manual_status: str | None = None
     manual_status_reason: str = ""
+    #: Whether its counts (a count value, or a numerator and denominator) are counts of
+    #: people, which disclosure control hides or rounds for forum members and in
+    #: published reports. Events held, partnership agreements and organisations are not.
+    counts_people: bool = True
 
     def cleaned(self) -> MetricDraft:
         """Text trimmed, the code in capitals, empty choices as None."""
@@ -910,6 +972,7 @@ class MetricDraft:
             coproduced_on=self.coproduced_on,
             manual_status=self.manual_status or None,
             manual_status_reason=self.manual_status_reason.strip(),
+            counts_people=bool(self.counts_people),
         )
 
     @classmethod
@@ -928,6 +991,7 @@ class MetricDraft:
         for name in cls.__dataclass_fields__:
             value = none_if_blank(record.get(name))
             values[name] = (value or "") if name in text else value
+        values["counts_people"] = values["counts_people"] is not False  # unknown: people
         return cls(**values)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -56,6 +57,9 @@ class Region(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The region's own aim for community engagement projects (None: no aim of its own;
+    #: the plan's commitment of at least three is across the whole organisation).
+    project_aim: Mapped[int | None] = mapped_column(Integer)
     areas: Mapped[list[Area]] = relationship(back_populates="region", order_by="Area.name")
 
 
@@ -200,6 +204,13 @@ class PlanAction(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: A national action kept once for the whole organisation by national leads (such as
+    #: the Board champion), shown read-only in every region's plan instead of adopted.
+    organisation_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: When and by whom a national lead confirmed the themes a national action serves
+    #: (None: the themes are still the ones proposed from the action's text).
+    themes_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    themes_confirmed_by: Mapped[str | None] = mapped_column(String(80))
     themes: Mapped[list[Theme]] = relationship(secondary=plan_action_theme)
     action_area: Mapped[ActionArea] = relationship()
     region: Mapped[Region | None] = relationship()

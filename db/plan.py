@@ -4,6 +4,20 @@ A region's action is either adopted from a national template action (``template_
 set, region-specific copy) or the region's own local action. National template actions
 have ``region_id`` None and are edited only by national leads and administrators.
 
+Organisation-wide actions (``organisation_wide``: the Board champion, the Ethnicity Pay
+Gap report, the EDI Strategic Plan and any a national lead marks so) are national
+actions kept once, by national leads, with their own owner, status and progress
+updates; every region's plan shows them read-only and no region adopts them. A region's
+copy made before its template became organisation-wide keeps its row and history but is
+no longer part of the region's plan: it is not listed, counted or edited
+(:func:`in_regional_plan`), and it comes back if the mark is taken off.
+
+The themes each national action serves were proposed from the action's text when the
+plan was loaded. A national lead confirms them (or corrects, then confirms them) with
+:func:`confirm_action_themes`, which records who and when on the action; until every
+national action's themes are confirmed, pages that count actions by theme say so
+(:func:`theme_confirmation`).
+
 Reads aggregate in SQL and return small frames: :func:`region_actions` fetches a
 region's actions with their themes and update counts in one query. Writes go through
 :func:`db.writes.registered_write`: permission checked with the action's region, one
@@ -13,12 +27,13 @@ audit event per changed record, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import String, cast, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.permissions import Action
 from core.statuses import ACTION_STATUSES
@@ -70,7 +85,28 @@ ACTION_COLUMNS = [
     "last_update",
     "overdue",
     "days_overdue",
+    "organisation_wide",
+    "themes_confirmed_at",
+    "themes_confirmed_by",
 ]
+
+#: A national action's template row, for telling a region's copy of it apart.
+_Template = aliased(PlanAction, name="template_action")
+
+
+def copy_of_organisation_wide():
+    """SQL: true for a region's copy of a national action that is now organisation-wide
+    (such copies are kept, with their history, but are no longer in the region's plan)."""
+    return exists().where(
+        _Template.id == PlanAction.template_id, _Template.organisation_wide.is_(True)
+    )
+
+
+def in_regional_plan():
+    """SQL: true for the actions that are part of a region's plan (every regional action
+    except copies of organisation-wide national actions). Counts of a region's actions
+    use it."""
+    return ~copy_of_organisation_wide()
 
 
 def today() -> date:
@@ -107,7 +143,7 @@ def region_owners(session: Session, region_id: int | None) -> list[str]:
     return list(
         session.scalars(
             select(PlanAction.owner)
-            .where(_region_clause(region_id), PlanAction.owner != "")
+            .where(_region_clause(region_id), in_regional_plan(), PlanAction.owner != "")
             .distinct()
             .order_by(PlanAction.owner)
         )
@@ -115,9 +151,13 @@ def region_owners(session: Session, region_id: int | None) -> list[str]:
 
 
 def action_total(session: Session, region_id: int | None) -> int:
-    """How many actions a region has (national templates for None), without filters."""
+    """How many actions a region's plan has (national templates for None), without
+    filters; a region's copies of organisation-wide actions are not counted."""
     return int(
-        session.scalar(select(func.count(PlanAction.id)).where(_region_clause(region_id))) or 0
+        session.scalar(
+            select(func.count(PlanAction.id)).where(_region_clause(region_id), in_regional_plan())
+        )
+        or 0
     )
 
 
@@ -138,9 +178,15 @@ def region_actions(
     overdue_only: bool = False,
     action_ids: Iterable[int] | None = None,
     on: date | None = None,
+    organisation_wide: bool | None = None,
+    superseded: bool = False,
 ) -> pd.DataFrame:
     """A region's actions (national template actions when ``region_id`` is None) with
     their themes, action area and number of progress updates, in one query.
+
+    A region's copies of organisation-wide actions are left out; ``superseded`` True
+    gives only them instead. ``organisation_wide`` True or False keeps only national
+    actions that are (or are not) organisation-wide.
 
     Filters are ANDed; an empty or None filter means "any". ``theme_ids`` keeps actions
     serving any of the themes. ``overdue_only`` keeps actions whose due date has passed
@@ -186,6 +232,9 @@ def region_actions(
             PlanAction.status,
             PlanAction.version,
             PlanAction.updated_at,
+            PlanAction.organisation_wide,
+            PlanAction.themes_confirmed_at,
+            PlanAction.themes_confirmed_by,
             tagged.c.theme_ids,
             func.coalesce(updates.c.updates, 0).label("updates"),
             updates.c.last_update,
@@ -195,6 +244,10 @@ def region_actions(
         .outerjoin(updates, updates.c.action_id == PlanAction.id)
         .where(_region_clause(region_id))
     )
+    if region_id is not None:
+        query = query.where(copy_of_organisation_wide() if superseded else in_regional_plan())
+    if organisation_wide is not None:
+        query = query.where(PlanAction.organisation_wide.is_(bool(organisation_wide)))
     theme_ids = list(theme_ids or [])
     if theme_ids:
         query = query.where(
@@ -254,6 +307,9 @@ def region_actions(
                 row.last_update,
                 late,
                 (on - row.due_date).days if late else 0,
+                bool(row.organisation_wide),
+                row.themes_confirmed_at,
+                row.themes_confirmed_by,
             ]
         )
     frame = pd.DataFrame(records, columns=ACTION_COLUMNS)
@@ -267,9 +323,22 @@ def national_templates(session: Session, **filters: Any) -> pd.DataFrame:
     return region_actions(session, None, **filters)
 
 
+def organisation_wide_actions(session: Session, **filters: Any) -> pd.DataFrame:
+    """The national actions kept once for the whole organisation, shaped like
+    :func:`region_actions`: every region's plan shows them read-only."""
+    return region_actions(session, None, organisation_wide=True, **filters)
+
+
+def superseded_copies(session: Session, region_id: int) -> pd.DataFrame:
+    """A region's copies of actions that are now organisation-wide (kept for their
+    history; no longer part of the region's plan), shaped like :func:`region_actions`."""
+    return region_actions(session, region_id, superseded=True)
+
+
 def templates_not_adopted(session: Session, region_id: int) -> pd.DataFrame:
-    """National template actions the region has not adopted yet, in the plan's order."""
-    frame = national_templates(session)
+    """National template actions the region has not adopted yet, in the plan's order
+    (organisation-wide actions are never adopted: every region's plan shows them)."""
+    frame = national_templates(session, organisation_wide=False)
     taken = set(
         session.scalars(
             select(PlanAction.template_id).where(
@@ -278,6 +347,47 @@ def templates_not_adopted(session: Session, region_id: int) -> pd.DataFrame:
         )
     )
     return frame[~frame["id"].isin(taken)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ThemeConfirmation:
+    """How many national actions have themes a national lead has confirmed."""
+
+    confirmed: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.confirmed >= self.total
+
+    @property
+    def note(self) -> str | None:
+        """The sentence pages that count actions by theme show until every national
+        action's themes are confirmed (None once they all are)."""
+        if self.complete:
+            return None
+        return (
+            "The themes each plan action serves are proposed, not yet confirmed: they were "
+            "read from the action's text when the plan was loaded, and a national lead has "
+            f"confirmed them for {self.confirmed} of the plan's {self.total} actions so "
+            "far. Counts of actions by theme may change when they are confirmed."
+        )
+
+
+def theme_confirmation(session: Session) -> ThemeConfirmation:
+    """How far national leads have confirmed the national actions' themes."""
+    total, confirmed = session.execute(
+        select(func.count(PlanAction.id), func.count(PlanAction.themes_confirmed_at)).where(
+            PlanAction.region_id.is_(None)
+        )
+    ).one()
+    return ThemeConfirmation(int(confirmed or 0), int(total or 0))
+
+
+def theme_tags_note(session: Session) -> str | None:
+    """:attr:`ThemeConfirmation.note` for the database: the words a page counting
+    actions by theme shows, or None when every national action's themes are confirmed."""
+    return theme_confirmation(session).note
 
 
 UPDATE_COLUMNS = ["id", "action_id", "update_date", "note", "status_from", "status_to", "author"]
@@ -387,6 +497,7 @@ def _snapshot(action: PlanAction) -> dict[str, Any]:
         "due_date": action.due_date.isoformat() if action.due_date else None,
         "status": action.status,
         "template_id": action.template_id,
+        "organisation_wide": bool(action.organisation_wide),
     }
 
 
@@ -395,6 +506,29 @@ def _load(uow: UnitOfWork, action_id: int) -> PlanAction:
     if action is None:
         raise WriteRefused("That action no longer exists. Please reload the page.")
     return action
+
+
+ORGANISATION_WIDE_COPY_MESSAGE = (
+    "'{title}' is now kept once for the whole organisation by the national team, so this "
+    "region's earlier copy of it is kept only for its history and cannot be changed. "
+    "See the national action under Organisation-wide actions."
+)
+
+
+def _refuse_superseded_copy(uow: UnitOfWork, action: PlanAction) -> None:
+    """Refuse changes to a region's copy of an action that is now organisation-wide."""
+    if action.region_id is None or action.template_id is None:
+        return
+    template = uow.session.get(PlanAction, action.template_id)
+    if template is not None and template.organisation_wide:
+        raise WriteRefused(ORGANISATION_WIDE_COPY_MESSAGE.format(title=template.title))
+
+
+def _load_template(uow: UnitOfWork, template_id: int) -> PlanAction:
+    template = _load(uow, template_id)
+    if template.region_id is not None:
+        raise WriteRefused("That is a region's action, not a national template action.")
+    return template
 
 
 def _next_local_code(uow: UnitOfWork, region_id: int) -> str:
@@ -484,6 +618,11 @@ def adopt_template(
     template = uow.session.get(PlanAction, template_id)
     if template is None or template.region_id is not None:
         raise WriteRefused("That is not one of the national plan's actions.")
+    if template.organisation_wide:
+        raise WriteRefused(
+            f"'{template.title}' is kept once for the whole organisation by the national "
+            "team, and every region's plan already shows it, so it is not adopted."
+        )
     region = uow.session.get(Region, region_id)
     if region is None:
         raise WriteRefused("Choose the region adopting this action.")
@@ -553,6 +692,7 @@ def update_action(
         raise WriteRefused(
             "This is a national template action: edit it under National template actions."
         )
+    _refuse_superseded_copy(uow, action)
     if action.version != version:
         raise StaleWrite(STALE_MESSAGE)
     before = _snapshot(action)
@@ -586,7 +726,7 @@ def update_action(
     return action.version
 
 
-@registered_write(Action.EDIT_PLAN, entity="plan_action")
+@registered_write(Action.EDIT_PLAN, Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
 def post_action_update(
     uow: UnitOfWork,
     action_id: int,
@@ -599,11 +739,22 @@ def post_action_update(
     """Post a dated progress update (a note, and optionally a new status, which becomes
     the action's status). When ``version`` is given and the update changes the status,
     it is refused if the action changed since that version was read. Returns the
-    update's id."""
+    update's id.
+
+    A region's action needs permission to edit that region's plan; an organisation-wide
+    national action (kept by national leads) needs permission to edit the national
+    template actions. Other national template actions have no progress of their own."""
     action = _load(uow, action_id)
-    uow.require(Action.EDIT_PLAN, action.region_id)
     if action.region_id is None:
-        raise WriteRefused("Progress updates belong to a region's action, not to a template.")
+        uow.require(Action.EDIT_NATIONAL_TEMPLATES)
+        if not action.organisation_wide:
+            raise WriteRefused(
+                "Progress updates belong to a region's action or to an organisation-wide "
+                "action, not to a template regions adopt."
+            )
+    else:
+        uow.require(Action.EDIT_PLAN, action.region_id)
+        _refuse_superseded_copy(uow, action)
     text = _text(note, "a note saying what has happened", NOTE_MAX, required=True)
     if update_date is None:
         raise WriteRefused("Please enter the date of the update.")
@@ -659,15 +810,21 @@ def update_template(
     *,
     title: Any = KEEP,
     description: Any = KEEP,
-    theme_ids: Any = KEEP,
+    owner: Any = KEEP,
+    due_date: Any = KEEP,
     reason: str = "",
 ) -> int:
-    """Edit a national template action's title, description and themes (regions'
-    adopted copies keep their own wording). Returns the new version."""
+    """Edit a national template action's title and description (regions' adopted copies
+    keep their own wording) and, for an organisation-wide action, its owner and due date.
+    Its themes change only through :func:`confirm_action_themes`. Returns the new
+    version."""
     uow.require(Action.EDIT_NATIONAL_TEMPLATES)
-    template = _load(uow, template_id)
-    if template.region_id is not None:
-        raise WriteRefused("That is a region's action, not a national template action.")
+    template = _load_template(uow, template_id)
+    if (owner is not KEEP or due_date is not KEEP) and not template.organisation_wide:
+        raise WriteRefused(
+            "Only an organisation-wide action has a national owner and due date: regions "
+            "set their own for the actions they adopt."
+        )
     if template.version != version:
         raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
     before = _snapshot(template)
@@ -675,8 +832,10 @@ def update_template(
         template.title = _title(title)
     if description is not KEEP:
         template.description = _text(description, "the description", DESCRIPTION_MAX)
-    if theme_ids is not KEEP:
-        template.themes = _themes(uow, theme_ids)
+    if owner is not KEEP:
+        template.owner = _text(owner, "the owner", OWNER_MAX)
+    if due_date is not KEEP:
+        template.due_date = _due_date(due_date)
     after = _snapshot(template)
     if after == before:
         raise WriteRefused("You have not changed anything, so there was nothing to save.")
@@ -693,6 +852,127 @@ def update_template(
         region_id=None,
     )
     return template.version
+
+
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+def confirm_action_themes(
+    uow: UnitOfWork,
+    template_id: int,
+    version: int,
+    theme_ids: Iterable[int],
+    *,
+    reason: str = "",
+) -> int:
+    """A national lead confirms the themes a national action serves (as proposed, or as
+    corrected here), recording who and when on the action. Regions' adopted copies that
+    still carry the themes as they were proposed get the confirmed ones, each with its
+    own audit event; copies whose region chose other themes keep them. Returns the
+    action's new version."""
+    uow.require(Action.EDIT_NATIONAL_TEMPLATES)
+    template = _load_template(uow, template_id)
+    if template.version != version:
+        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    chosen = _themes(uow, theme_ids)
+    proposed = {t.id for t in template.themes}
+    changed = {t.id for t in chosen} != proposed
+    if template.themes_confirmed_at is not None and not changed:
+        raise WriteRefused(
+            "These themes are already confirmed, so there was nothing to save. "
+            "Change them first if they are not right."
+        )
+    before = {"themes": [t.name for t in template.themes], "themes_confirmed": False}
+    if template.themes_confirmed_at is not None:
+        before["themes_confirmed"] = True
+    template.themes = chosen
+    template.themes_confirmed_at = utcnow()
+    template.themes_confirmed_by = uow.actor.username
+    template.version += 1
+    template.updated_at = utcnow()
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        template.id,
+        "confirm_themes",
+        before=before,
+        after={"themes": [t.name for t in chosen], "themes_confirmed": True},
+        reason=reason,
+        region_id=None,
+    )
+    if changed:
+        copies = uow.session.scalars(
+            select(PlanAction).where(PlanAction.template_id == template.id)
+        ).all()
+        for copy in copies:
+            if {t.id for t in copy.themes} != proposed:
+                continue
+            old = [t.name for t in copy.themes]
+            copy.themes = list(chosen)
+            copy.version += 1
+            copy.updated_at = utcnow()
+            uow.session.flush()
+            uow.audit(
+                "plan_action",
+                copy.id,
+                "update",
+                before={"themes": old},
+                after={"themes": [t.name for t in chosen]},
+                reason="The national team confirmed the themes of the national action.",
+                region_id=copy.region_id,
+            )
+    return template.version
+
+
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+def set_organisation_wide(
+    uow: UnitOfWork,
+    template_id: int,
+    version: int,
+    organisation_wide: bool,
+    *,
+    reason: str = "",
+) -> int:
+    """Mark a national action as kept once for the whole organisation (or take the mark
+    off). Marked, it is kept by national leads and shown read-only in every region's
+    plan; regions' copies made earlier keep their history but leave their plans. With
+    the mark off, regions can adopt it again and their earlier copies return. Returns
+    the action's new version."""
+    uow.require(Action.EDIT_NATIONAL_TEMPLATES)
+    template = _load_template(uow, template_id)
+    if template.version != version:
+        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    wanted = bool(organisation_wide)
+    if bool(template.organisation_wide) == wanted:
+        raise WriteRefused(
+            "It is already "
+            + ("organisation-wide" if wanted else "an action regions adopt")
+            + ", so there was nothing to save."
+        )
+    template.organisation_wide = wanted
+    template.version += 1
+    template.updated_at = utcnow()
+    uow.session.flush()
+    uow.audit(
+        "plan_action",
+        template.id,
+        "update",
+        before={"organisation_wide": not wanted},
+        after={"organisation_wide": wanted},
+        reason=reason,
+        region_id=None,
+    )
+    return template.version
+
+
+def regions_with_copies(session: Session, template_id: int) -> list[str]:
+    """The names of the regions that have their own copy of a national action."""
+    return list(
+        session.scalars(
+            select(Region.name)
+            .join(PlanAction, PlanAction.region_id == Region.id)
+            .where(PlanAction.template_id == template_id)
+            .order_by(Region.name)
+        )
+    )
 
 
 def overdue_words(days: int) -> str:

@@ -1,7 +1,10 @@
 """Community engagement projects: reads, validation and the audited writes.
 
-The AMHE plan commits every region to at least three place-based community engagement
-projects. A project counts toward that commitment once it is active or completed
+The AMHE plan commits Rethink to at least three place-based community engagement
+projects across the whole organisation (not three in each region): :class:`Commitment`
+is the national count against three. A region may set an aim of its own
+(:func:`set_project_aim`, kept on the region): :class:`RegionProjects` is a region's
+count against it. A project counts once it is active or completed
 (:data:`COUNTS_TOWARD`); planned and paused projects do not count yet.
 """
 
@@ -18,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.permissions import Action
-from core.statuses import COMMITMENT_STATUSES, PROJECT_STATUSES, StatusStyle
+from core.statuses import AIM_STATUSES, COMMITMENT_STATUSES, PROJECT_STATUSES, StatusStyle
 from core.validation import Problem
 from db.models import (
     Area,
@@ -43,15 +46,21 @@ PARTNER_KINDS: tuple[str, ...] = (
     "Other",
 )
 
-#: The plan's commitment: at least this many projects in each region ...
+#: The plan's commitment: at least this many projects across the whole organisation ...
 COMMITMENT_TARGET = 3
 #: ... counting the projects in these statuses.
 COUNTS_TOWARD: tuple[str, ...] = ("active", "completed")
-#: The rule in one sentence, as the page shows it.
+#: The rule in words, as the pages show it.
 COMMITMENT_RULE = (
-    "A project counts toward the plan's commitment of three once it is active or "
-    "completed; planned and paused projects do not count yet."
+    "The plan commits Rethink to at least three place-based community engagement "
+    "projects across the whole organisation, not three in each region; a region may set "
+    "an aim of its own. A project counts once it is active or completed; planned and "
+    "paused projects do not count yet."
 )
+#: What the whole organisation is called beside the regions.
+NATIONAL_NAME = "All regions"
+#: The largest aim a region may set (a mistyped 300 is refused).
+AIM_MAX = 50
 
 TITLE_MAX = 200
 PLACE_MAX = 200
@@ -188,7 +197,8 @@ def problems_message(problems: Sequence[Problem]) -> str:
 
 @dataclass(frozen=True)
 class Commitment:
-    """How far a region is toward the commitment of three projects."""
+    """How far Rethink is toward the plan's commitment of three projects: ``region`` is
+    the name to show (:data:`NATIONAL_NAME`), ``counted`` every region's projects."""
 
     region: str
     counted: int
@@ -228,31 +238,100 @@ class Commitment:
         return f"⚠ Below three: {missing} more needed"
 
 
+@dataclass(frozen=True)
+class RegionProjects:
+    """A region's projects that count, against the aim it set itself (None: no aim of
+    its own; the plan's three is for the whole organisation)."""
+
+    region: str
+    counted: int
+    aim: int | None = None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.aim is None else self.counted >= self.aim
+
+    @property
+    def style(self) -> StatusStyle | None:
+        if self.aim is None:
+            return None
+        return AIM_STATUSES["met" if self.met else "below"]
+
+    @property
+    def aim_words(self) -> str:
+        """``4`` or ``No aim of its own``."""
+        return "No aim of its own" if self.aim is None else str(self.aim)
+
+    @property
+    def sentence(self) -> str:
+        """``London: 2 projects active or completed, against its own aim of 4``."""
+        noun = "project" if self.counted == 1 else "projects"
+        counted = f"{self.region}: {self.counted} {noun} active or completed"
+        if self.aim is None:
+            return f"{counted} (no aim of its own set)"
+        return f"{counted}, against its own aim of {self.aim}"
+
+    @property
+    def marker(self) -> str:
+        """Words and an icon for a table cell."""
+        if self.aim is None:
+            return "No aim of its own"
+        if self.met:
+            return "✔ Own aim met"
+        return f"⚠ {self.aim - self.counted} more for its own aim"
+
+
 def counted_toward(by_status: dict[str, int]) -> int:
     return sum(int(by_status.get(code, 0)) for code in COUNTS_TOWARD)
 
 
-def commitment_table(regions: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """One row per region (``regions``: id, name): its projects by status, the total and
-    its progress against the commitment. ``counts`` is :func:`project_status_counts`."""
+def national_commitment(counts: pd.DataFrame) -> Commitment:
+    """Every region's projects that count, against the plan's three (``counts``:
+    :func:`project_status_counts` for every region)."""
+    counted = int(counts.loc[counts["status"].isin(COUNTS_TOWARD), "projects"].sum())
+    return Commitment(NATIONAL_NAME, counted)
+
+
+def commitment_table(
+    regions: pd.DataFrame, counts: pd.DataFrame, aims: dict[int, int | None] | None = None
+) -> pd.DataFrame:
+    """One row per region (``regions``: id, name): its projects by status, the total,
+    those that count and its own aim, then a row for all regions against the plan's
+    three. ``counts`` is :func:`project_status_counts`, ``aims`` :func:`project_aims`."""
+    aims = aims or {}
     rows = []
     by_region = status_counts_by_region(counts)
+    totals: dict[str, int] = {}
     for region_id, name in zip(regions["id"], regions["name"], strict=True):
         by_status = by_region.get(int(region_id), {})
-        commitment = Commitment(name, counted_toward(by_status))
+        mine = RegionProjects(name, counted_toward(by_status), aims.get(int(region_id)))
         row: dict[str, Any] = {"Region": name}
         for code, style in PROJECT_STATUSES.items():
             row[style.label] = int(by_status.get(code, 0))
+            totals[code] = totals.get(code, 0) + row[style.label]
         row["All projects"] = int(sum(by_status.values()))
-        row["Active or completed"] = commitment.progress
-        row["Commitment"] = commitment.marker
+        row["Active or completed"] = str(mine.counted)
+        row["Own aim"] = mine.aim_words
+        row["Against its aim"] = mine.marker
         rows.append(row)
+    national = Commitment(NATIONAL_NAME, counted_toward(totals))
+    rows.append(
+        {
+            "Region": NATIONAL_NAME,
+            **{style.label: totals.get(code, 0) for code, style in PROJECT_STATUSES.items()},
+            "All projects": sum(totals.values()),
+            "Active or completed": str(national.counted),
+            "Own aim": f"The plan's {COMMITMENT_TARGET}",
+            "Against its aim": national.marker,
+        }
+    )
     columns = [
         "Region",
         *(s.label for s in PROJECT_STATUSES.values()),
         "All projects",
         "Active or completed",
-        "Commitment",
+        "Own aim",
+        "Against its aim",
     ]
     return pd.DataFrame(rows, columns=columns)
 
@@ -268,6 +347,15 @@ def status_counts_by_region(counts: pd.DataFrame) -> dict[int, dict[str, int]]:
     ):
         by_region.setdefault(int(region_id), {})[status] = int(number)
     return by_region
+
+
+def project_aims(session: Session, region_ids: Sequence[int]) -> dict[int, int | None]:
+    """Each region's own aim for community projects (None where it has set none)."""
+    return dict(
+        session.execute(
+            select(Region.id, Region.project_aim).where(Region.id.in_(list(region_ids)))
+        ).all()
+    )
 
 
 def project_status_counts(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
@@ -532,5 +620,57 @@ def update_project(
         after={key: after[key] for key in changed},
         reason=reason.strip(),
         region_id=project.region_id,
+    )
+    return True
+
+
+AIM_ENTITY = "project_aim"
+
+
+def parse_aim(raw: Any) -> int | None:
+    """A region's aim as entered: a whole number from 1 to :data:`AIM_MAX`, or None when
+    blank; raises ``ValueError`` with a message fit to show otherwise."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, float) and math.isnan(raw):
+        return None
+    try:
+        number = float(str(raw).strip()) if not isinstance(raw, (int, float)) else float(raw)
+    except ValueError:
+        raise ValueError(f"The aim must be a whole number, such as 3 (not '{raw}').") from None
+    if isinstance(raw, bool) or not number.is_integer():
+        raise ValueError("The aim must be a whole number, such as 3.")
+    if not 1 <= number <= AIM_MAX:
+        raise ValueError(
+            f"The aim must be between 1 and {AIM_MAX} projects; leave it blank for no aim."
+        )
+    return int(number)
+
+
+@registered_write(Action.EDIT_PROJECTS, entity=AIM_ENTITY)
+def set_project_aim(uow: UnitOfWork, region_id: int, aim: Any, reason: str = "") -> bool:
+    """Set (or clear, with None or blank) the region's own aim for community projects;
+    True when it changed."""
+    uow.require(Action.EDIT_PROJECTS, region_id)
+    region = uow.session.get(Region, region_id)
+    if region is None:
+        raise WriteRefused("That region does not exist.")
+    try:
+        wanted = parse_aim(aim)
+    except ValueError as exc:
+        raise WriteRefused(str(exc)) from None
+    if region.project_aim == wanted:
+        return False
+    before = region.project_aim
+    region.project_aim = wanted
+    uow.session.flush()
+    uow.audit(
+        AIM_ENTITY,
+        region.id,
+        "update",
+        before={"project_aim": before},
+        after={"project_aim": wanted},
+        reason=reason.strip(),
+        region_id=region.id,
     )
     return True

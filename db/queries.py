@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.audit import distinct_values
 from db.models import Metric, MetricValue, PlanAction, Region, Theme, plan_action_theme
+from db.plan import in_regional_plan
 
 
 def regions(session: Session, region_ids: Sequence[int] | None = None) -> pd.DataFrame:
@@ -33,7 +34,9 @@ def monitoring_themes(session: Session) -> pd.DataFrame:
 
 
 def action_status_counts(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
-    """Number of a region's actions in each status, per theme the actions serve."""
+    """Number of a region's actions in each status, per theme the actions serve (the
+    region's own plan: organisation-wide actions are national, and a region's earlier
+    copies of them are not counted)."""
     rows = session.execute(
         select(
             PlanAction.region_id,
@@ -42,7 +45,7 @@ def action_status_counts(session: Session, region_ids: Sequence[int]) -> pd.Data
             func.count().label("actions"),
         )
         .join(plan_action_theme, plan_action_theme.c.action_id == PlanAction.id)
-        .where(PlanAction.region_id.in_(list(region_ids)))
+        .where(PlanAction.region_id.in_(list(region_ids)), in_regional_plan())
         .group_by(PlanAction.region_id, plan_action_theme.c.theme_id, PlanAction.status)
     ).all()
     return pd.DataFrame(rows, columns=["region_id", "theme_id", "status", "actions"])
@@ -52,14 +55,15 @@ def action_status_totals(session: Session, region_ids: Sequence[int]) -> pd.Data
     """Number of each region's actions in each status (each action counted once)."""
     rows = session.execute(
         select(PlanAction.region_id, PlanAction.status, func.count().label("actions"))
-        .where(PlanAction.region_id.in_(list(region_ids)))
+        .where(PlanAction.region_id.in_(list(region_ids)), in_regional_plan())
         .group_by(PlanAction.region_id, PlanAction.status)
     ).all()
     return pd.DataFrame(rows, columns=["region_id", "status", "actions"])
 
 
 def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.DataFrame:
-    """Each metric's latest overall (not disaggregated) value in each region."""
+    """Each metric's latest overall (not disaggregated) value in each region, with its
+    numerator and denominator and whether it counts people (for disclosure control)."""
     latest = (
         select(
             MetricValue.metric_id,
@@ -86,6 +90,9 @@ def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.Data
             Metric.frequency,
             MetricValue.period_start,
             MetricValue.value,
+            MetricValue.numerator,
+            MetricValue.denominator,
+            Metric.counts_people,
         )
         .join(
             latest,
@@ -112,6 +119,9 @@ def latest_metric_values(session: Session, region_ids: Sequence[int]) -> pd.Data
             "frequency",
             "period_start",
             "value",
+            "numerator",
+            "denominator",
+            "counts_people",
         ],
     )
 

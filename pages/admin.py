@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from components.context import current
 from components.downloads import download_buttons
+from core.formatting import escape_markdown
 from core.passwords import MIN_PASSWORD_LENGTH
 from core.permissions import ROLE_LABELS, Action, PermissionDenied, Role, can
 from db import admin, queries
@@ -30,9 +31,9 @@ def attempt(write, *args, success: str, **kwargs) -> bool:
     try:
         write(ctx.engine, ctx.actor, *args, **kwargs)
     except (WriteRefused, PermissionDenied) as problem:
-        st.error(str(problem))
+        st.error(escape_markdown(str(problem)))
         return False
-    st.success(success)
+    st.success(escape_markdown(success))
     return True
 
 

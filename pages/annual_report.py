@@ -133,7 +133,7 @@ pdf_column.download_button(
 
 
 def show_section(report: AnnualReport, section: Section) -> None:
-    st.subheader(section.title, anchor=False)
+    st.subheader(escape_markdown(section.title), anchor=False)
     for block in section.blocks:
         if block.kind == "heading":
             st.markdown(f"{'#' * (block.level + 1)} {escape_markdown(block.text)}")

@@ -27,6 +27,7 @@ from core.permissions import Action, can
 from core.statuses import OKABE_ITO, PROGRESS_STATUSES
 from db import compare as dbc
 from db import queries, theme_progress
+from db.plan import theme_tags_note
 
 REGION_KEY = "compare-region"
 THEME_KEY = "compare-theme"
@@ -48,6 +49,7 @@ with Session(ctx.engine) as session:
     region_ids = [int(i) for i in regions["id"]]
     statuses = theme_progress.theme_statuses(session, region_ids)
     metrics = dbc.national_metrics(session)
+    tags_note = theme_tags_note(session)
 
 names: dict[int, str] = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
 ids_by_name = {name: region_id for region_id, name in names.items()}
@@ -259,7 +261,7 @@ def actions_text(row: pd.Series) -> str:
     return (
         f"**Actions:** {total} {noun}; {int(row['actions_complete'])} complete "
         f"({percent(row['share_complete'])}), {int(row['actions_on_track'])} on track "
-        f"({percent(row['share_on_track'])})."
+        f"({percent(row['share_on_track'])})." + (f"  \n_{tags_note}_" if tags_note else "")
     )
 
 
@@ -299,7 +301,7 @@ def drill_down() -> None:
     region_id = ids_by_name[region]
     st.session_state["chosen_region_id"] = region_id  # the Themes page opens on it
     match = statuses[(statuses["region_id"] == region_id) & (statuses["theme"] == theme)]
-    st.subheader(f"{region} · {theme}", anchor=False)
+    st.subheader(escape_markdown(f"{region} · {theme}"), anchor=False)
     if match.empty:
         st.info("No status yet for this theme in this region.")
         return
@@ -310,7 +312,7 @@ def drill_down() -> None:
             f"**Score:** {float(row['score']):.1f} on a scale of -5 to 5, from "
             f"{int(row['metrics_counted'])} of {int(row['metrics_total'])} metrics."
         )
-    st.write(row["explanation"])
+    st.write(escape_markdown(row["explanation"]))
     st.markdown(actions_text(row))
     with Session(ctx.engine) as session:
         behind = theme_progress.metric_statuses(session, [region_id])
@@ -332,7 +334,7 @@ def drill_down() -> None:
     with contextlib.suppress(StreamlitPageNotFoundError):
         st.page_link(
             "pages/themes.py",
-            label=f"Open the Themes page for {region}",
+            label=f"Open the Themes page for {escape_markdown(region)}",
             icon=":material/category:",
         )
 
@@ -629,7 +631,9 @@ def funnel_view(latest: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> N
         zip(current_rows["numerator"], current_rows["denominator"], strict=True)
     )
     if problem:
-        st.info(f"No funnel plot for this metric: {problem}", icon=":material/info:")
+        st.info(
+            f"No funnel plot for this metric: {escape_markdown(problem)}", icon=":material/info:"
+        )
         return
     placed = cc.classify_funnel(
         (
@@ -684,7 +688,7 @@ def funnel_view(latest: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> N
     if missing:
         st.caption(
             "Not on the plot, because they have no value for "
-            f"{format_period(period)}: {', '.join(missing)}."
+            f"{format_period(period)}: {escape_markdown(', '.join(missing))}."
         )
 
 
@@ -854,14 +858,14 @@ with Session(ctx.engine) as session:
     national_trend = dbc.national_series(session, region_ids, metric_id, metric["unit"])
 
 if metric["definition"]:
-    st.caption(f"{metric['theme']}. {metric['definition']}")
+    st.caption(escape_markdown(f"{metric['theme']}. {metric['definition']}"))
 if figure["method"] == "none":
     st.info("No region has a value for this metric yet.", icon=":material/info:")
     st.stop()
 
 st.markdown(
     f"**National figure for {format_period(figure['period_start'])}:** "
-    f"{format_value(float(figure['value']), metric['unit'])}. {figure['sentence']}"
+    f"{format_value(float(figure['value']), metric['unit'])}. {escape_markdown(figure['sentence'])}"
 )
 
 later = latest[latest["period_start"] > figure["period_start"]]
@@ -870,7 +874,7 @@ if not later.empty:
         "Not in the national figure yet, because most regions have not reported that "
         "quarter: "
         + "; ".join(
-            f"{names[int(r.region_id)]} ({format_period(r.period_start)})"
+            f"{escape_markdown(names[int(r.region_id)])} ({format_period(r.period_start)})"
             for r in later.itertuples(index=False)
             if int(r.region_id) in names
         )

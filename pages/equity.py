@@ -14,7 +14,7 @@ from components.history import history_view
 from components.importer import import_section
 from components.region_picker import choose_region
 from core import equity as eq
-from core.disclosure import rule_text
+from core.disclosure import percentage_note, rule_text
 from core.equity_import import (
     COUNT_OPTIONAL,
     COUNT_REQUIRED,
@@ -23,6 +23,7 @@ from core.equity_import import (
     period_problem,
     template_rows,
 )
+from core.formatting import escape_markdown
 from core.importer import ImportPreview
 from core.periods import financial_year_of, format_period
 from core.permissions import Action, PermissionDenied, can
@@ -81,7 +82,7 @@ with Session(ctx.engine) as session:
 if view.exact:
     st.caption(
         "You see exact figures for "
-        + (f"{region_name}." if region_id else "every region.")
+        + (f"{escape_markdown(region_name)}." if region_id else "every region.")
         + " Regional Forum members see them with NHS disclosure control applied."
     )
 else:
@@ -143,7 +144,7 @@ def file_stem(*parts: str) -> str:
 def analysis_section() -> None:
     if catalogue.empty:
         st.info(
-            f"There are no equity figures for {region_name} yet."
+            f"There are no equity figures for {escape_markdown(region_name)} yet."
             + (" Add them under 'Enter or import figures' below." if may_edit else ""),
             icon=":material/info:",
         )
@@ -200,7 +201,8 @@ def analysis_section() -> None:
     population = populations[period]
     if measure.kind in ("count", "rate") and population.empty:
         st.info(
-            f"There are no local population figures for {info.name.lower()} here, so "
+            f"There are no local population figures for {escape_markdown(info.name.lower())} "
+            "here, so "
             + (
                 "rates cannot be worked out."
                 if measure.kind == "rate"
@@ -214,7 +216,13 @@ def analysis_section() -> None:
             data_quality(counts, info, measure)
             return
     analysis = eq.analyse(
-        measure, counts, population.frame, info.groups, reference, threshold=threshold
+        measure,
+        counts,
+        population.frame,
+        info.groups,
+        reference,
+        threshold=threshold,
+        disclosed=view.suppressed,
     )
     period_label = format_period(period, measure.frequency)
     where = region_name if region_id else "All regions"
@@ -227,11 +235,11 @@ def analysis_section() -> None:
     sentences = eq.disparity_sentences(analysis, measure, reference)
     if sentences:
         st.markdown("**Significant differences**")
-        st.markdown("\n".join(f"- {s}" for s in sentences))
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
     else:
-        st.write(eq.no_disparity_sentence(analysis, measure, reference))
+        st.write(escape_markdown(eq.no_disparity_sentence(analysis, measure, reference)))
 
-    frame = eq.chart_frame(analysis, measure)
+    frame = eq.chart_frame(analysis, measure, view)
     if eq.plots_ratio(analysis, measure):
         x_title = "Representation ratio (1 = in proportion to the local population)"
         line = 1.0
@@ -241,7 +249,11 @@ def analysis_section() -> None:
         )
     else:
         x_title = eq.value_label(measure)
-        line = eq.reference_value(analysis, measure, reference) if measure.kind != "count" else None
+        line = (
+            eq.reference_value(analysis, measure, reference, view)
+            if measure.kind != "count"
+            else None
+        )
         what = (
             f"each group's {x_title.lower()} with its 95% interval; the dashed line is "
             + (
@@ -273,18 +285,20 @@ def analysis_section() -> None:
             + (
                 "all other groups put together."
                 if reference == eq.EVERYONE_ELSE
-                else f"{eq.group_phrase(reference, measure.people)}."
+                else f"{escape_markdown(eq.group_phrase(reference, measure.people))}."
             )
         )
     table = eq.display_table(analysis, measure, view)
     st.dataframe(table, hide_index=True, width="stretch")
+    if view.suppressed:
+        st.caption(percentage_note(threshold))
     download_buttons(
         table, file_stem("equity", where, measure.code, char_code, period_label), key="eq-table"
     )
     if measure.kind in ("count", "rate") and not population.empty:
         years = ", ".join(str(y) for y in population.years)
         sources = "; ".join(population.sources) or "source not given"
-        st.caption(f"Local population: {years} ({sources}).")
+        st.caption(f"Local population: {years} ({escape_markdown(sources)}).")
 
     trends(all_counts, populations, info, measure, reference, names)
     data_quality(counts, info, measure)
@@ -311,10 +325,11 @@ def trends(all_counts, populations, info, measure, reference, names) -> None:
                     info.groups,
                     ref,
                     threshold=threshold,
+                    disclosed=view.suppressed,
                 ),
             )
         )
-    long = eq.trend_frame(analyses, measure)
+    long = eq.trend_frame(analyses, measure, view)
     label = eq.trend_value_label(analyses[-1][1], measure)
     default = [n for n in names if n == reference] + [n for n in names if n != reference]
     chosen = st.multiselect(
@@ -361,6 +376,8 @@ def trends(all_counts, populations, info, measure, reference, names) -> None:
         show_chart(chart, width="stretch", height=380)
     table = shown.rename(columns={"Value": label})
     st.dataframe(table, hide_index=True, width="stretch")
+    if view.suppressed:
+        st.caption(percentage_note(threshold))
     download_buttons(table, file_stem("equity-trend", measure.code, info.code), key="eq-trend")
 
 
@@ -370,7 +387,7 @@ def data_quality(counts: pd.DataFrame, info, measure) -> None:
     sentence = eq.missing_sentence(
         info.name, measure, missing, exact=view.exact, threshold=threshold
     )
-    st.write(sentence)
+    st.write(escape_markdown(sentence))
     missing_names = eq.missing_groups(info.groups)
     rows = counts[counts["group"].isin(missing_names)]
     if rows.empty:
@@ -386,8 +403,8 @@ def data_quality(counts: pd.DataFrame, info, measure) -> None:
 def entry_section() -> None:
     st.header("Enter or import figures", anchor=False)
     st.write(
-        f"Add or correct {region_name}'s counts and local population. Counts are totals for "
-        "a group, never details about a person."
+        f"Add or correct {escape_markdown(region_name)}'s counts and local population. "
+        "Counts are totals for a group, never details about a person."
     )
     one, many, pop_one, pop_many = st.tabs(
         ["Enter a count", "Import counts", "Enter local population", "Import local population"]
@@ -431,7 +448,7 @@ def enter_count() -> None:
     if period_text.strip():
         period, problems = period_problem(measure, period_text)
         for problem in problems:
-            st.error(problem.message.capitalize(), icon=":material/error:")
+            st.error(escape_markdown(problem.message.capitalize()), icon=":material/error:")
     stored = None
     if period is not None:
         with Session(ctx.engine) as session:
@@ -479,7 +496,7 @@ def enter_count() -> None:
                 reason=reason,
             )
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         st.success("Saved.", icon=":material/check_circle:")
     if period is not None:
@@ -531,13 +548,14 @@ def enter_population() -> None:
                 expected_version=stored.version if stored else None,
             )
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         st.success("Saved.", icon=":material/check_circle:")
         with Session(ctx.engine) as session:
             table = db_equity.region_population(session, region_id, code)
     if table.empty:
-        st.write(f"No local population figures for {characteristics[code].name.lower()} yet.")
+        name = escape_markdown(characteristics[code].name.lower())
+        st.write(f"No local population figures for {name} yet.")
         return
     shown = table.rename(
         columns={"year": "Year", "group": "Group", "population": "Population", "source": "Source"}

@@ -97,7 +97,7 @@ def show_flash() -> None:
 
 def headline() -> None:
     figures = feedback_figures(timings.to_dict("records"), today)
-    st.header(f"How feedback is answered in {region_name}", anchor=False)
+    st.header(f"How feedback is answered in {md(region_name)}", anchor=False)
     answered, median, waiting, oldest = st.columns(4)
     answered.metric(
         "Answered",
@@ -149,7 +149,7 @@ def add_form() -> None:
             try:
                 add_feedback(ctx.engine, ctx.actor, region_id, source, received, summary, theme)
             except (WriteRefused, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
                 return
             st.session_state[ADD_FORM_ROUND] = round_ + 1
             flash("success", "Thank you. The feedback has been added.")
@@ -219,7 +219,7 @@ def the_list(items: pd.DataFrame, filtered: bool) -> None:
         st.write(
             "No feedback matches these filters."
             if filtered
-            else f"No feedback has been recorded for {region_name} yet."
+            else f"No feedback has been recorded for {md(region_name)} yet."
         )
         return
     shown = items.head(LIST_LIMIT)
@@ -330,10 +330,10 @@ def run_write(loaded_key: str, done: str, write) -> None:
         write()
     except StaleWrite as exc:
         st.session_state.pop(loaded_key, None)
-        flash("warning", str(exc))
+        flash("warning", md(str(exc)))
         st.rerun()
     except (WriteRefused, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     st.session_state.pop(loaded_key, None)
     flash("success", done)

@@ -15,10 +15,10 @@ from components.badges import status_markdown
 from components.charts import show_chart
 from components.context import current
 from components.downloads import download_buttons
-from components.metric_chart import metric_chart_spec, metric_table
+from components.metric_chart import metric_chart_spec
 from components.region_picker import choose_region
 from core import meetings as words
-from core.disclosure import SUPPRESSED, rule_text, suppress_count
+from core.disclosure import SUPPRESSED, percentage_note, rule_text, suppress_count
 from core.feedback_rules import WAITING_STATUSES, feedback_figures, format_days, format_share
 from core.formatting import escape_markdown
 from core.permissions import Action, PermissionDenied, Role, can
@@ -47,9 +47,9 @@ def show_flash() -> None:
     if kept:
         text, problem = kept
         if problem:
-            st.error(text, icon=":material/sync_problem:")
+            st.error(escape_markdown(text), icon=":material/sync_problem:")
         else:
-            st.success(text, icon=":material/check_circle:")
+            st.success(escape_markdown(text), icon=":material/check_circle:")
 
 
 def slug(text: str) -> str:
@@ -111,7 +111,7 @@ def start_meeting_view() -> None:
     try:
         new_id = db_meetings.create_meeting(ctx.engine, ctx.actor, region_id, **values)
     except (WriteRefused, PermissionDenied) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape_markdown(str(exc)), icon=":material/error:")
         return
     st.session_state[f"forum-new-meeting-{region_id}"] = new_id  # chosen on the next run
     flash(f"The meeting on {values['meeting_date']:%d %B %Y} has been started.")
@@ -120,7 +120,7 @@ def start_meeting_view() -> None:
 
 if meetings.empty:
     st.info(
-        f"No Regional Forum meetings are recorded for {region_name} yet."
+        f"No Regional Forum meetings are recorded for {escape_markdown(region_name)} yet."
         + (" Start one below." if manage else " The regional lead records them."),
         icon=":material/info:",
     )
@@ -153,6 +153,8 @@ if manage and not present:
 
 with Session(ctx.engine) as session:
     themes = theme_statuses(session, [region_id])
+    tags_note = plan.theme_tags_note(session)
+    project_aim = db_projects.project_aims(session, [region_id]).get(region_id)
     metrics, values = db_meetings.theme_metrics(session, region_id)
     changes = db_meetings.changes_since_last_meeting(session, region_id, meeting_id)
     window = db_meetings.meeting_window(session, meeting_id)
@@ -169,16 +171,18 @@ with Session(ctx.engine) as session:
 # --- shared pieces ----------------------------------------------------------------------------
 
 
-def metric_figures(metric: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(values for the chart, the table in words, figures suppressed) for one metric,
-    with disclosure control for forum members."""
-    mine = values[values["metric_id"] == metric["metric_id"]].sort_values("period_start")
-    table = metric_table(mine)
-    if not disclosed:
-        return mine, words.exact_metric_table(table, metric["unit"]), 0
-    table["period_start"] = mine["period_start"].to_numpy()
-    shown = words.disclose_metric_values(table, metric["unit"], threshold)
-    return shown.chart, shown.table, shown.starred
+def metric_figures(metric: pd.Series) -> words.DisclosedValues:
+    """One metric's values as this viewer sees them (disclosure control for forum
+    members): the chart's points, the table and the figures hidden all come from the
+    same rows, oldest first."""
+    mine = values[values["metric_id"] == metric["metric_id"]]
+    return words.disclose_metric_values(
+        mine,
+        metric["unit"],
+        threshold,
+        counts_people=bool(metric["counts_people"]),
+        controlled=disclosed,
+    )
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -190,12 +194,18 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 def metric_view(metric: pd.Series, *, key: str) -> None:
     """A metric in large type: its name, status in words, the chart and (folded) its
     figures, with disclosure control for forum members."""
-    chart_values, table, starred = metric_figures(metric)
+    shown = metric_figures(metric)
+    table = shown.table
     title = f"{metric['code']}: {metric['name']}"
     style = PROGRESS_STATUSES[metric["status"]]
     explanation = (
         words.disclose_explanation(
-            metric["explanation"], metric["unit"], threshold, suppressed=starred > 0
+            metric["explanation"],
+            metric["unit"],
+            threshold,
+            suppressed=shown.starred > 0,
+            counts_people=bool(metric["counts_people"]),
+            shown=shown,
         )
         if disclosed
         else metric["explanation"]
@@ -206,10 +216,12 @@ def metric_view(metric: pd.Series, *, key: str) -> None:
         st.info("No values have been recorded for this metric yet.", icon=":material/info:")
         return
     chart = metric_chart_spec(
-        metric, chart_values, title=f"{metric['code']} values by quarter", height=300
+        metric, shown.chart, title=f"{metric['code']} values by quarter", height=300
     )
     show_chart(chart, width="stretch", key=f"{key}-chart")
     with st.expander("The figures behind this chart"):
+        if disclosed and bool(metric["counts_people"]):
+            st.caption(percentage_note(threshold))
         st.dataframe(tidy(table), hide_index=True, width="stretch", key=f"{key}-table")
         download_buttons(tidy(table), f"{slug(region_name)}-{slug(metric['code'])}", key=key)
 
@@ -280,6 +292,7 @@ def theme_section(theme_id: int) -> None:
     cols[2].metric(
         "Actions complete",
         f"{int(row['actions_complete'])} of {total}" if total else "No actions",
+        help=tags_note,
     )
     st.markdown(f"### {escape_markdown(row['explanation'])}")
     mine = metrics[metrics["theme_id"] == theme_id]
@@ -293,9 +306,11 @@ def projects_section() -> None:
     counted = int(projects["status"].isin(db_projects.COUNTS_TOWARD).sum())
     cols = st.columns(2)
     cols[0].metric("Projects", f"{len(projects)}")
+    # The plan's three is across the organisation: a region is measured only against
+    # an aim of its own, when it has set one.
     cols[1].metric(
         "Active or completed",
-        f"{counted} of {db_projects.COMMITMENT_TARGET}",
+        f"{counted} of {project_aim} (own aim)" if project_aim else f"{counted}",
         help=db_projects.COMMITMENT_RULE,
     )
     if projects.empty:
@@ -326,7 +341,7 @@ def feedback_section() -> None:
     for row in waiting.sort_values("received_on").head(6).to_dict("records"):
         st.markdown(
             f"#### You said: {escape_markdown(row['summary'])}\n\n"
-            f"{row['source']}, received {row['received_on']:%d %B %Y} "
+            f"{escape_markdown(row['source'])}, received {row['received_on']:%d %B %Y} "
             f"({FEEDBACK_STATUSES[row['status']].label})"
         )
     if len(waiting) > 6:
@@ -348,7 +363,7 @@ def presentation() -> None:
     section = sections[index]
     st.markdown(f"## {words.section_words(index, len(sections))}: {escape_markdown(section.title)}")
     st.caption(
-        f"{region_name} Regional Forum, {meeting_date:%d %B %Y}. "
+        f"{escape_markdown(region_name)} Regional Forum, {meeting_date:%d %B %Y}. "
         + ("Figures follow NHS disclosure control. " if disclosed else "")
         + "Keys: left and right arrows move between sections."
     )
@@ -387,7 +402,7 @@ if present:
 
 # --- the normal view --------------------------------------------------------------------------
 
-st.header(f"{region_name} Regional Forum, {meeting_date:%d %B %Y}", anchor=False)
+st.header(f"{escape_markdown(region_name)} Regional Forum, {meeting_date:%d %B %Y}", anchor=False)
 details = []
 if pd.notna(meeting["attendees_count"]):
     details.append(f"{int(meeting['attendees_count'])} attending")
@@ -490,7 +505,7 @@ if manage:
                 action_title=title or None,
             )
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
         else:
             st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
             flash(
@@ -514,6 +529,8 @@ summary = pd.DataFrame(
 )
 st.dataframe(summary, hide_index=True, width="stretch")
 download_buttons(summary, f"theme-statuses-{slug(region_name)}", key="forum-themes")
+if tags_note:
+    st.caption(tags_note)
 st.caption(
     "Switch on “Present on a shared screen” to go through the themes, the projects and "
     "the feedback one section at a time."
@@ -540,7 +557,7 @@ if manage:
             flash(str(exc), problem=True)
             st.rerun()
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
         else:
             flash("The meeting's details have been saved." if changed else "Nothing changed.")
             st.rerun()

@@ -11,6 +11,7 @@ from components.context import current
 from components.downloads import download_buttons
 from components.importer import import_section
 from components.region_picker import choose_region
+from core.formatting import escape_markdown
 from core.importer import ImportPreview
 from core.periods import format_period, quarter_start
 from core.permissions import Action, can
@@ -35,8 +36,8 @@ st.write(
 region_id, region_name = choose_region(ctx, key="import-region")
 if not can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id):
     st.info(
-        f"You can see {region_name}'s metrics, but you cannot change their values. "
-        "A regional lead or an administrator imports them.",
+        f"You can see {escape_markdown(region_name)}'s metrics, but you cannot change their "
+        "values. A regional lead or an administrator imports them.",
         icon=":material/lock:",
     )
     st.stop()
@@ -52,9 +53,9 @@ with Session(ctx.engine) as session:
     guide = metric_guide(session, region_id)
 
 st.caption(
-    f"The template lists {region_name}'s metrics for {format_period(last_quarter)}, the last "
-    "complete quarter. Change the period to import another quarter, and add rows for groups "
-    "or other quarters as you need."
+    f"The template lists {escape_markdown(region_name)}'s metrics for "
+    f"{format_period(last_quarter)}, the last complete quarter. Change the period to import "
+    "another quarter, and add rows for groups or other quarters as you need."
     + (" A file may hold values for any region." if ctx.actor.is_national else "")
 )
 
@@ -78,7 +79,7 @@ import_section(
     max_bytes=IMPORT_MAX_BYTES,
 )
 
-with st.expander(f"Metric codes and groups for {region_name}"):
+with st.expander(f"Metric codes and groups for {escape_markdown(region_name)}"):
     if guide.empty:
         st.write("This region has no metrics yet.")
     else:

@@ -1,6 +1,8 @@
 """Local plan: a region's actions by action area, with filters, progress updates and
-history. Regional leads keep their own region's plan; national leads edit the national
-template actions; everyone else reads."""
+history, and the organisation-wide actions every region's plan shows read-only. Regional
+leads keep their own region's plan; national leads keep the national template actions
+here (wording, the themes they confirm, which are organisation-wide) and the
+organisation-wide actions' owner, status and progress; everyone else reads."""
 
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def action_labels(frame: pd.DataFrame) -> dict[int, str]:
 
 
 def refused(exc: Exception) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(plain(str(exc)), icon=":material/error:")
 
 
 ctx = current()
@@ -87,6 +89,13 @@ with Session(ctx.engine) as session:
     area_table = plan.action_areas(session)
     owner_names = plan.region_owners(session, region_id)
     total = plan.action_total(session, region_id)
+    organisation_wide = plan.organisation_wide_actions(session)
+    superseded = plan.superseded_copies(session, region_id)
+    confirmation = plan.theme_confirmation(session)
+    national_actions = plan.national_templates(session)
+unconfirmed_templates = set(
+    national_actions.loc[national_actions["themes_confirmed_at"].isna(), "id"].astype(int)
+)
 
 theme_names = {int(i): n for i, n in zip(theme_table["id"], theme_table["name"], strict=True)}
 area_names = {int(i): n for i, n in zip(area_table["id"], area_table["name"], strict=True)}
@@ -94,7 +103,7 @@ status_codes = list(ACTION_STATUSES)
 
 # --- filters -----------------------------------------------------------------------
 
-st.header(f"{region_name}'s actions", anchor=False)
+st.header(f"{plain(region_name)}'s actions", anchor=False)
 with st.container(border=True):
     first, second = st.columns(2)
     chosen_themes = first.multiselect(
@@ -196,11 +205,21 @@ def update_line(update: pd.Series) -> str:
     return words
 
 
+def themes_words(row: pd.Series) -> str:
+    """'Workforce, Co-learning' (for markdown), saying when a national action's themes
+    (or those an adopted copy took from it) are still proposed rather than confirmed."""
+    words = plain(", ".join(row["themes"])) or "none yet"
+    national = row["id"] if pd.isna(row["region_id"]) else row["template_id"]
+    if pd.notna(national) and int(national) in unconfirmed_templates:
+        words += " (proposed from the plan's text, not yet confirmed by the national team)"
+    return words
+
+
 def action_card(row: pd.Series) -> None:
     with st.container(border=True):
         st.markdown(f"**{plain(action_label(row['code'], row['title']))}**")
         st.markdown(status_badges(row))
-        st.caption("Themes: " + (", ".join(row["themes"]) or "none yet"))
+        st.caption("Themes: " + themes_words(row))
         owner = plain(row["owner"]) if row["owner"] else "No owner yet"
         due = plan.due_words(row["due_date"], on=today)
         if row["updates"]:
@@ -221,7 +240,7 @@ def action_card(row: pd.Series) -> None:
 
 if total == 0:
     st.info(
-        f"{region_name} has no actions in its plan yet."
+        f"{plain(region_name)} has no actions in its plan yet."
         + (" Add one, or adopt one from the national plan, below." if may_edit else ""),
         icon=":material/info:",
     )
@@ -235,7 +254,7 @@ else:
         if chosen_areas and area_id not in chosen_areas:
             continue
         in_area = actions[actions["action_area_id"] == area_id]
-        st.subheader(f"{area_name} ({len(in_area)})", anchor=False)
+        st.subheader(f"{plain(area_name)} ({len(in_area)})", anchor=False)
         if in_area.empty:
             st.write(
                 "No actions here match these filters."
@@ -259,7 +278,9 @@ def remember_open(action_id: int, version: int) -> int:
 
 
 def forget_open() -> None:
+    """Forget the versions remembered when an action (or a national action) was opened."""
     st.session_state.pop("plan-open", None)
+    st.session_state.pop("plan-open-template", None)
 
 
 def update_form(row: pd.Series, loaded: int) -> None:
@@ -299,7 +320,7 @@ def update_form(row: pd.Series, loaded: int) -> None:
         )
     except StaleWrite as exc:
         forget_open()
-        flash("update", str(exc), stale=True)
+        flash("update", plain(str(exc)), stale=True)
         st.rerun()
     except (WriteRefused, PermissionDenied) as exc:
         refused(exc)
@@ -361,7 +382,7 @@ def edit_form(row: pd.Series, loaded: int) -> None:
         )
     except StaleWrite as exc:
         forget_open()
-        flash("edit", str(exc), stale=True)
+        flash("edit", plain(str(exc)), stale=True)
         st.rerun()
     except (WriteRefused, PermissionDenied) as exc:
         refused(exc)
@@ -383,7 +404,7 @@ def action_details(row: pd.Series, updates_of_action: pd.DataFrame) -> None:
         )
         st.markdown(
             f"Action area: {plain(row['action_area'])}.  \n"
-            f"Themes: {', '.join(row['themes']) or 'none yet'}.  \n"
+            f"Themes: {themes_words(row)}.  \n"
             f"Owner: {plain(row['owner']) or 'no owner yet'}.  \n"
             f"{plan.due_words(row['due_date'], on=today)}.  \n{origin}"
         )
@@ -461,7 +482,7 @@ def add_form() -> None:
         refused(exc)
         return
     st.session_state["plan-add-round"] = round_ + 1
-    flash("add", f"Added '{plain(title.strip())}' to {region_name}'s plan.")
+    flash("add", f"Added '{plain(title.strip())}' to {plain(region_name)}'s plan.")
     st.rerun()
 
 
@@ -471,7 +492,7 @@ def adopt_form() -> None:
     with Session(ctx.engine) as session:
         available = plan.templates_not_adopted(session, region_id)
     if available.empty:
-        st.write(f"{region_name} has adopted every action of the national plan.")
+        st.write(f"{plain(region_name)} has adopted every action of the national plan.")
         return
     ids = available["id"].astype(int).tolist()
     labels = action_labels(available)
@@ -520,8 +541,77 @@ def adopt_form() -> None:
     except (WriteRefused, PermissionDenied) as exc:
         refused(exc)
         return
-    flash("adopt", f"{region_name} has adopted '{plain(title.strip())}'.")
+    flash("adopt", f"{plain(region_name)} has adopted '{plain(title.strip())}'.")
     st.rerun()
+
+
+# --- organisation-wide actions: kept once, nationally; read-only in every region ------
+
+
+def organisation_wide_card(row: pd.Series, updates_of_action: pd.DataFrame) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{plain(action_label(row['code'], row['title']))}**")
+        st.markdown(status_badges(row))
+        st.caption("Themes: " + themes_words(row))
+        owner = plain(row["owner"]) if row["owner"] else "no owner named yet"
+        due = plan.due_words(row["due_date"], on=today)
+        st.markdown(f"Kept by the national team. Owner: {owner}. {due}.")
+        if updates_of_action.empty:
+            st.write("No progress updates yet.")
+        else:
+            latest = updates_of_action.iloc[-1]
+            st.markdown(f"Latest progress update: {update_line(latest)}")
+        history_view(
+            ctx.engine,
+            "plan_action",
+            [int(row["id"])],
+            key=f"history-wide-{region_id}-{row['id']}",
+            title="Change history",
+        )
+
+
+st.header("Organisation-wide actions", anchor=False)
+st.caption(
+    "Actions the plan keeps once for the whole of Rethink, such as the Board-level "
+    "champion. National leads keep them; every region's plan shows them as they stand, "
+    "and they are not counted among the region's own actions."
+)
+if organisation_wide.empty:
+    st.write("The national team has not marked any action as organisation-wide.")
+else:
+    with Session(ctx.engine) as session:
+        wide_updates = plan.action_updates(session, organisation_wide["id"].tolist())
+    for _, wide in organisation_wide.iterrows():
+        organisation_wide_card(wide, wide_updates[wide_updates["action_id"] == wide["id"]])
+if not superseded.empty:
+    with st.expander(
+        f"{plain(region_name)}'s earlier copies of organisation-wide actions "
+        f"({len(superseded)}), kept for their history"
+    ):
+        st.markdown(
+            f"{plain(region_name)} adopted these before the national team kept them once "
+            "for the whole organisation. They are kept with their progress updates and "
+            "history, but they are no longer part of the region's plan, are not counted and "
+            "cannot be changed."
+        )
+        with Session(ctx.engine) as session:
+            old_updates = plan.action_updates(session, superseded["id"].tolist())
+        for _, old in superseded.iterrows():
+            st.markdown(
+                f"**{plain(action_label(old['code'], old['title']))}**: "
+                f"{old['status_label']} when it was last updated; owner "
+                f"{plain(old['owner']) or 'not named'}."
+            )
+            mine = old_updates[old_updates["action_id"] == old["id"]]
+            if not mine.empty:
+                st.markdown("\n".join(f"1. {update_line(u)}" for _, u in mine.iterrows()))
+            history_view(
+                ctx.engine,
+                "plan_action",
+                [int(old["id"])],
+                key=f"history-superseded-{old['id']}",
+                title="Change history",
+            )
 
 
 if may_edit:
@@ -536,15 +626,51 @@ if may_edit:
 def template_section() -> None:
     st.header("National template actions", anchor=False)
     st.caption(
-        "The national plan's actions, which regions adopt. Changes here do not alter the "
-        "copies regions have already adopted and adapted."
+        "The national plan's actions. Regions adopt most of them; organisation-wide ones "
+        "are kept here once, for the whole organisation. Changes to the wording do not "
+        "alter the copies regions have already adopted and adapted."
     )
     show_flash("template")
-    with Session(ctx.engine) as session:
-        templates = plan.national_templates(session)
+    templates = national_actions
     if templates.empty:
         st.write("There are no national template actions yet.")
         return
+    if confirmation.complete:
+        st.success(
+            "A national lead has confirmed the themes of every national action.",
+            icon=":material/verified:",
+        )
+    else:
+        st.warning(
+            f"Themes confirmed for {confirmation.confirmed} of {confirmation.total} national "
+            "actions. The others are still the themes proposed from each action's text "
+            "(the plan's key icons were lost when it was turned into text): pick an "
+            "action, check its themes against the plan, correct them if needed and "
+            "confirm them.",
+            icon=":material/rule:",
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Action": [
+                    action_label(c, t)
+                    for c, t in zip(templates["code"], templates["title"], strict=True)
+                ],
+                "Themes": [", ".join(t) for t in templates["themes"]],
+                "Themes confirmed": [
+                    "Not yet" if pd.isna(at) else f"{at:%d %b %Y} by {by}"
+                    for at, by in zip(
+                        templates["themes_confirmed_at"],
+                        templates["themes_confirmed_by"],
+                        strict=True,
+                    )
+                ],
+                "Organisation-wide": ["Yes" if w else "" for w in templates["organisation_wide"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     ids = templates["id"].astype(int).tolist()
     labels = action_labels(templates)
     template_id = st.selectbox(
@@ -556,17 +682,29 @@ def template_section() -> None:
         kept = (template_id, int(template["version"]))
         st.session_state["plan-open-template"] = kept
     loaded = kept[1]
+    wide = bool(template["organisation_wide"])
+    theme_form(template, loaded)
+    organisation_wide_form(template, loaded)
+    if wide:
+        update_form(template, loaded)
+    st.subheader("Wording" + (", owner and due date" if wide else ""), anchor=False)
+    extra = {}
     with st.form(f"plan-template-form-{template_id}-{loaded}"):
         title = st.text_input("Title", value=template["title"], max_chars=plan.TITLE_MAX)
         description = st.text_area(
             "Description", value=template["description"], max_chars=plan.DESCRIPTION_MAX
         )
-        chosen = st.multiselect(
-            "Themes this action serves",
-            list(theme_names),
-            default=list(template["theme_ids"]),
-            format_func=theme_names.get,
-        )
+        if wide:
+            extra["owner"] = st.text_input(
+                "Owner", value=template["owner"], max_chars=plan.OWNER_MAX
+            )
+            extra["due_date"] = st.date_input(
+                "Due date (optional)",
+                value=template["due_date"] if pd.notna(template["due_date"]) else None,
+                min_value=plan.EARLIEST_DATE,
+                max_value=date(today.year + plan.LATEST_DUE_YEARS, 12, 31),
+                format="DD/MM/YYYY",
+            )
         reason = st.text_input("Why are you making this change? (optional)", max_chars=500)
         submitted = st.form_submit_button("Save template", type="primary", icon=":material/save:")
     if not submitted:
@@ -579,18 +717,121 @@ def template_section() -> None:
             loaded,
             title=title,
             description=description,
-            theme_ids=chosen,
             reason=reason,
+            **extra,
         )
     except StaleWrite as exc:
         st.session_state.pop("plan-open-template", None)
-        flash("template", str(exc), stale=True)
+        flash("template", plain(str(exc)), stale=True)
         st.rerun()
     except (WriteRefused, PermissionDenied) as exc:
         refused(exc)
         return
     st.session_state.pop("plan-open-template", None)
     flash("template", f"Saved the national template action '{plain(title.strip())}'.")
+    st.rerun()
+
+
+def theme_form(template: pd.Series, loaded: int) -> None:
+    """Confirm (or correct, then confirm) the themes a national action serves."""
+    st.subheader("Themes", anchor=False)
+    show_flash("themes")
+    if pd.isna(template["themes_confirmed_at"]):
+        st.markdown(
+            "These themes were **proposed** from the action's text and are not yet "
+            "confirmed. Check them against the plan, correct them if needed, then confirm."
+        )
+    else:
+        st.markdown(
+            f"Confirmed by {plain(template['themes_confirmed_by'])} on "
+            f"{template['themes_confirmed_at']:%d %b %Y}. Change them and confirm again if "
+            "they are not right."
+        )
+    with st.form(f"plan-themes-form-{template['id']}-{loaded}"):
+        chosen = st.multiselect(
+            "Themes this action serves",
+            list(theme_names),
+            default=list(template["theme_ids"]),
+            format_func=theme_names.get,
+        )
+        reason = st.text_input("Why? (optional, shown in the history)", max_chars=500)
+        submitted = st.form_submit_button(
+            "Confirm these themes", type="primary", icon=":material/verified:"
+        )
+    if not submitted:
+        return
+    try:
+        plan.confirm_action_themes(
+            ctx.engine, ctx.actor, int(template["id"]), loaded, chosen, reason=reason
+        )
+    except StaleWrite as exc:
+        forget_open()
+        flash("themes", plain(str(exc)), stale=True)
+        st.rerun()
+    except (WriteRefused, PermissionDenied) as exc:
+        refused(exc)
+        return
+    forget_open()
+    flash(
+        "themes",
+        f"Confirmed the themes of '{plain(template['title'])}'. Regions' copies that still "
+        "had the proposed themes now have these.",
+    )
+    st.rerun()
+
+
+def organisation_wide_form(template: pd.Series, loaded: int) -> None:
+    """Mark a national action as kept once for the whole organisation, or unmark it."""
+    st.subheader("Organisation-wide", anchor=False)
+    show_flash("wide")
+    wide = bool(template["organisation_wide"])
+    with Session(ctx.engine) as session:
+        copies = plan.regions_with_copies(session, int(template["id"]))
+    if wide:
+        st.write(
+            "Kept once for the whole organisation by national leads, and shown read-only "
+            "in every region's plan."
+        )
+    else:
+        st.write("Regions adopt this action into their own plans.")
+    if copies:
+        st.caption(
+            f"{len(copies)} region{'s' if len(copies) != 1 else ''} "
+            f"{'have' if len(copies) != 1 else 'has'} a copy of it "
+            f"({plain(', '.join(copies))}). "
+            + (
+                "Those copies are kept with their history but are not part of the regions' "
+                "plans while it is organisation-wide; taking the mark off brings them back."
+                if wide
+                else "Marking it organisation-wide keeps those copies with their history "
+                "but takes them out of the regions' plans and counts."
+            )
+        )
+    with st.form(f"plan-wide-form-{template['id']}-{loaded}"):
+        reason = st.text_input("Why? (optional, shown in the history)", max_chars=500)
+        submitted = st.form_submit_button(
+            "Let regions adopt it instead" if wide else "Keep it once for the organisation",
+            icon=":material/public:",
+        )
+    if not submitted:
+        return
+    try:
+        plan.set_organisation_wide(
+            ctx.engine, ctx.actor, int(template["id"]), loaded, not wide, reason=reason
+        )
+    except StaleWrite as exc:
+        forget_open()
+        flash("wide", plain(str(exc)), stale=True)
+        st.rerun()
+    except (WriteRefused, PermissionDenied) as exc:
+        refused(exc)
+        return
+    forget_open()
+    flash(
+        "wide",
+        f"'{plain(template['title'])}' is "
+        + ("now adopted by regions." if wide else "now kept once for the whole organisation."),
+    )
     st.rerun()
 
 

@@ -4,6 +4,7 @@ data entry in a grid, and metric definitions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 from components.badges import status_badge
 from components.context import current
 from components.downloads import download_buttons
+from components.first_run import first_run_notice, requested_definition
 from components.history import history_view
 from components.metric_chart import metric_chart
 from components.region_picker import choose_region
-from core.disclosure import rule_text, suppress_metric_values
+from core.disclosure import disclosed_explanation, rule_text, suppress_metric_values
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
@@ -31,6 +33,7 @@ from db.writes import StaleWrite, WriteRefused
 
 ctx = current()
 st.title("Metrics")
+first_run_notice(ctx)
 region_id, region_name = choose_region(ctx, key="metrics-region")
 can_enter = can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id)
 can_define_local = can(ctx.actor, Action.DEFINE_LOCAL_METRIC, region_id)
@@ -122,7 +125,8 @@ def about(row: Mapping[str, Any]) -> None:
     unit = row["unit"]
     lines = [
         f"**What it measures:** {plain(row['definition'] or 'No definition yet.')}",
-        f"**Unit:** {dbm.unit_words(unit)} · **Direction:** "
+        f"**Unit:** {dbm.unit_words(unit)} · **Counts people:** "
+        f"{'yes' if row.get('counts_people', True) is not False else 'no'} · **Direction:** "
         f"{dbm.direction_words(row['direction'])}",
         f"**Data source:** {plain(row['data_source'] or 'Not recorded')}",
     ]
@@ -146,7 +150,7 @@ def about(row: Mapping[str, Any]) -> None:
     characteristic = dbm.none_if_blank(row.get("disaggregated_by"))
     if characteristic:
         facts.append(
-            f"**Broken down by:** {characteristic_names.get(characteristic, characteristic)}"
+            f"**Broken down by:** {plain(characteristic_names.get(characteristic, characteristic))}"
         )
     lines.append(" · ".join(facts))
     st.markdown("\n\n".join(lines))
@@ -193,7 +197,7 @@ def metric_card(row: Mapping[str, Any], values: pd.DataFrame, result: ProgressRe
         scope = (
             "National core metric, shared by all regions"
             if row["scope"] == "national"
-            else f"Local metric for {region_name}"
+            else f"Local metric for {plain(region_name)}"
         )
         st.caption(f"{plain(row['code'])} · {scope}")
         status_block(result)
@@ -235,12 +239,31 @@ def progress_view() -> None:
     suppress = not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
     threshold = ctx.settings.disclosure_threshold
     units = dict(zip(shown["id"].astype(int), shown["unit"], strict=True))
+    people = dict(zip(shown["id"].astype(int), shown["counts_people"].astype(bool), strict=True))
     if suppress:
         # Statuses come from the exact figures; the figures shown follow disclosure control.
-        values = suppress_metric_values(values, units, threshold)
+        values = suppress_metric_values(values, units, threshold, people)
         st.caption(rule_text(threshold) + " An empty cell is a hidden figure.")
     summary = []
     figures = dbm.overall_series_by_metric(values)
+    if suppress:
+        # The sentences quote the figures as shown, never the exact ones.
+        results = {
+            metric_id: result
+            if isinstance(result, str) or result.is_manual
+            else replace(
+                result,
+                explanation=disclosed_explanation(
+                    result.explanation,
+                    units[metric_id],
+                    exact.get(metric_id, []),
+                    figures.get(metric_id, []),
+                    counts_people=people[metric_id],
+                    threshold=threshold,
+                ),
+            )
+            for metric_id, result in results.items()
+        }
     for _, row in shown.iterrows():
         series = [(p, v) for p, v in figures.get(int(row["id"]), []) if v is not None]
         last = series[-1] if series else None
@@ -262,7 +285,7 @@ def progress_view() -> None:
     summary_table = pd.DataFrame(summary)
     local = int((shown["scope"] == "local").sum())
     st.write(
-        f"{plural(len(shown), 'metric')} for {region_name}: "
+        f"{plural(len(shown), 'metric')} for {plain(region_name)}: "
         f"{plural(len(shown) - local, 'national core metric')} (the same in every region, "
         f"so regions can be compared) and {plural(local, 'local metric')} coproduced in the "
         "region. Progress uses the Open SDG method: the growth so far against the growth "
@@ -283,12 +306,12 @@ def progress_view() -> None:
     with Session(ctx.engine) as session:
         card_values = dbm.metric_values(session, region_id, on_cards["id"].astype(int).tolist())
     if suppress:
-        card_values = suppress_metric_values(card_values, units, threshold)
+        card_values = suppress_metric_values(card_values, units, threshold, people)
     for theme_id, theme_name in theme_names.items():
         in_theme = on_cards[on_cards["theme_id"] == theme_id]
         if in_theme.empty:
             continue
-        st.header(theme_name, anchor=False)
+        st.header(plain(theme_name), anchor=False)
         for _, row in in_theme.iterrows():
             metric_card(row, card_values, results[int(row["id"])])
 
@@ -369,7 +392,7 @@ def save(key: str, changes: list[dbm.ValueChange], reload: Any) -> None:
         )
         st.rerun()
     except (WriteRefused, PermissionDenied, StaleWrite) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(str(exc)), icon=":material/error:")
         return
     reset_grid(key)
     count = result.saved
@@ -422,7 +445,7 @@ def problems_and_save(
 def number_column(row: Mapping[str, Any], title: str) -> Any:
     return st.column_config.NumberColumn(
         title,
-        help=f"{row['name']}. {dbm.unit_words(row['unit'])}; "
+        help=f"{plain(row['name'])}. {dbm.unit_words(row['unit'])}; "
         f"{dbm.direction_words(row['direction']).lower()}.",
         width=120,
     )
@@ -475,7 +498,7 @@ def wide_entry(quarters: int) -> None:
     )
     st.markdown(
         "\n".join(
-            f"- **{m['code']}**: {m['name']} ({dbm.unit_words(m['unit']).lower()}; "
+            f"- **{plain(m['code'])}**: {plain(m['name'])} ({dbm.unit_words(m['unit']).lower()}; "
             f"{dbm.direction_words(m['direction']).lower()})"
             for m in metrics
         )
@@ -529,7 +552,7 @@ def detail_entry(quarters: int) -> None:
         f"{dbm.unit_words(unit)}; {dbm.direction_words(row['direction']).lower()}. "
         + (
             f"One row per quarter for everyone, then one per group "
-            f"({characteristic_names.get(characteristic, characteristic)}). "
+            f"({plain(characteristic_names.get(characteristic, characteristic))}). "
             if characteristic
             else "One row per quarter. "
         )
@@ -659,7 +682,7 @@ def define_view() -> None:
         scope_text = (
             "a national core metric: changes apply to every region"
             if record["scope"] == "national"
-            else f"a local metric for {region_name}"
+            else f"a local metric for {plain(region_name)}"
         )
         st.write(f"{plain(record['code'])} is {scope_text}.")
     else:
@@ -717,6 +740,16 @@ def metric_form(choice: Any, draft: dbm.MetricDraft, version: int) -> None:
             index=units.index(draft.unit) if draft.unit in units else 0,
             format_func=dbm.unit_words,
             key=f"{k}-unit",
+        )
+        counts_people = st.checkbox(
+            "Its counts are counts of people",
+            value=draft.counts_people,
+            key=f"{k}-people",
+            help="Leave this ticked when the value, or its numerator and denominator, counts "
+            "people (service users, staff, carers). Forum members and published reports then "
+            "see small counts hidden and others rounded to the nearest 5, so nobody can be "
+            "identified. Untick it when it counts things that are not people, such as events "
+            "held, partnership agreements or organisations: those are shown as recorded.",
         )
         directions = list(dbm.DIRECTION_CHOICES)
         direction = st.radio(
@@ -864,6 +897,7 @@ def metric_form(choice: Any, draft: dbm.MetricDraft, version: int) -> None:
         coproduced_on=coproduced_on,
         manual_status=manual,
         manual_status_reason=manual_reason if manual else "",
+        counts_people=counts_people,
     )
     if body == PARTNER and not agreed_with:
         problems = ["Name the community partner or group it was agreed with."]
@@ -873,7 +907,8 @@ def metric_form(choice: Any, draft: dbm.MetricDraft, version: int) -> None:
         )
     if problems:
         st.error(
-            "Nothing was saved. Please fix these:\n\n" + "\n".join(f"- {p}" for p in problems),
+            "Nothing was saved. Please fix these:\n\n"
+            + "\n".join(f"- {plain(p)}" for p in problems),
             icon=":material/error:",
         )
         return
@@ -886,7 +921,7 @@ def metric_form(choice: Any, draft: dbm.MetricDraft, version: int) -> None:
                 ctx.engine, ctx.actor, new, region_id if choice == NEW_LOCAL else None
             )
     except (WriteRefused, PermissionDenied) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(str(exc)), icon=":material/error:")
         return
     flash("success", f"Saved {new.cleaned().code}.")
     st.session_state["metrics:define-choice"] = saved_id
@@ -905,6 +940,10 @@ if can_enter:
     views.append(VIEW_ENTER)
 if can_define_local or can_define_national:
     views.append(VIEW_DEFINE)
+requested = requested_definition()  # a first-run guide's link (components/first_run.py)
+if requested is not None and VIEW_DEFINE in views:
+    st.session_state["metrics-view"] = VIEW_DEFINE
+    st.session_state["metrics:define-choice"] = requested
 view = st.radio("Show", views, horizontal=True, key="metrics-view") if len(views) > 1 else views[0]
 
 if view == VIEW_ENTER:

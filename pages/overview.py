@@ -8,11 +8,14 @@ from sqlalchemy.orm import Session
 
 from components.badges import status_markdown
 from components.context import current
-from core.formatting import format_value
+from components.first_run import first_run_notice
+from core.disclosure import disclose_metric_figure
+from core.formatting import escape_markdown, format_value
 from core.periods import format_period
 from core.permissions import Action, can
 from core.statuses import ACTION_STATUSES
 from db import queries
+from db.plan import theme_tags_note
 
 ctx = current()
 with Session(ctx.engine) as session:
@@ -26,6 +29,7 @@ with Session(ctx.engine) as session:
 
 names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
 st.title("Overview")
+first_run_notice(ctx)
 
 
 def region_summary() -> pd.DataFrame:
@@ -44,11 +48,26 @@ def region_summary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def value_text(row, region_id: int) -> str:
+    """A latest metric value as this person may see it: under disclosure control
+    without exact rights for the region (a hidden figure is ``*``)."""
+    figure = disclose_metric_figure(
+        row.value,
+        row.numerator,
+        row.denominator,
+        unit=row.unit,
+        counts_people=bool(row.counts_people),
+        controlled=not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id),
+        threshold=ctx.settings.disclosure_threshold,
+    )
+    return "\\*" if figure.value is None else format_value(figure.value, row.unit)
+
+
 def theme_card(
     region_id: int, theme: pd.Series, counts: pd.DataFrame, latest: pd.DataFrame
 ) -> None:
     with st.container(border=True):
-        st.subheader(theme["name"], anchor=False)
+        st.subheader(escape_markdown(theme["name"]), anchor=False)
         mine = counts[(counts["region_id"] == region_id) & (counts["theme_id"] == theme["id"])]
         by_status = dict(zip(mine["status"], mine["actions"], strict=True))
         if by_status:
@@ -70,7 +89,7 @@ def theme_card(
         for row in values.itertuples():
             kind = "year" if row.frequency == "annual" else "quarter"
             st.markdown(
-                f"- {row.name}: **{format_value(row.value, row.unit)}** "
+                f"- {escape_markdown(row.name)}: **{value_text(row, region_id)}** "
                 f"({format_period(row.period_start, kind)})"
             )
 
@@ -80,10 +99,12 @@ def region_view(region_id: int) -> None:
     with Session(ctx.engine) as session:
         counts = queries.action_status_counts(session, [region_id])
         latest = queries.latest_metric_values(session, [region_id])
-    st.header(names[region_id], anchor=False)
+        tags_note = theme_tags_note(session)
+    st.header(escape_markdown(names[region_id]), anchor=False)
     st.caption(
         "The six monitoring themes of the AMHE plan. Action counts include every action "
         "tagged with the theme, so an action serving two themes is counted in both."
+        + (f" {tags_note}" if tags_note else "")
     )
     for start in range(0, len(themes), 3):
         for column, (_, theme) in zip(

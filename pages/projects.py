@@ -1,5 +1,6 @@
-"""Community projects: each region's place-based engagement projects, by status, and
-its progress against the plan's commitment of three."""
+"""Community projects: each region's place-based engagement projects, by status; the
+count across the organisation against the plan's commitment of at least three (across
+Rethink, not in each region); and each region's own aim, which its regional lead sets."""
 
 from __future__ import annotations
 
@@ -20,21 +21,26 @@ from core.statuses import PROJECT_STATUSES
 from core.validation import Problem
 from db import queries
 from db.projects import (
+    AIM_ENTITY,
+    AIM_MAX,
     COMMITMENT_RULE,
     COMMITMENT_TARGET,
     ENTITY,
     PARTNER_KINDS,
-    Commitment,
     ProjectInput,
+    RegionProjects,
     commitment_table,
     counted_toward,
     create_project,
+    national_commitment,
     partners_from_rows,
+    project_aims,
     project_problems,
     project_record,
     project_status_counts,
     projects,
     region_areas,
+    set_project_aim,
     status_counts_by_region,
     update_project,
 )
@@ -79,22 +85,22 @@ def file_stem(text: str) -> str:
 
 
 def flash(kind: str, message: str) -> None:
-    """A message to show after the rerun that a save causes."""
+    """A message (plain text) to show after the rerun that a save causes."""
     st.session_state[FLASH] = (kind, message)
 
 
 def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH, (None, None))
     if kind == "success":
-        st.success(message, icon=":material/check_circle:")
+        st.success(md(message), icon=":material/check_circle:")
     elif kind == "error":
-        st.error(message, icon=":material/error:")
+        st.error(md(message), icon=":material/error:")
 
 
 def show_problems(problems: list[Problem]) -> None:
     st.error(
         "Please fix these before saving:\n\n"
-        + "\n".join(f"- **{p.column}**: {p.message}" for p in problems),
+        + "\n".join(f"- **{md(p.column)}**: {md(p.message)}" for p in problems),
         icon=":material/error:",
     )
 
@@ -269,7 +275,7 @@ def add_project_form(region_id: int, region_name: str) -> None:
     prefix = f"new-{region_id}-{form_number}"
     with Session(ctx.engine) as session:
         areas = region_areas(session, region_id)
-    with st.expander(f"Add a project in {region_name}", icon=":material/add:"):
+    with st.expander(f"Add a project in {md(region_name)}", icon=":material/add:"):
         with st.form(prefix):
             data, partner_problems = project_fields(prefix, ProjectInput(title=""), areas)
             submitted = st.form_submit_button("Add project", type="primary", key=f"{prefix}-submit")
@@ -282,10 +288,10 @@ def add_project_form(region_id: int, region_name: str) -> None:
         try:
             create_project(ctx.engine, ctx.actor, region_id, data)
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md(str(exc)), icon=":material/error:")
             return
         st.session_state["projects-new-form"] = form_number + 1
-        flash("success", f"Added '{md(data.title.strip())}'.")
+        flash("success", f"Added '{data.title.strip()}'.")
         st.rerun()
 
 
@@ -337,13 +343,13 @@ def edit_project_form(project_id: int, title: str) -> None:
             flash("error", f"{title}: {exc}")
             st.rerun()
         except (WriteRefused, PermissionDenied) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(md(str(exc)), icon=":material/error:")
             return
         if not changed:
             st.info("Nothing was changed, so there was nothing to save.", icon=":material/info:")
             return
         st.session_state.pop(loaded_key, None)
-        flash("success", f"Saved your changes to '{md(data.title.strip())}'.")
+        flash("success", f"Saved your changes to '{data.title.strip()}'.")
         st.rerun()
 
 
@@ -376,28 +382,90 @@ def project_card(row: pd.Series, *, can_edit: bool) -> None:
             ENTITY,
             [int(row["id"])],
             key=f"history-project-{row['id']}",
-            title=f"History of {md(row['title'])}",
+            title=f"History of {row['title']}",
         )
         if can_edit:
-            edit_project_form(int(row["id"]), md(row["title"]))
+            edit_project_form(int(row["id"]), row["title"])
+
+
+def aim_form(region_id: int, region_name: str, aim: int | None) -> None:
+    """The regional lead sets (or clears) the region's own aim for projects."""
+    with st.expander(f"Set {md(region_name)}'s own aim", icon=":material/flag:"):
+        st.caption(
+            f"Optional: how many active or completed projects {md(region_name)} aims for. "
+            f"The plan's commitment of {COMMITMENT_TARGET} is for the whole organisation."
+        )
+        with st.form(f"aim-{region_id}-{aim}"):
+            wanted = st.number_input(
+                "Our aim (projects active or completed)",
+                min_value=1,
+                max_value=AIM_MAX,
+                step=1,
+                value=aim,
+                placeholder="Leave blank for no aim of our own",
+                key=f"aim-{region_id}-{aim}-value",
+            )
+            reason = st.text_input(
+                "Why? (optional, shown in the history)",
+                max_chars=300,
+                key=f"aim-{region_id}-{aim}-reason",
+            )
+            submitted = st.form_submit_button("Save our aim", key=f"aim-{region_id}-{aim}-save")
+        if not submitted:
+            return
+        try:
+            changed = set_project_aim(ctx.engine, ctx.actor, region_id, wanted, reason=reason)
+        except (WriteRefused, PermissionDenied) as exc:
+            st.error(md(str(exc)), icon=":material/error:")
+            return
+        if not changed:
+            st.info(
+                "That is the aim already, so there was nothing to save.", icon=":material/info:"
+            )
+            return
+        flash(
+            "success",
+            f"{region_name}'s own aim is now {wanted} projects."
+            if wanted is not None
+            else f"{region_name} has no aim of its own now.",
+        )
+        st.rerun()
+
+
+def national_line(counts_everywhere) -> None:
+    """Every region's projects against the plan's three: a count of projects, which
+    everyone may see."""
+    commitment = national_commitment(counts_everywhere)
+    st.markdown(
+        f"{status_markdown(commitment.style)} {md(commitment.sentence)} (the plan's "
+        f"commitment is at least {COMMITMENT_TARGET} across the whole organisation)."
+    )
 
 
 def region_view(region_id: int, region_name: str) -> None:
     with Session(ctx.engine) as session:
         counts = project_status_counts(session, [region_id])
         frame = projects(session, [region_id])
+        aim = project_aims(session, [region_id]).get(region_id)
     by_status = status_counts_by_region(counts).get(region_id, {})
-    commitment = Commitment(region_name, counted_toward(by_status))
+    mine = RegionProjects(region_name, counted_toward(by_status), aim)
     can_edit = can(ctx.actor, Action.EDIT_PROJECTS, region_id)
 
-    st.header(region_name, anchor=False)
+    st.header(md(region_name), anchor=False)
     show_flash()
-    st.markdown(f"{status_markdown(commitment.style)} {md(commitment.sentence)}.")
-    if not commitment.met:
-        st.caption(
-            f"The plan asks for at least {COMMITMENT_TARGET}; "
-            f"{COMMITMENT_TARGET - commitment.counted} more active or completed needed."
-        )
+    badge = f"{status_markdown(mine.style)} " if mine.style else ""
+    st.markdown(f"{badge}{md(mine.sentence)}.")
+    if mine.aim is not None and not mine.met:
+        st.caption(f"{mine.aim - mine.counted} more active or completed for its own aim.")
+    if can_edit:
+        aim_form(region_id, region_name, aim)
+    history_view(
+        ctx.engine,
+        AIM_ENTITY,
+        [region_id],
+        key=f"history-aim-{region_id}",
+        title=f"History of {region_name}'s own aim",
+    )
     if by_status:
         st.markdown(
             "  ".join(
@@ -410,7 +478,7 @@ def region_view(region_id: int, region_name: str) -> None:
         add_project_form(region_id, region_name)
     if frame.empty:
         st.info(
-            f"No community projects are recorded for {region_name} yet."
+            f"No community projects are recorded for {md(region_name)} yet."
             + (" Add the first one with the form above." if can_edit else ""),
             icon=":material/info:",
         )
@@ -430,24 +498,28 @@ def region_view(region_id: int, region_name: str) -> None:
             project_card(row, can_edit=can_edit)
 
 
-def national_view() -> None:
+def national_view(counts) -> None:
     region_ids = all_regions["id"].tolist()
     with Session(ctx.engine) as session:
-        counts = project_status_counts(session, region_ids)
         frame = projects(session, region_ids)
-    table = commitment_table(all_regions, counts)
+        aims = project_aims(session, region_ids)
+    table = commitment_table(all_regions, counts, aims)
     by_region = status_counts_by_region(counts)
-    commitments = [
-        Commitment(name, counted_toward(by_region.get(int(region_id), {})))
+    regions = [
+        RegionProjects(name, counted_toward(by_region.get(int(region_id), {})), aims.get(region_id))
         for region_id, name in zip(all_regions["id"], all_regions["name"], strict=True)
     ]
     st.header("All regions", anchor=False)
-    st.write(
-        f"{sum(c.met for c in commitments)} of {len(commitments)} regions have met the "
-        f"commitment of {COMMITMENT_TARGET} projects."
+    st.markdown(
+        "\n".join(
+            f"- {status_markdown(r.style) + ' ' if r.style else ''}{md(r.sentence)}"
+            for r in regions
+        )
     )
-    st.markdown("\n".join(f"- {status_markdown(c.style)} {md(c.sentence)}" for c in commitments))
-    st.write("Each region's projects by status:")
+    st.write(
+        "Each region's projects by status, with its own aim where it has set one, and all "
+        "regions together against the plan's commitment:"
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "community-projects-by-region", key="projects-by-region")
     st.subheader("Every project, by region", anchor=False)
@@ -459,11 +531,11 @@ def national_view() -> None:
 
 
 st.title("Community projects")
-st.write(
-    "The AMHE plan commits each region to at least three place-based community "
-    "engagement projects, run with local partners. " + COMMITMENT_RULE
-)
+st.write("Place-based community engagement projects, run with local partners. " + COMMITMENT_RULE)
+with Session(ctx.engine) as session:
+    counts_everywhere = project_status_counts(session, all_regions["id"].tolist())
+national_line(counts_everywhere)
 if can(ctx.actor, Action.VIEW_ALL_REGIONS):
-    national_view()
+    national_view(counts_everywhere)
 chosen_id, chosen_name = choose_region(ctx, key="projects-region")
 region_view(chosen_id, chosen_name)

@@ -16,10 +16,14 @@ from components.charts import remembered_spec, show_chart
 from components.context import current
 from components.downloads import download_buttons
 from components.region_picker import choose_region
-from core.formatting import format_value
+from core.disclosure import SUPPRESSED
+from core.formatting import escape_markdown, format_value
 from core.periods import format_period
+from core.permissions import Action, can
 from core.statuses import OKABE_ITO, PROGRESS_STATUSES
+from db import metrics as dbm
 from db import theme_progress
+from db.plan import theme_tags_note
 
 COLUMNS_PER_ROW = 3
 
@@ -31,12 +35,20 @@ with Session(ctx.engine) as session:
     themes = theme_progress.theme_statuses(session, [region_id])
     metrics = theme_progress.metric_statuses(session, [region_id])
     trend = theme_progress.theme_trend(session, region_id)
+    tags_note = theme_tags_note(session)
+    # Statuses come from the exact figures; the figures quoted follow disclosure control
+    # for anyone without exact rights for the region.
+    disclosed = (
+        None
+        if can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
+        else dbm.disclosed_figures(session, region_id, ctx.settings.disclosure_threshold)
+    )
 
-st.header(region_name, anchor=False)
+st.header(escape_markdown(region_name), anchor=False)
 st.markdown("**How the status is worked out.** " + " ".join(theme_progress.METHOD_SENTENCES))
 st.caption(
     "Actions count in every theme they are tagged with, so an action serving two themes "
-    f"counts in both. {theme_progress.TREND_METHOD}"
+    f"counts in both. {tags_note + ' ' if tags_note else ''}{theme_progress.TREND_METHOD}"
 )
 
 
@@ -156,17 +168,19 @@ def trend_view(theme_id: int, theme: str) -> None:
 
 def metric_line(row: pd.Series) -> str:
     kind = "national" if row["scope"] == "national" else "local"
+    value, explanation = row["latest_value"], row["explanation"]
+    if disclosed is not None:  # under disclosure control: the figures as shown
+        value = disclosed.value_at(row["metric_id"], row["latest_period"])
+        explanation = disclosed.explanation(row["metric_id"], explanation)
     if row["latest_period"] is None or pd.isna(row["latest_period"]):
         latest = "no values yet"
     else:
-        latest = (
-            f"latest {format_value(row['latest_value'], row['unit'])} "
-            f"({format_period(row['latest_period'])})"
-        )
+        shown = SUPPRESSED if value is None else format_value(value, row["unit"])
+        latest = f"latest {escape_markdown(shown)} ({format_period(row['latest_period'])})"
     style = PROGRESS_STATUSES[row["status"]]
     return (
-        f"- **{row['name']}** ({row['code']}, {kind}; {latest}): "
-        f"{status_markdown(style)} {row['explanation']}"
+        f"- **{escape_markdown(row['name'])}** ({escape_markdown(row['code'])}, {kind}; "
+        f"{latest}): {status_markdown(style)} {escape_markdown(explanation)}"
     )
 
 
@@ -188,7 +202,7 @@ def slug(text: str) -> str:
 
 def theme_card(row: pd.Series) -> None:
     with st.container(border=True):
-        st.subheader(row["theme"], anchor=False)
+        st.subheader(escape_markdown(row["theme"]), anchor=False)
         status_badge(PROGRESS_STATUSES[row["status"]])
         counted = (
             f" from {row['metrics_counted']} of {row['metrics_total']} metrics"
@@ -196,7 +210,7 @@ def theme_card(row: pd.Series) -> None:
             else ""
         )
         st.markdown(f"**Score:** {score_text(row['score'])} (on a scale of -5 to 5){counted}.")
-        st.write(row["explanation"])
+        st.write(escape_markdown(row["explanation"]))
         st.markdown(actions_text(row))
         trend_view(int(row["theme_id"]), row["theme"])
         metrics_view(int(row["theme_id"]))

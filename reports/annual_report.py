@@ -15,12 +15,16 @@ Disclosure control (``core.disclosure``), decided here:
 - Below national level (a region's section, and any row about one region), every count
   of *people* is shown as ``*`` below the threshold and otherwise rounded to the nearest
   5: people reached by projects, the people in the equity figures (people supported,
-  survey answers, detentions, local population), and metric values whose unit is a
-  count (some metrics count people, and a count cannot say whether it does). A metric
-  percentage or rate is not shown when its stored numerator or denominator is below the
-  threshold, and a change over the year is worked out from the figures as shown.
+  survey answers, detentions, local population), and the counts of metrics that count
+  people (``Metric.counts_people``), through ``core.disclosure.disclose_metric_figure``.
+  A percentage, rate, share, interval or ratio is worked out from the rounded counts
+  (so it gives no exact count away) and not shown when a count it rests on is hidden;
+  percentages are whole numbers unless the rounded denominator is at least 4,000. A
+  change over the year is worked out from the figures as shown. Every such table says
+  so in its note (``core.disclosure.percentage_note``).
 - Counts of things rather than people are exact: plan actions and pieces of feedback
-  (with the share answered and the days taken to respond).
+  (with the share answered and the days taken to respond), and the values of metrics
+  that do not count people (events held, partnership agreements).
 
 Other decisions:
 
@@ -57,19 +61,27 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from core import equity as eq
-from core.disclosure import DEFAULT_THRESHOLD, rule_text, suppress_count, too_few
+from core.disclosure import (
+    DEFAULT_THRESHOLD,
+    LARGE_DENOMINATOR,
+    disclose_metric_figure,
+    percentage_note,
+    rule_text,
+    suppress_count,
+)
 from core.feedback_rules import feedback_figures, format_days, format_share
 from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import financial_year_of, format_period, year_label
 from core.progress import STATUS_LABELS, ProgressResult, combine
-from core.statuses import COMMITMENT_STATUSES, PROJECT_STATUSES
+from core.statuses import PROJECT_STATUSES
 from db import compare as db_compare
 from db import equity as db_equity
 from db import feedback as db_feedback
 from db import projects as db_projects
 from db import queries
 from db.cache import cached_read
+from db.plan import theme_tags_note
 from db.theme_progress import METHOD_SENTENCES, metric_statuses, theme_statuses
 from reports.pdf import Column, ReportPDF
 
@@ -229,28 +241,30 @@ def _people(count: Any, threshold: int, national: bool) -> Any:
 
 
 def _shown_metric(
-    value: float, numerator: Any, denominator: Any, unit: str, threshold: int, national: bool
+    value: float,
+    numerator: Any,
+    denominator: Any,
+    unit: str,
+    threshold: int,
+    national: bool,
+    counts_people: bool = True,
 ) -> tuple[str, float | None]:
     """A metric value as published, and the number a change is worked out from (None
-    when the value is not shown)."""
-    if national:
-        return format_value(value, unit), value
-    if unit == "count" and value >= 0:
-        shown = suppress_count(round(float(value)), threshold=threshold)
-        if shown == "*":
-            return "*", None
-        return format_value(float(shown), unit), float(shown)
-    has_pair = not (_missing(numerator) or _missing(denominator))
-    if (
-        unit in ("percentage", "rate")
-        and has_pair
-        and (
-            too_few(max(round(float(numerator)), 0), threshold)
-            or too_few(max(round(float(denominator)), 0), threshold)
-        )
-    ):
+    when the value is not shown): the one rule, ``core.disclosure.disclose_metric_figure``."""
+    if unit == "count" and not national and counts_people and value is not None:
+        value = float(round(float(value)))  # a count added up from several values
+    figure = disclose_metric_figure(
+        value,
+        numerator,
+        denominator,
+        unit=unit,
+        counts_people=counts_people,
+        controlled=not national,
+        threshold=threshold,
+    )
+    if figure.value is None:
         return "*", None
-    return format_value(value, unit), value
+    return format_value(figure.value, unit), figure.value
 
 
 def _rows(frame: pd.DataFrame, keep: list[bool]) -> pd.DataFrame:
@@ -385,7 +399,9 @@ def _regional_metric_table(
     totals: pd.DataFrame,
     frequencies: dict[int, str],
     theme_names: dict[int, str],
+    counts_people: dict[int, bool] | None = None,
 ) -> pd.DataFrame:
+    people = counts_people or {}
     by_metric: dict[int, list[tuple[date, Any]]] = {}
     for row in totals.itertuples(index=False):
         by_metric.setdefault(int(row.metric_id), []).append((_as_date(row.period_start), row))
@@ -411,13 +427,14 @@ def _regional_metric_table(
         }
         if in_year:
             day, latest = max(in_year, key=lambda pair: pair[0])
-            text, number = _metric_figure(ctx, latest, metric.unit)
+            counts = people.get(int(metric.metric_id), True)
+            text, number = _metric_figure(ctx, latest, metric.unit, counts)
             row["Latest period in the year"] = format_period(day, kind)
             row["Latest value"] = text
             before_number = None
             if earlier:
                 _, before = max(earlier, key=lambda pair: pair[0])
-                _, before_number = _metric_figure(ctx, before, metric.unit)
+                _, before_number = _metric_figure(ctx, before, metric.unit, counts)
                 shown = number is not None and before_number is not None
             else:
                 shown = number is not None
@@ -439,11 +456,19 @@ def _regional_metric_table(
     )
 
 
-def _metric_figure(ctx: _Context, row: Any, unit: str) -> tuple[str, float | None]:
+def _metric_figure(
+    ctx: _Context, row: Any, unit: str, counts_people: bool = True
+) -> tuple[str, float | None]:
     numerator = row.numerator_sum if int(row.paired or 0) else None
     denominator = row.denominator_sum if int(row.paired or 0) else None
     return _shown_metric(
-        float(row.value_sum), numerator, denominator, unit, ctx.threshold, national=False
+        float(row.value_sum),
+        numerator,
+        denominator,
+        unit,
+        ctx.threshold,
+        national=False,
+        counts_people=counts_people,
     )
 
 
@@ -543,18 +568,36 @@ def _region_projects_table(ctx: _Context, mine: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _commitment_row(name: str, mine: pd.DataFrame, people: Any) -> dict[str, Any]:
+def _commitment_row(
+    name: str, mine: pd.DataFrame, people: Any, aim: int | None = None, *, national: bool = False
+) -> dict[str, Any]:
+    """A region's projects against the aim it set itself, or (``national``) all regions'
+    against the plan's commitment of three across the organisation."""
     counts = _project_counts(mine)
-    commitment = db_projects.Commitment(name, db_projects.counted_toward(counts))
+    counted = db_projects.counted_toward(counts)
+    if national:
+        commitment = db_projects.Commitment(name, counted)
+        aim_words, against = f"The plan's {commitment.target}", commitment.style.label
+    else:
+        region = db_projects.RegionProjects(name, counted, aim)
+        aim_words = region.aim_words
+        against = region.style.label if region.style else "No aim of its own"
     return {
         "Region": name,
         "Projects in the year": len(mine),
         "Active": counts["active"],
         "Completed": counts["completed"],
-        "Active or completed": commitment.progress,
-        "Commitment of three": commitment.style.label,
+        "Active or completed": str(counted),
+        "Own aim": aim_words,
+        "Against its aim": against,
         "People reached": people,
     }
+
+
+def _theme_tags_note(ctx: _Context) -> str:
+    """' The themes ... are proposed, not yet confirmed ...' while they are."""
+    note = theme_tags_note(ctx.session)
+    return f" {note}" if note else ""
 
 
 # -------------------------------------------------------------------------- feedback
@@ -665,18 +708,28 @@ def _equity_counts(
     return None
 
 
-def _with_interval(value: Any, low: Any, high: Any, places: int) -> str:
+def _with_interval(value: Any, low: Any, high: Any, places: int | None) -> str:
+    """``25.0 (9.6 to 49.4)``; ``places`` None: as already rounded (``25 (10 to 49)``)."""
     if _missing(value):
         return ""
-    text = f"{float(value):,.{places}f}"
+
+    def text_of(number: Any) -> str:
+        if places is None:
+            return format_value(float(number))
+        return f"{float(number):,.{places}f}"
+
+    text = text_of(value)
     if _missing(low) or _missing(high):
         return text
-    return f"{text} ({float(low):,.{places}f} to {float(high):,.{places}f})"
+    return f"{text} ({text_of(low)} to {text_of(high)})"
 
 
-def _compact_equity(display: pd.DataFrame, measure: eq.Measure) -> pd.DataFrame:
+def _compact_equity(
+    display: pd.DataFrame, measure: eq.Measure, controlled: bool = False
+) -> pd.DataFrame:
     """``core.equity.display_table`` with each figure and its 95% interval in one cell,
-    so the published table fits a page."""
+    so the published table fits a page. ``controlled``: the figures are shown as the
+    disclosure rule rounded them (whole percentages below a rounded 4,000)."""
     value, ratio = eq.value_label(measure), eq.ratio_label(measure)
     counts = [measure.numerator]
     counts.append(measure.denominator if measure.kind == "proportion" else "Local population")
@@ -684,7 +737,7 @@ def _compact_equity(display: pd.DataFrame, measure: eq.Measure) -> pd.DataFrame:
     for column in counts:  # suppressed counts come as text: "*", or digits to show as numbers
         out[column] = [int(v) if isinstance(v, str) and v.isdigit() else v for v in out[column]]
     out[f"{value} (95% CI)"] = [
-        _with_interval(v, lo, hi, 1)
+        _with_interval(v, lo, hi, None if controlled else 1)
         for v, lo, hi in zip(
             display[value], display["Lower 95% limit"], display["Upper 95% limit"], strict=True
         )
@@ -727,7 +780,13 @@ def _equity_measure(
     if measure.kind in ("count", "rate"):
         population = db_equity.population_for(ctx.session, region_ids, info.code, ctx.year).frame
     analysis = eq.analyse(
-        measure, counts, population, info.groups, reference, threshold=ctx.threshold
+        measure,
+        counts,
+        population,
+        info.groups,
+        reference,
+        threshold=ctx.threshold,
+        disclosed=view.suppressed,
     )
     blocks: list[Block] = [heading, Paragraph(f"{measure.description} Figures: {when}.")]
     sentences = eq.disparity_sentences(analysis, measure, reference)
@@ -754,10 +813,13 @@ def _equity_measure(
         Table(
             key=f"{key}-equity-{measure.code}",
             caption=f"{measure.label} by {eq.characteristic_noun(info.name).lower()} ({when})",
-            frame=_compact_equity(eq.display_table(analysis, measure, view), measure),
+            frame=_compact_equity(
+                eq.display_table(analysis, measure, view), measure, view.suppressed
+            ),
             note=reference_note
             + "CI: the 95% confidence interval, the range the true value is likely to lie "
-            "in. A difference is significant when the ratio's interval does not include 1.",
+            "in. A difference is significant when the ratio's interval does not include 1."
+            + ("" if view.national else " " + percentage_note(ctx.threshold)),
         )
     )
     return blocks
@@ -850,12 +912,17 @@ def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Sectio
             "In this report the rule applies to every count of people below national "
             "level: people reached by community projects; the people in the equity "
             "figures (people supported, survey answers, detentions and local population); "
-            "and metric values that are counts, since some metrics count people. A metric "
-            "percentage or rate is not shown when its numerator or denominator is below "
-            f"{ctx.threshold}, and a change over the year is worked out from the figures as "
-            "shown. Counts of things rather than people (plan actions and pieces of "
-            "feedback) are shown exactly, as are the share of feedback answered and the "
-            "days taken to respond. Figures for all regions together are not rounded."
+            "and the counts of metrics that count people. Every percentage, rate, share, "
+            "confidence interval and ratio below national level is worked out from the "
+            "rounded counts, so it gives away nothing the rounded counts do not: 7 of 21 "
+            "people is shown as 5 of 20, 25%, not 33.3%. Such percentages are whole numbers "
+            f"unless the rounded total is at least {LARGE_DENOMINATOR:,}. A metric percentage "
+            f"or rate is not shown when its numerator or denominator is below {ctx.threshold}, "
+            "and a change over the year is worked out from the figures as shown. Counts of "
+            "things rather than people (plan actions, pieces of feedback, and metrics that "
+            "count events or agreements) are shown exactly, as are the share of feedback "
+            "answered and the days taken to respond. Figures for all regions together are "
+            "not rounded."
         )
     )
     blocks.append(Heading("How statuses are worked out"))
@@ -897,13 +964,17 @@ def _region_section(
             key=f"{key}-themes",
             caption=f"{name}: the six monitoring themes at the end of {year_label(ctx.year)}",
             frame=_theme_table(mine),
-            note="Actions are counted in every theme they serve.",
+            note="Actions are counted in every theme they serve." + _theme_tags_note(ctx),
         )
     )
 
     blocks.append(Heading("Metrics"))
     definitions = queries.metric_definitions(ctx.session, region_id)
     frequencies = dict(zip(definitions["id"], definitions["frequency"], strict=True))
+    people = {
+        int(i): bool(c)
+        for i, c in zip(definitions["id"], definitions["counts_people"], strict=True)
+    }
     totals = db_compare.period_totals(ctx.session, [region_id], definitions["id"].tolist())
     metric_rows = metrics[metrics["region_id"] == region_id]
     if metric_rows.empty:
@@ -913,20 +984,24 @@ def _region_section(
             Table(
                 key=f"{key}-metrics",
                 caption=f"{name}: metrics in {year_label(ctx.year)}",
-                frame=_regional_metric_table(ctx, metric_rows, totals, frequencies, theme_names),
+                frame=_regional_metric_table(
+                    ctx, metric_rows, totals, frequencies, theme_names, people
+                ),
                 note="Change over the year: the latest value in the year against the last "
-                "value before the year began.",
+                "value before the year began. " + percentage_note(ctx.threshold),
             )
         )
 
     blocks.append(Heading("Community projects"))
     in_region = projects[projects["region_id"] == region_id]
     counts = _project_counts(in_region)
-    commitment = db_projects.Commitment(name, db_projects.counted_toward(counts))
+    aim = db_projects.project_aims(ctx.session, [region_id]).get(region_id)
+    commitment = db_projects.RegionProjects(name, db_projects.counted_toward(counts), aim)
     people = _people(_people_total(in_region), ctx.threshold, False)
     blocks.append(
         Paragraph(
-            f"{commitment.sentence} (the plan commits each region to at least three). "
+            f"{commitment.sentence}. The plan commits Rethink to at least three "
+            f"place-based projects across the whole organisation, not in each region. "
             f"People reached: {people}."
         )
     )
@@ -1033,24 +1108,23 @@ def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) ->
     label = year_label(ctx.year)
     projects = inputs.projects
     projects_of = dict(tuple(projects.groupby("region_id")))
+    aims = db_projects.project_aims(ctx.session, region_ids)
     project_rows = [
         _commitment_row(
             ctx.region_names[r],
             mine,
             _people(_people_total(mine), ctx.threshold, False),
+            aims.get(r),
         )
         for r in region_ids
         for mine in [projects_of.get(r, projects.iloc[0:0])]
     ]
     total_people = _people_total(projects)
     national_projects = _commitment_row(
-        NATIONAL_NAME, projects, _people(total_people, ctx.threshold, True)
+        NATIONAL_NAME, projects, _people(total_people, ctx.threshold, True), national=True
     )
-    met_label = COMMITMENT_STATUSES["met"].label
-    met = sum(1 for row in project_rows if row["Commitment of three"] == met_label)
     counted = national_projects["Active"] + national_projects["Completed"]
-    national_projects["Active or completed"] = str(counted)
-    national_projects["Commitment of three"] = f"{met} of {len(region_ids)} regions met it"
+    met = counted >= db_projects.COMMITMENT_TARGET
     return Section(
         "projects",
         NATIONAL_SECTIONS["projects"],
@@ -1063,9 +1137,13 @@ def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) ->
                     if total_people is not None
                     else "with no count of people reached recorded. "
                 )
-                + f"{met} of "
-                f"{len(region_ids)} regions met the plan's commitment of at least three "
-                "place-based projects."
+                + (
+                    "That meets the plan's commitment of at least three place-based "
+                    "projects across the organisation."
+                    if met
+                    else "That is below the plan's commitment of at least three place-based "
+                    "projects across the organisation."
+                )
             ),
             Table(
                 key="national-projects",

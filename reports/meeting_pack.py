@@ -12,14 +12,16 @@ out the tables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from components.metric_chart import describe_chart, metric_table
+from components.metric_chart import describe_chart
 from core import meetings as words
 from core.disclosure import DEFAULT_THRESHOLD
 from core.feedback_rules import WAITING_STATUSES, feedback_figures
@@ -27,6 +29,7 @@ from core.statuses import FEEDBACK_STATUSES
 from db import feedback as db_feedback
 from db import meetings as db_meetings
 from db.models import ForumMeeting, Region
+from db.plan import theme_tags_note
 from db.theme_progress import METHOD_SENTENCES, theme_statuses
 from reports.paper_chart import PaperChart, paper_chart
 from reports.pdf import Column, ReportPDF
@@ -74,47 +77,55 @@ def file_name(region_name: str, meeting_date: date) -> str:
     return f"meeting-pack-{slug}-{meeting_date:%Y-%m-%d}.pdf"
 
 
+def metric_page(
+    metric: Mapping[str, Any], values: pd.DataFrame, threshold: int
+) -> tuple[MetricPage, words.DisclosedValues]:
+    """One metric's page of the pack (always under disclosure control: the pack is for
+    circulation) and the figures its table prints (the newest :data:`TABLE_QUARTERS`
+    quarters). ``values``: the region's recorded values of the metric, in any order."""
+    counts_people = bool(metric.get("counts_people", True))
+    shown = words.disclose_metric_values(
+        values, metric["unit"], threshold, counts_people=counts_people
+    )
+    printed = shown.newest(TABLE_QUARTERS)
+    out = printed.table
+    if not out["Note"].astype(str).str.strip().any():
+        out = out.drop(columns=["Note"])
+    for column in ("Numerator", "Denominator"):
+        if column in out and not out[column].astype(str).str.strip().any():
+            out = out.drop(columns=[column])
+    page = MetricPage(
+        theme_id=int(metric["theme_id"]),
+        title=f"{metric['code']}: {metric['name']}",
+        status=str(metric["status_label"]),
+        explanation=words.disclose_explanation(
+            str(metric["explanation"]),
+            metric["unit"],
+            threshold,
+            suppressed=shown.starred > 0,
+            counts_people=counts_people,
+            shown=shown,
+        ),
+        chart=paper_chart(metric, shown.chart),
+        description=describe_chart(metric, shown.chart),
+        table=out,
+    )
+    return page, printed
+
+
 def _metric_pages(
     metrics: pd.DataFrame, values: pd.DataFrame, threshold: int
 ) -> tuple[list[MetricPage], int, int]:
+    """Every metric's page, and how many figures the pack prints as * and as rounded."""
     pages = []
     starred = rounded = 0
+    by_metric = dict(tuple(values.groupby("metric_id", sort=False))) if len(values) else {}
+    empty = values.iloc[0:0]
     for metric in metrics.to_dict("records"):
-        mine = values[values["metric_id"] == metric["metric_id"]].sort_values("period_start")
-        table = metric_table(mine)
-        table["period_start"] = mine["period_start"].to_numpy() if len(mine) == len(table) else None
-        shown = words.disclose_metric_values(table, metric["unit"], threshold)
-        # The table (newest first) prints the latest quarters only; the pack counts the
-        # figures it prints as * or rounded.
-        printed = words.disclose_metric_values(
-            table.head(TABLE_QUARTERS), metric["unit"], threshold
-        )
+        page, printed = metric_page(metric, by_metric.get(metric["metric_id"], empty), threshold)
         starred += printed.starred
         rounded += printed.rounded
-        title = f"{metric['code']}: {metric['name']}"
-        chart = paper_chart(metric, shown.chart)
-        out = printed.table
-        if not out["Note"].astype(str).str.strip().any():
-            out = out.drop(columns=["Note"])
-        for column in ("Numerator", "Denominator"):
-            if column in out and not out[column].astype(str).str.strip().any():
-                out = out.drop(columns=[column])
-        pages.append(
-            MetricPage(
-                theme_id=int(metric["theme_id"]),
-                title=title,
-                status=str(metric["status_label"]),
-                explanation=words.disclose_explanation(
-                    str(metric["explanation"]),
-                    metric["unit"],
-                    threshold,
-                    suppressed=shown.starred > 0,
-                ),
-                chart=chart,
-                description=describe_chart(metric, shown.chart),
-                table=out,
-            )
-        )
+        pages.append(page)
     return pages, starred, rounded
 
 
@@ -181,6 +192,7 @@ def build_meeting_pack(
         window = db_meetings.meeting_window(session, meeting_id)
         changes = db_meetings.changes_since_last_meeting(session, region_id, meeting_id)
         themes = theme_statuses(session, [region_id])
+        tags_note = theme_tags_note(session)
         metrics, values = db_meetings.theme_metrics(session, region_id)
         waiting = db_feedback.feedback_items(session, region_id, statuses=sorted(WAITING_STATUSES))
         timings = db_feedback.feedback_timings(session, [region_id])
@@ -254,6 +266,8 @@ def build_meeting_pack(
             "Why": Column(3.2),
         },
     )
+    if tags_note:
+        pdf.paragraph(tags_note, size=9, style="I")
 
     # The metrics, theme by theme.
     pdf.heading("Metrics by theme")

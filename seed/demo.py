@@ -1,8 +1,9 @@
 """Clearly synthetic demo data, for demo mode and tests. Deterministic for a seed.
 
 Every region adopts the plan's national template actions and gets metric values for
-twelve quarters, projects, feedback and meetings. Nothing here describes a real person
-or a real figure.
+twelve quarters, projects, feedback and meetings. The national core metrics are the
+illustrative ones of seed/reference.py, loaded here and nowhere else: production starts
+with none. Nothing here describes a real person or a real figure.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from core.passwords import hash_password
@@ -61,6 +62,52 @@ PARTNER_KINDS = (
     "ICB",
     "Other",
 )
+
+
+#: The invented coproduction record of the illustrative national metrics (demo only).
+ILLUSTRATIVE_AGREED_WITH = "National team with the Lived Experience Advisory Board"
+ILLUSTRATIVE_AGREED_AT = "Advancing Mental Health Equalities Practice Forum"
+ILLUSTRATIVE_AGREED_ON = date(2023, 9, 7)
+
+
+def add_illustrative_national_metrics(session: Session) -> list[m.Metric]:
+    """The illustrative national core metrics of seed/reference.py, with their invented
+    coproduction record, in the reference order; for demo data and tests only.
+
+    They are not Rethink's agreed metrics, so production never loads them
+    (seed/load.py). A metric whose code is already there is kept as it is (a database
+    made before they became demo-only has them already) and returned.
+    """
+    themes = {t.code: t.id for t in session.scalars(select(m.Theme))}
+    existing = {
+        metric.code: metric
+        for metric in session.scalars(select(m.Metric).where(m.Metric.scope == "national"))
+    }
+    metrics = []
+    for spec in ref.NATIONAL_METRICS:
+        metric = existing.get(spec.code)
+        if metric is None:
+            metric = m.Metric(
+                code=spec.code,
+                name=spec.name,
+                definition=spec.definition,
+                theme_id=themes[spec.theme],
+                unit=spec.unit,
+                counts_people=spec.counts_people,
+                direction=spec.direction,
+                scope="national",
+                frequency=spec.frequency,
+                limit_value=spec.limit,
+                data_source=spec.data_source,
+                disaggregated_by=spec.disaggregated_by,
+                coproduced_with=ILLUSTRATIVE_AGREED_WITH,
+                coproduced_at=ILLUSTRATIVE_AGREED_AT,
+                coproduced_on=ILLUSTRATIVE_AGREED_ON,
+            )
+            session.add(metric)
+        metrics.append(metric)
+    session.flush()
+    return metrics
 
 
 def seed_demo_if_empty(engine: Engine, seed: int = 2024) -> bool:
@@ -172,6 +219,56 @@ class DemoBuilder:
                 self.session.add(action)
                 self.session.flush()
                 self._action_updates(action, lead, region, status)
+        self._keep_organisation_wide_once(templates)
+
+    def _keep_organisation_wide_once(self, templates: list[m.PlanAction]) -> None:
+        """Organisation-wide actions are kept once, by national leads, not adopted by
+        each region. Every template was copied above only so that the random draws (and
+        with them the rest of the demo) stay the same; the copies of organisation-wide
+        actions are removed here, and the national action takes the first region's
+        status, due date and progress updates, as posted by the national lead."""
+        national = self.users["national.lead"]
+        for template in templates:
+            if not template.organisation_wide:
+                continue
+            copies = list(
+                self.session.scalars(
+                    select(m.PlanAction)
+                    .where(m.PlanAction.template_id == template.id)
+                    .order_by(m.PlanAction.id)
+                )
+            )
+            if not copies:
+                continue
+            kept, ids = copies[0], [c.id for c in copies]
+            template.status, template.due_date = kept.status, kept.due_date
+            self.session.execute(
+                update(m.ActionUpdate)
+                .where(m.ActionUpdate.action_id == kept.id)
+                .values(action_id=template.id, author_id=national.id)
+            )
+            self.session.execute(
+                update(m.AuditEvent)
+                .where(m.AuditEvent.entity_type == "plan_action", m.AuditEvent.entity_id == kept.id)
+                .values(
+                    entity_id=template.id,
+                    region_id=None,
+                    user_id=national.id,
+                    username=national.username,
+                )
+            )
+            for copy in copies:
+                self.session.expunge(copy)
+            self.session.execute(delete(m.ActionUpdate).where(m.ActionUpdate.action_id.in_(ids)))
+            self.session.execute(
+                delete(m.AuditEvent).where(
+                    m.AuditEvent.entity_type == "plan_action", m.AuditEvent.entity_id.in_(ids)
+                )
+            )
+            self.session.execute(
+                delete(m.plan_action_theme).where(m.plan_action_theme.c.action_id.in_(ids))
+            )
+            self.session.execute(delete(m.PlanAction).where(m.PlanAction.id.in_(ids)))
 
     def _action_updates(
         self, action: m.PlanAction, lead: m.User, region: m.Region, final: str
@@ -207,7 +304,7 @@ class DemoBuilder:
 
     # -- metrics ---------------------------------------------------------------
     def _metrics(self) -> None:
-        national = list(self.session.scalars(select(m.Metric).where(m.Metric.scope == "national")))
+        national = add_illustrative_national_metrics(self.session)
         baselines = {d.code: d for d in ref.NATIONAL_METRICS}
         for metric in national:
             spec = baselines[metric.code]

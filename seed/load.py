@@ -1,7 +1,15 @@
 """Put the reference content (seed/reference.py) into a database once.
 
-Run on every start: it adds only what is missing, so admins' later edits to the
-reference data are kept.
+Run on every start: it loads into an empty database only, so admins' later edits to
+the reference data are kept.
+
+It loads only what the AMHE plan itself says, and the reference lists: the six themes
+(and leadership and governance) with their definitions, the action areas, the plan's
+23 actions as national templates, the regions with their areas and the
+characteristics with their groups. It loads no metric: the illustrative national
+metrics in seed/reference.py are demo data (seed/demo.py loads them), so a new
+production install starts with an empty metric catalogue, which national leads fill
+(components/first_run.py guides them).
 """
 
 from __future__ import annotations
@@ -67,25 +75,7 @@ def load_reference(session: Session) -> None:
                 title=action.title,
                 description=action.description,
                 owner="National team",
+                organisation_wide=action.organisation_wide,
                 themes=[themes[c] for c in action.themes],
-            )
-        )
-    for metric in ref.NATIONAL_METRICS:
-        session.add(
-            m.Metric(
-                code=metric.code,
-                name=metric.name,
-                definition=metric.definition,
-                theme_id=themes[metric.theme].id,
-                unit=metric.unit,
-                counts_people=metric.counts_people,
-                direction=metric.direction,
-                scope="national",
-                frequency=metric.frequency,
-                limit_value=metric.limit,
-                data_source=metric.data_source,
-                disaggregated_by=metric.disaggregated_by,
-                coproduced_with="National team with the Lived Experience Advisory Board",
-                coproduced_at="Advancing Mental Health Equalities Practice Forum",
             )
         )

@@ -19,7 +19,8 @@ Sources
 Important: the plan's KEY icons (which theme each action serves) were images
 and were lost when the PDF was turned into text. The ``themes`` on each
 ``PlanAction`` were inferred by reading the action against the theme
-definitions, and should be confirmed with the national team.
+definitions: they are proposed, and the app says so until a national lead
+confirms them (db.plan.confirm_action_themes).
 
 ``NATIONAL_METRICS`` and ``LOCAL_METRIC_EXAMPLES`` are illustrative
 definitions for a demo, with made-up baselines and targets; they are not
@@ -35,10 +36,14 @@ Theme(code, name, definition, monitoring: bool, sort_order: int)
     ALL_THEMES = THEMES + (LEADERSHIP_THEME,).
 ActionArea(code, name, sort_order)
     ACTION_AREAS: the six areas of plan pages 12 to 17, in page order.
-PlanAction(code, action_area, title, description, themes, page, sort_order)
+PlanAction(code, action_area, title, description, themes, page, sort_order,
+           organisation_wide=False)
     PLAN_ACTIONS: 23 actions. ``code`` like "LG1" (upper case), ``action_area``
     is an ActionArea code, ``themes`` a tuple of Theme codes (any of
     ALL_THEMES), ``page`` the plan page, ``sort_order`` 1..23 across the plan.
+    ``organisation_wide`` marks the actions the plan keeps once for the whole
+    organisation (LG1 Board champion, WF2 Ethnicity Pay Gap report, WF3 EDI
+    Strategic Plan): national leads keep them; regions see them read-only.
 Area(code, name)
 Region(code, name, sort_order, areas: tuple[Area, ...])
     REGIONS: NHS England's seven regions. Area codes are unique across regions.
@@ -226,6 +231,8 @@ class PlanAction:
     themes: tuple[str, ...]
     page: int
     sort_order: int
+    #: Kept once for the whole organisation by national leads (not adopted by regions).
+    organisation_wide: bool = False
 
 
 _LG = "leadership_governance"
@@ -253,6 +260,7 @@ PLAN_ACTIONS: tuple[PlanAction, ...] = (
         themes=(_LG,),
         page=12,
         sort_order=1,
+        organisation_wide=True,
     ),
     PlanAction(
         code="LG2",
@@ -398,6 +406,7 @@ PLAN_ACTIONS: tuple[PlanAction, ...] = (
         themes=(_WF,),
         page=14,
         sort_order=11,
+        organisation_wide=True,
     ),
     PlanAction(
         code="WF3",
@@ -413,6 +422,7 @@ PLAN_ACTIONS: tuple[PlanAction, ...] = (
         themes=(_WF,),
         page=14,
         sort_order=12,
+        organisation_wide=True,
     ),
     PlanAction(
         code="WF4",
@@ -460,7 +470,7 @@ PLAN_ACTIONS: tuple[PlanAction, ...] = (
     PlanAction(
         code="MH2",
         action_area="mental_health_services",
-        title="AMHE Plan in Operations plans, with 3 place-based projects",
+        title="AMHE Plan in Operations plans, with at least three place-based projects",
         description=(
             "Implement our advancing mental health plan within Rethink "
             "Operations local development and delivery plans. We will improve "
@@ -534,7 +544,10 @@ PLAN_ACTIONS: tuple[PlanAction, ...] = (
     PlanAction(
         code="SD3",
         action_area="service_user_carer_data_feedback",
-        title="Use feedback from ICBs, councils and culturally appropriate advocacy",
+        title=(
+            "Work closely with councils, ICBs and ICSs; use feedback from culturally "
+            "appropriate advocacy services"
+        ),
         description=(
             "Work closely with local authority partners, Integrated Care Boards, "
             "Integrated Care Systems and use the feedback from culturally "

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
 from db.engine import build_engine, dispose_engine, upgrade_schema
-from seed.demo import seed_demo_if_empty
+from seed.demo import add_illustrative_national_metrics, seed_demo_if_empty
 from seed.load import ensure_reference_data
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -126,6 +127,15 @@ def engine(database_kind: DatabaseMaker) -> Iterator[Engine]:
     yield engine
     database_kind.made.remove((url, engine))
     database_kind.drop(url, engine)
+
+
+@pytest.fixture
+def illustrative_metrics(engine: Engine) -> list[str]:
+    """Adds to ``engine`` the demo seed's illustrative national core metrics (no values),
+    for tests that need national metrics without the rest of the demo data (production
+    loads none: seed/load.py). Returns their codes."""
+    with Session(engine) as session, session.begin():
+        return [metric.code for metric in add_illustrative_national_metrics(session)]
 
 
 @pytest.fixture

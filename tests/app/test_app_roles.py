@@ -6,6 +6,7 @@ import pytest
 
 from app import pages_for
 from tests.app.conftest import new_app, sign_in
+from tests.markdown_text import shown
 
 ROLES = [
     ("national.lead", "demo-national", "national_lead"),
@@ -99,7 +100,7 @@ def test_outside_demo_mode_a_short_cookie_key_stops_the_app(monkeypatch, demo_ur
     monkeypatch.setenv("AMHE_COOKIE_KEY", "too-short")
     at = new_app()
     at.run()
-    assert "AMHE_COOKIE_KEY" in at.error[0].value
+    assert "AMHE_COOKIE_KEY" in shown(at.error[0].value)
     assert not at.text_input
 
 

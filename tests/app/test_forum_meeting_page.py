@@ -4,16 +4,22 @@ that adds an action to the local plan."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from core.disclosure import disclose_metric_figure
+from core.periods import format_period
 from db.engine import build_engine
-from db.models import ForumMeeting, MeetingDecision, PlanAction, Region
+from db.models import ForumMeeting, MeetingDecision, Metric, MetricValue, PlanAction, Region
 from tests.app.test_app_roles import texts
+from tests.markdown_text import shown
 
 PAGE = "pages/forum_meeting.py"
 EDIT_BUTTONS = {"Record the decision", "Start the meeting", "Save the meeting's details"}
@@ -151,7 +157,7 @@ def test_a_refused_decision_says_why_and_saves_nothing(signed_in, db):
     next(c for c in at.checkbox if "new action" in c.label).check()
     button(at, "Record the decision").click().run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == ["Please enter the decision."]
+    assert [shown(e.value) for e in at.error] == ["Please enter the decision."]
     assert (count(db, MeetingDecision), count(db, PlanAction)) == before
 
 
@@ -192,3 +198,62 @@ def test_a_region_without_meetings_says_so(signed_in, db, username):
     assert any(message in i.value for i in at.info)
     assert ("Start the meeting" in buttons(at)) == (username == "london.lead")
     assert "Present on a shared screen" not in [t.label for t in at.toggle]
+
+
+def drawn_charts(at) -> list[tuple[dict, pd.DataFrame]]:
+    """Every chart on the page as sent to the browser: (spec, its data). Streamlit moves
+    a spec's datasets into the message as Arrow bytes."""
+    charts = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+        charts.append((spec, pd.concat(frames) if frames else pd.DataFrame()))
+    return charts
+
+
+def recorded_points(data: pd.DataFrame) -> dict[str, float]:
+    """A metric chart's recorded values by quarter label."""
+    mine = data[data["series"] == "Recorded value"]
+    return dict(zip(mine["quarter"], mine["value"].astype(float), strict=True))
+
+
+def chart_points(at, title: str) -> tuple[dict[str, float], str]:
+    """A drawn metric chart's recorded values by quarter, and its description."""
+    for spec, data in drawn_charts(at):
+        text = spec["title"]["text"]
+        if (" ".join(text) if isinstance(text, list) else text) == title:
+            return recorded_points(data), spec["description"]
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+@pytest.mark.parametrize("username", ["london.forum", "london.lead"])
+def test_the_room_sees_each_quarter_with_its_own_value(signed_in, db, username):
+    """Issue 10's blocker: forum members were shown CA01 newest-first against an
+    oldest-first axis, a rise drawn as a fall."""
+    with Session(db) as session:
+        london = session.scalar(select(Region.id).where(Region.code == "london"))
+        rows = session.execute(
+            select(MetricValue.period_start, MetricValue.value, MetricValue.numerator)
+            .add_columns(MetricValue.denominator)
+            .join(Metric, Metric.id == MetricValue.metric_id)
+            .where(
+                Metric.code == "CA01",
+                MetricValue.region_id == london,
+                MetricValue.characteristic == "",
+            )
+            .order_by(MetricValue.period_start)
+        ).all()
+    controlled = username == "london.forum"
+    expected = {
+        format_period(day): disclose_metric_figure(
+            value, num, den, unit="percentage", controlled=controlled
+        ).value
+        for day, value, num, den in rows
+    }
+    assert rows[-1].value > rows[0].value, "the demo's CA01 rises in London"
+    at = open_page(signed_in, username)
+    at.toggle(key="forum-present").set_value(True).run()
+    points, description = chart_points(at, "CA01 values by quarter")
+    assert points == expected
+    first, last = format_period(rows[0].period_start), format_period(rows[-1].period_start)
+    assert f"from {first} ({expected[first]:g}%) to {last} ({expected[last]:g}%)" in description

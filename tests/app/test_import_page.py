@@ -12,6 +12,7 @@ import db.metric_import as metric_import
 from app import pages_for
 from db.engine import build_engine
 from db.models import AuditEvent, Metric, MetricValue, Region
+from tests.markdown_text import shown
 
 PAGE = "pages/import_values.py"
 HEADINGS = "region,metric_code,period,value,numerator,denominator,characteristic,group,note\n"
@@ -32,7 +33,7 @@ def all_text(at) -> str:
             walk(child)
 
     walk(at._tree)
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def counts(url: str) -> tuple[int, int]:
@@ -149,7 +150,7 @@ def test_a_clean_file_is_saved_only_after_confirming(signed_in, app_env, monkeyp
     button.click()
     at.run()
     assert not at.exception, at.exception
-    assert [s.value for s in at.success if s.value.startswith("Saved")] == [
+    assert [shown(s.value) for s in at.success if s.value.startswith("Saved")] == [
         "Saved: 2 new values, 0 updated, 0 unchanged. Each change is in the value's history."
     ]
     assert counts(app_env) == (before[0] + 2, before[1] + 2)
@@ -212,5 +213,5 @@ def test_a_file_that_changes_nothing_offers_no_save(signed_in, app_env):
     line = f"London,CA01,2026/27 Q2,{value.value},{value.numerator:g},{value.denominator:g},,,\n"
     at = open_page(signed_in, "london.lead", "demo-london")
     upload(at, "same.csv", (HEADINGS + line).encode())
-    assert "Nothing to save: 0 new values, 0 updated, 1 unchanged" in at.info[-1].value
+    assert "Nothing to save: 0 new values, 0 updated, 1 unchanged" in shown(at.info[-1].value)
     assert not save_button(at)

@@ -13,6 +13,7 @@ from db import plan
 from db.engine import build_engine
 from db.models import PlanAction, Region, User
 from tests.app.test_app_roles import texts
+from tests.markdown_text import shown
 
 PAGE = "pages/local_plan.py"
 AREAS = [
@@ -165,7 +166,14 @@ def test_national_lead_picks_a_region_and_edits_templates(signed_in, database):
     assert "North West's actions" in headers
     assert "Add to the plan" not in headers
     assert "National template actions" in headers
-    assert submit_buttons(at) == ["Save template"]
+    # The first national action, LG1, is organisation-wide: its themes, its mark, its
+    # progress and its wording are all kept here.
+    assert submit_buttons(at) == [
+        "Confirm these themes",
+        "Let regions adopt it instead",
+        "Post update",
+        "Save template",
+    ]
 
 
 def test_national_lead_edits_a_template(signed_in, database):
@@ -209,7 +217,7 @@ def test_an_empty_note_is_refused_with_a_message(signed_in, database):
     with Session(database) as session:
         before = session.scalar(select(PlanAction.version).order_by(PlanAction.id).limit(1))
     next(b for b in at.button if b.label == "Post update").click().run()
-    assert [e.value for e in at.error] == ["Please enter a note saying what has happened."]
+    assert [shown(e.value) for e in at.error] == ["Please enter a note saying what has happened."]
     with Session(database) as session:
         assert before == session.scalar(select(PlanAction.version).order_by(PlanAction.id).limit(1))
 
@@ -264,7 +272,9 @@ def test_a_local_action_without_a_theme_is_refused(signed_in, database):
         before = plan.action_total(session, london_id(database))
     [t for t in at.text_input if t.label == "Title"][-1].input("An action with no theme")
     next(b for b in at.button if b.label == "Add action").click().run()
-    assert [e.value for e in at.error] == ["Choose at least one theme that this action serves."]
+    assert [shown(e.value) for e in at.error] == [
+        "Choose at least one theme that this action serves."
+    ]
     with Session(database) as session:
         assert plan.action_total(session, london_id(database)) == before
 
@@ -303,3 +313,104 @@ def test_london_lead_adopts_and_adapts_a_new_national_action(signed_in, database
         )
         assert adopted.title == "A new national action, London's way"
         assert [t.code for t in adopted.themes] == ["co_learning"]
+
+
+# --- organisation-wide actions and confirmed themes --------------------------------------
+
+
+def plain_texts(at) -> str:
+    """The page's text without markdown's backslash escapes."""
+    return texts(at).replace("\\", "")
+
+
+def choose_template(at, engine, code: str):
+    with Session(engine) as session:
+        found = session.scalar(
+            select(PlanAction.id).where(PlanAction.region_id.is_(None), PlanAction.code == code)
+        )
+    widget(at.selectbox, "National template action").select(found).run()
+    assert not at.exception, at.exception
+    return found
+
+
+def test_regions_see_organisation_wide_actions_read_only(signed_in, database):
+    at = open_plan(signed_in, "london.lead", "demo-london")
+    assert "Organisation-wide actions" in [h.value for h in at.header]
+    shown = plain_texts(at)
+    for title in (
+        "LG1 Board-level AMHE champion",
+        "WF2 Ethnicity pay gap reporting",
+        "WF3 Publish EDI Strategic Plan and Staff Networks Action Plan",
+    ):
+        assert f"**{title}**" in shown
+    assert "Kept by the national team. Owner: National team." in shown
+    # not among London's own actions, not offered for adoption, and no form of London's
+    # changes them
+    titles = widget(at.selectbox, "Action").options
+    assert not [t for t in titles if t.startswith(("LG1 ", "WF2 ", "WF3 "))]
+    assert "London has adopted every action of the national plan." in shown
+    # themes are proposed until a national lead confirms them
+    assert "not yet confirmed by the national team" in shown
+
+
+def test_national_lead_confirms_the_themes_of_an_action(signed_in, database):
+    at = open_plan(signed_in, "national.lead", "demo-national")
+    assert any("Themes confirmed for 0 of 23" in w.value for w in at.warning)
+    found = choose_template(at, database, "WF1")
+    next(b for b in at.button if b.label == "Confirm these themes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Confirmed the themes of" in s for s in successes(at))
+    assert any("Themes confirmed for 1 of 23" in w.value for w in at.warning)
+    with Session(database) as session:
+        saved = session.get(PlanAction, found)
+        assert saved.themes_confirmed_by == "national.lead" and saved.themes_confirmed_at
+
+
+def test_national_lead_marks_an_action_organisation_wide(signed_in, database):
+    at = open_plan(signed_in, "national.lead", "demo-national")
+    found = choose_template(at, database, "WF1")
+    assert any("has a copy of it" in c.value or "have a copy of it" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Keep it once for the organisation").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Session(database) as session:
+        assert session.get(PlanAction, found).organisation_wide
+    lead = open_plan(signed_in, "london.lead", "demo-london")
+    assert any("earlier copies of organisation-wide actions (1)" in e.label for e in lead.expander)
+    assert "**WF1 Mutual mentoring and cultural competency activities**" in plain_texts(lead)
+    assert not [t for t in widget(lead.selectbox, "Action").options if t.startswith("WF1 ")]
+
+
+def test_national_lead_posts_progress_on_an_organisation_wide_action(signed_in, database):
+    at = open_plan(signed_in, "national.lead", "demo-national")
+    found = choose_template(at, database, "LG1")
+    next(t for t in at.text_area if "What has happened" in t.label).input("Champion appointed")
+    widget(at.selectbox, "Status after this update").select("complete")
+    next(b for b in at.button if b.label == "Post update").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Session(database) as session:
+        assert session.get(PlanAction, found).status == "complete"
+    forum = open_plan(signed_in, "london.forum", "demo-forum")
+    assert "Latest progress update" in plain_texts(forum) and "Champion appointed" in plain_texts(
+        forum
+    )
+
+
+def test_pages_counting_actions_by_theme_say_the_themes_are_proposed(signed_in, database):
+    def page_text(path: str) -> str:
+        at = signed_in("london.forum", "demo-forum")
+        at.switch_page(path)
+        at.run()
+        assert not at.exception, at.exception
+        return plain_texts(at)
+
+    for path in ("pages/overview.py", "pages/themes.py"):
+        assert "The themes each plan action serves are proposed, not yet confirmed" in (
+            page_text(path)
+        ), path
+    with Session(database) as session:
+        templates = plan.national_templates(session)
+    national = Actor(None, "a.national", "national_lead")
+    for row in templates.itertuples():
+        plan.confirm_action_themes(database, national, row.id, row.version, row.theme_ids)
+    for path in ("pages/overview.py", "pages/themes.py"):
+        assert "proposed, not yet confirmed" not in page_text(path), path

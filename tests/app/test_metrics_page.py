@@ -28,6 +28,7 @@ from db.engine import build_engine
 from db.models import AuditEvent, Metric, Region
 from db.users import actor_for
 from tests.app.test_app_roles import texts
+from tests.markdown_text import shown
 
 PAGE = "pages/metrics.py"
 
@@ -116,7 +117,7 @@ def every_card_page(at) -> tuple[str, list[str], list[str]]:
         picker.select_index(index).run()
         assert not at.exception, at.exception
         pages.append(texts(at))
-        headers += [h.value for h in at.header if h.value not in headers]
+        headers += [shown(h.value) for h in at.header if shown(h.value) not in headers]
         metrics += [h.value for h in at.subheader]
         picker = at.selectbox(key="metrics-card-page")
     return "\n".join(pages), headers, metrics

@@ -10,6 +10,7 @@ from components.badges import status_markdown
 from core.statuses import PROGRESS_STATUSES
 from db.models import Region
 from db.theme_progress import METHOD_SENTENCES, theme_statuses
+from tests.markdown_text import shown
 
 ROLES = [
     ("national.lead", "demo-national"),
@@ -38,7 +39,8 @@ def open_themes(signed_in, username: str, password: str):
 
 
 def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's markdown as it reads (typed text is escaped in the source)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
 
 
 def region_id(url: str, region_code: str) -> int:
@@ -64,13 +66,13 @@ def expected_statuses(url: str, region_code: str) -> dict[str, str]:
 @pytest.mark.parametrize(("username", "password"), ROLES)
 def test_each_role_sees_six_themes_with_statuses_in_words(signed_in, username, password):
     at = open_themes(signed_in, username, password)
-    assert [s.value for s in at.subheader][:6] == THEMES
+    assert [shown(s.value) for s in at.subheader][:6] == THEMES
     text = markdown(at)
     assert METHOD_SENTENCES[0] in text and METHOD_SENTENCES[1] in text
     labels = {style.label for style in PROGRESS_STATUSES.values()}
     badges = {status_markdown(style) for style in PROGRESS_STATUSES.values()}
-    shown = [m.value for m in at.markdown if m.value in badges]
-    assert len(shown) == 6, "one status badge per theme, in words and an icon"
+    drawn = [m.value for m in at.markdown if m.value in badges]
+    assert len(drawn) == 6, "one status badge per theme, in words and an icon"
     assert len(at.get("vega_lite_chart")) == 6, "a trend chart per theme"
     summary = at.dataframe[-1].value
     assert summary["Theme"].tolist() == THEMES
@@ -100,7 +102,7 @@ def test_national_lead_picks_a_region(signed_in, app_env):
 
 def test_forum_member_sees_a_read_only_page(signed_in):
     at = open_themes(signed_in, "london.forum", "demo-forum")
-    assert [h.value for h in at.header] == ["London"]
+    assert [shown(h.value) for h in at.header] == ["London"]
     assert not at.main.button, "no editing buttons (only downloads and links)"
     assert not at.text_input and not at.text_area and not at.number_input
 

@@ -510,3 +510,116 @@ def test_population_rows_are_checked():
     )
     assert [r.population for r in rows] == [5_000_000]
     assert [(p.row, p.column) for p in problems] == [(3, "year"), (4, "population")]
+
+
+# -- under disclosure control: every figure from the rounded counts ------------------------
+
+CONTROLLED = eq.View(exact=False)
+
+
+def test_controlled_percentages_and_intervals_come_from_the_rounded_counts():
+    """7 of 21 used to be shown as "5 | 20 | 33.3% (17.2-54.6)", which only 7 of 21 gives;
+    13 of 14 as "15 | 15 | 92.9%", which says one person answered no."""
+    from core.stats import wilson_interval
+
+    data = {BLACK: (7, 21), MIXED: (13, 14), WHITE: (1801, 2003)}
+    result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE, disclosed=True)
+    table = eq.display_table(result, RIGHT, CONTROLLED)
+    label = eq.value_label(RIGHT)
+    black, mixed = table.iloc[0], table.iloc[1]
+    assert (black[RIGHT.numerator], black[RIGHT.denominator], black[label]) == ("5", "20", 25.0)
+    low, high = wilson_interval(5, 20)
+    assert black["Lower 95% limit"] == round(100 * low)
+    assert black["Upper 95% limit"] == round(100 * high)
+    assert (mixed[RIGHT.numerator], mixed[RIGHT.denominator], mixed[label]) == ("15", "15", 100.0)
+    assert table.iloc[2][label] == 90.0  # 1800 of 2005: whole number below 4,000
+    # the ratio is the rounded counts' own too: not getting the right support,
+    # 15 of 20 against 205 of 2,005 (2,003 rounds to 2,005)
+    expected = proportion_ratio(15, 20, 205, 2005)[0]
+    assert row(result, BLACK)["ratio"] == pytest.approx(expected)
+    # Mixed: nobody left who did not get the right support once rounded: not compared
+    assert pd.isna(row(result, MIXED)["ratio"])
+    assert row(result, MIXED)["status"] == "too_few_to_compare"
+
+
+def test_controlled_percentages_get_one_place_from_4000():
+    data = {BLACK: (4001, 4400), WHITE: (3000, 3997)}
+    result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE, disclosed=True)
+    table = eq.display_table(result, RIGHT, CONTROLLED)
+    assert table[eq.value_label(RIGHT)].tolist() == [90.9, 75.0]
+
+
+def test_exact_views_keep_exact_percentages():
+    data = {BLACK: (7, 21), WHITE: (1801, 2003)}
+    result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE)
+    table = eq.display_table(result, RIGHT, eq.View(exact=True))
+    assert table[eq.value_label(RIGHT)].tolist()[0] == 33.3
+
+
+def test_controlled_rates_and_ratios_come_from_the_rounded_counts():
+    events = counts({BLACK: (57, None), WHITE: (64, None)})
+    pops = population({BLACK: 25_003, WHITE: 100_002})
+    result = eq.rates_by_group(events, pops, BROAD, WHITE, disclosed=True)
+    black = row(result, BLACK)
+    assert black["value"] == pytest.approx(55 / 25_005 * 100_000)
+    from core.stats import rate_ratio
+
+    assert black["ratio"] == pytest.approx(rate_ratio(55, 25_005, 65, 100_000)[0])
+    table = eq.display_table(result, MHA, CONTROLLED)
+    assert table[MHA.numerator].tolist() == ["55", "65"]
+
+
+def test_controlled_access_shares_come_from_the_rounded_counts():
+    supported = counts({BLACK: (7, None), WHITE: (14, None)})
+    pops = population({BLACK: 1_003, WHITE: 8_998})
+    result = eq.access_by_group(supported, pops, BROAD, disclosed=True)
+    table = eq.display_table(result, SUPPORTED, CONTROLLED)
+    # 5 of a rounded 20 supported: 25%, not 7 of 21 (33.3%)
+    assert table[eq.value_label(SUPPORTED)].tolist() == [25.0, 75.0]
+    # population shares from the rounded populations (1,005 of 10,000): one place
+    assert table["Share of local population (%)"].tolist() == [10.1, 90.0]
+    from core.stats import representation_ratio
+
+    expected = representation_ratio(5, 20, 1_005, 10_000)[0]
+    assert row(result, BLACK)["ratio"] == pytest.approx(expected)
+
+
+def test_controlled_charts_and_trends_carry_the_tables_figures():
+    data = {BLACK: (7, 21), WHITE: (1801, 2003)}
+    result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE, disclosed=True)
+    chart = eq.chart_frame(result, RIGHT, CONTROLLED)
+    table = eq.display_table(result, RIGHT, CONTROLLED)
+    assert chart["value"].tolist() == table[eq.value_label(RIGHT)].tolist() == [25.0, 90.0]
+    trend = eq.trend_frame([("Q1", result)], RIGHT, CONTROLLED)
+    assert trend["Value"].tolist() == [25.0, 90.0]
+    assert eq.reference_value(result, RIGHT, WHITE, CONTROLLED) == 90.0
+    # everyone: 1,808 of 2,024 pooled and rounded as totals, 1,810 of 2,025: 89%
+    assert eq.reference_value(result, RIGHT, eq.EVERYONE_ELSE, CONTROLLED) == 89.0
+
+
+def test_controlled_missing_share_comes_from_the_rounded_counts():
+    data = counts({WHITE: (14, None), "Not known": (7, None)})
+    missing = eq.missing_data(data, BROAD, SUPPORTED)
+    assert (missing.missing, missing.total) == (7, 21)
+    sentence = eq.missing_sentence("Ethnicity", SUPPORTED, missing, exact=False)
+    assert "25%" in sentence  # 5 of 20, not 33%
+    assert "33%" in eq.missing_sentence("Ethnicity", SUPPORTED, missing, exact=True)
+
+
+def test_analyse_passes_disclosed_on():
+    data = counts({BLACK: (7, 21), WHITE: (1801, 2003)})
+    controlled = eq.analyse(RIGHT, data, None, BROAD, WHITE, disclosed=True)
+    exact = eq.analyse(RIGHT, data, None, BROAD, WHITE)
+    assert row(controlled, BLACK)["value"] == 0.25
+    assert row(exact, BLACK)["value"] == pytest.approx(1 / 3)
+
+
+def test_controlled_population_share_of_a_hidden_population_is_not_shown():
+    supported = counts({BLACK: (700, None), WHITE: (1400, None)})
+    result = eq.access_by_group(
+        supported, population({BLACK: 3, WHITE: 9_998}), BROAD, disclosed=True
+    )
+    table = eq.display_table(result, SUPPORTED, CONTROLLED)
+    shares = table["Share of local population (%)"].tolist()
+    assert math.isnan(shares[0]) and shares[1] == 100.0
+    assert row(result, BLACK)["status"] == "too_few_to_compare"

@@ -226,50 +226,88 @@ def test_agenda_is_the_six_themes_then_projects_then_feedback():
 # --- disclosure control -------------------------------------------------------------------------
 
 
-def values_table(rows):
-    return pd.DataFrame(
+def recorded(rows, *, newest_first=False):
+    """A metric's recorded values (value, numerator, denominator), one quarter each from
+    Q1 2026/27; ``newest_first`` hands them over in the other order."""
+    frame = pd.DataFrame(
         [
             {
-                "Quarter": f"Q{n + 1} 2026/27",
-                "Value": value,
-                "Numerator": num,
-                "Denominator": den,
-                "Note": "",
-                "period_start": date(2026, 4 + 3 * n, 1),
+                "period_start": date(2026, 4, 1) + pd.DateOffset(months=3 * n),
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "note": "",
+                "characteristic": "",
             }
             for n, (value, num, den) in enumerate(rows)
         ]
     )
+    frame["period_start"] = [d.date() for d in frame["period_start"]]
+    return frame.iloc[::-1] if newest_first else frame
 
 
-def test_percentages_hide_when_a_count_is_small_and_counts_round():
-    table = values_table([(75.0, 3.0, 4.0), (58.3, 7.0, 12.0), (50.0, 8.0, 16.0)])
-    shown = m.disclose_metric_values(table, "percentage", 5)
-    assert shown.table[["Value", "Numerator", "Denominator"]].values.tolist() == [
-        ["*", "*", "*"],
-        ["58.3%", "5", "10"],
-        ["50%", "10", "15"],
+def test_percentages_come_from_the_rounded_counts_and_small_counts_hide():
+    values = recorded([(75.0, 3.0, 4.0), (58.3, 7.0, 12.0), (50.0, 8.0, 16.0)])
+    shown = m.disclose_metric_values(values, "percentage", 5)
+    # The table is newest first; 7 of 12 is shown as 5 of 10, so 50%, not 58.3%.
+    assert shown.table[["Quarter", "Value", "Numerator", "Denominator"]].values.tolist() == [
+        ["Q3 2026/27", "67%", "10", "15"],
+        ["Q2 2026/27", "50%", "5", "10"],
+        ["Q1 2026/27", "*", "*", "*"],
     ]
-    # The hidden quarter is left out of the chart; the others keep their value.
-    assert shown.chart["value"].tolist() == [58.3, 50.0]
+    # The hidden quarter is left out of the chart, oldest first.
+    assert shown.chart.values.tolist() == [[date(2026, 7, 1), 50.0], [date(2026, 10, 1), 67.0]]
     assert shown.starred == 3
     assert shown.rounded == 4  # 7 -> 5, 12 -> 10, 8 -> 10, 16 -> 15
+
+
+def test_a_large_rounded_denominator_gives_one_decimal_place():
+    shown = m.disclose_metric_values(recorded([(58.33, 2917.0, 5001.0)]), "percentage", 5)
+    assert shown.table["Value"].tolist() == ["58.3%"]  # 2915 of 5000
+    assert shown.points == [(date(2026, 4, 1), 58.3)]
+
+
+def test_quarters_keep_their_own_values_in_any_order():
+    """The meeting room's reversed trend: values handed over newest first must still be
+    drawn against their own quarters (a rise stays a rise)."""
+    rows = [(45.2, None, None), (60.0, None, None), (83.5, None, None)]
+    for controlled in (True, False):
+        for values in (recorded(rows), recorded(rows, newest_first=True)):
+            shown = m.disclose_metric_values(values, "percentage", 5, controlled=controlled)
+            assert shown.chart["value"].tolist() == [45.2, 60.0, 83.5]
+            assert shown.chart["period_start"].tolist() == sorted(shown.chart["period_start"])
+            assert shown.table["Value"].tolist() == ["83.5%", "60%", "45.2%"]
+            assert shown.newest(2).table["Quarter"].tolist() == ["Q3 2026/27", "Q2 2026/27"]
+
+
+def test_group_values_are_left_out():
+    values = recorded([(10.0, None, None)])
+    group = values.assign(characteristic="ethnicity", value=3.0)
+    shown = m.disclose_metric_values(pd.concat([values, group]), "count", 5)
+    assert shown.table["Value"].tolist() == ["10"]
 
 
 @pytest.mark.parametrize(
     ("count", "text"), [(0, "*"), (4, "*"), (5, "5"), (7, "5"), (8, "10"), (1234, "1,235")]
 )
 def test_count_values_follow_the_rule_at_each_boundary(count, text):
-    shown = m.disclose_metric_values(values_table([(float(count), None, None)]), "count", 5)
+    shown = m.disclose_metric_values(recorded([(float(count), None, None)]), "count", 5)
     assert shown.table["Value"].iloc[0] == text
 
 
+def test_counts_of_things_and_people_with_exact_rights_are_shown_as_recorded():
+    things = m.disclose_metric_values(recorded([(3.0, None, None)]), "count", counts_people=False)
+    assert things.table["Value"].tolist() == ["3"] and things.starred == 0
+    exact = m.disclose_metric_values(recorded([(58.3, 7.0, 12.0)]), "percentage", controlled=False)
+    assert exact.table[["Value", "Numerator", "Denominator"]].values.tolist() == [
+        ["58.3%", "7", "12"]
+    ]
+
+
 def test_other_units_are_shown_as_they_are():
-    shown = m.disclose_metric_values(values_table([(3.2, None, None)]), "score", 5)
+    shown = m.disclose_metric_values(recorded([(3.2, None, None)]), "score", 5)
     assert shown.table["Value"].iloc[0] == "3.2"
     assert (shown.starred, shown.rounded) == (0, 0)
-    exact = m.exact_metric_table(values_table([(58.3, 7.0, 12.0)]), "percentage")
-    assert exact[["Value", "Numerator", "Denominator"]].values.tolist() == [["58.3%", "7", "12"]]
 
 
 def test_explanations_never_give_a_suppressed_figure_away():
@@ -281,9 +319,32 @@ def test_explanations_never_give_a_suppressed_figure_away():
     assert m.disclose_explanation("it went from 55% to 48.2% since", "percentage") == (
         "it went from 55% to 48.2% since"
     )
+    assert m.disclose_explanation(text, "count", counts_people=False) == text
+
+
+def test_explanations_quote_percentages_as_the_table_shows_them():
+    shown = m.disclose_metric_values(
+        recorded([(45.2, 47.0, 104.0), (58.3, 7.0, 12.0)]), "percentage"
+    )
+    text = "Improving: it went from 45.2% to 58.3% since 2026/27; the target of 60% is near."
+    assert m.disclose_explanation(text, "percentage", shown=shown) == (
+        "Improving: it went from 43% to 50% since 2026/27; the target of 60% is near."
+    )
+    # One recorded 58.3% shown as 50% in one quarter and 60% in another: left out.
+    twice = m.disclose_metric_values(
+        recorded([(58.3, 7.0, 12.0), (58.3, 70.0, 120.0)]), "percentage"
+    )
+    assert m.disclose_explanation(text, "percentage", shown=twice) == m.LEFT_OUT_EXPLANATION
 
 
 def test_the_pack_says_what_it_suppressed():
     assert "3 figures are shown as * and 1 count is rounded" in m.disclosure_statement(3, 1)
     assert "no figure needed to be suppressed" in m.disclosure_statement(0, 0)
     assert "counts of items, not people" in m.disclosure_statement(0, 0)
+
+
+def test_the_pack_says_percentages_come_from_the_rounded_counts():
+    statement = " ".join(m.disclosure_statement(0, 0).split())
+    assert "worked out from the rounded counts" in statement
+    assert "whole numbers unless the rounded total is at least 4,000" in statement
+    assert "count events, agreements or organisations are shown as recorded" in statement

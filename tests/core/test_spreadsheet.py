@@ -78,7 +78,11 @@ def test_xlsx_round_trip(table: pd.DataFrame) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("action", "count", "share", "shown")
     assert rows[1] == ("Train staff", 12, 0.25, 15)
-    assert rows[2] == ('\'=HYPERLINK("http://x","y")', -3, -0.5, "*")
+    # Text, shown as typed: no apostrophe, Excel's quote-prefix style instead.
+    assert rows[2] == ('=HYPERLINK("http://x","y")', -3, -0.5, "*")
+    assert sheet["A3"].data_type == "s" and sheet["A3"].quotePrefix
+    assert not sheet["A2"].quotePrefix  # plain text needs no marking
+    assert sheet["B3"].data_type == "n"  # a negative number stays a number
     assert rows[3] == ("Coproduce – plans", 0, None, 5)
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert sheet["A1"].font.bold
@@ -91,7 +95,66 @@ def test_xlsx_writes_each_prefix_as_text(text: str) -> None:
     data = to_xlsx_bytes(pd.DataFrame({"note": [text]}))
     cell = load_workbook(io.BytesIO(data)).active["A2"]
     assert cell.data_type == "s"
-    assert cell.value == "'" + text.replace("\r", "\n")  # XML reads a stored CR back as LF
+    assert cell.quotePrefix
+    assert cell.value == text.replace("\r", "\n")  # XML reads a stored CR back as LF
+
+
+# Issue 10: "\x01=HYPERLINK(...)" came out of the Excel download as a live formula,
+# because control characters were removed after the check for a formula. Every control
+# character, and the whitespace spreadsheets trim, before every character a formula can
+# start with (and the full-width forms).
+CONTROL = [chr(c) for c in range(0x20)] + ["\x7f"]
+LEADING = [*CONTROL, " ", "\u00a0", "\u3000", "\x01 \t", "\x00\x1f\x7f"]
+STARTS = ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20"]
+KEPT = "\t\n\r"  # control characters that belong in text, so are kept
+HOSTILE = [
+    lead + start + 'HYPERLINK("http://127.0.0.1:8799/x","click")'
+    for lead in LEADING
+    for start in STARTS
+]
+
+
+def as_typed(text: str) -> str:
+    """What a reader should see: the text without the control characters that go."""
+    return "".join(c for c in text if not (c < " " or c == "\x7f") or c in KEPT)
+
+
+def test_every_hostile_text_is_text_in_the_excel_file() -> None:
+    frame = pd.DataFrame({"feedback": HOSTILE, "count": range(-len(HOSTILE), 0)})
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    cells = list(sheet.iter_rows(min_row=2))
+    assert len(cells) == len(HOSTILE)
+    for text, (feedback, count) in zip(HOSTILE, cells, strict=True):
+        assert feedback.data_type == "s", repr(text)
+        assert feedback.quotePrefix, repr(text)
+        assert feedback.value == as_typed(text).replace("\r", "\n"), repr(text)
+        assert count.data_type == "n" and count.value < 0  # numbers stay numbers
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_every_hostile_text_is_quoted_in_the_csv_file() -> None:
+    frame = pd.DataFrame({"feedback": HOSTILE, "count": range(-len(HOSTILE), 0)})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False)
+    for text, shown in zip(HOSTILE, back["feedback"], strict=True):
+        assert shown == "'" + as_typed(text), repr(text)
+    assert back["count"].tolist() == list(range(-len(HOSTILE), 0))
+
+
+@pytest.mark.parametrize("name", ["\x01=cmd()", " @cmd", "\uff1dcmd"])
+def test_hostile_column_names_are_text_too(name: str) -> None:
+    frame = pd.DataFrame({name: ["x"]})
+    header = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active["A1"]
+    assert header.data_type == "s" and header.quotePrefix
+    assert header.value == as_typed(name)
+    csv_header = to_csv_bytes(frame).decode("utf-8-sig").split("\r\n", 1)[0]
+    assert csv_header.strip('"') == "'" + as_typed(name)
+
+
+@pytest.mark.parametrize("text", ["Train staff", "3 - 1 = 2", "email@x.org", "a\tb", "-"])
+def test_text_that_does_not_start_like_a_formula_is_left_alone(text: str) -> None:
+    cell = load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"t": [text]})))).active["A2"]
+    assert cell.data_type == "s" and cell.value == text
+    assert cell.quotePrefix == (text == "-")
 
 
 def test_xlsx_options_and_awkward_values() -> None:

@@ -39,7 +39,7 @@ def _value(session, metric_id, region_id, period, value, numerator=None, denomin
 
 
 @pytest.fixture
-def filled(engine):
+def filled(engine, illustrative_metrics):
     """CA01 (percentage), PW01 (count) and CP02 (score) for three regions."""
     with Session(engine) as session:
         regions, metrics = _ids(session)
@@ -70,7 +70,9 @@ def filled(engine):
     return engine, regions, metrics
 
 
-def test_national_metrics_are_the_active_national_ones_in_theme_order(engine) -> None:
+def test_national_metrics_are_the_active_national_ones_in_theme_order(
+    engine, illustrative_metrics
+) -> None:
     with Session(engine) as session:
         frame = compare.national_metrics(session)
     assert len(frame) == 12
@@ -237,7 +239,7 @@ def test_metrics_with_values_are_the_national_ones_with_an_overall_value(filled)
     assert only_midlands == {metrics["CA01"], metrics["PW01"]}
 
 
-def test_a_rate_is_pooled_at_its_own_scale(engine) -> None:
+def test_a_rate_is_pooled_at_its_own_scale(engine, illustrative_metrics) -> None:
     with Session(engine) as session:
         regions, metrics = _ids(session)
         theme_id = session.get(Metric, metrics["CA01"]).theme_id

@@ -820,3 +820,55 @@ def test_conflict_messages_name_the_value_and_the_person():
         **common, group_name="", theirs=None, entered_by="", entered_at=None, exists=False
     )
     assert "was removed" in gone.message
+
+
+def test_whether_a_metric_counts_people_is_stored_audited_and_edited(demo_engine):
+    lead = actor(demo_engine, "london.lead")
+    london = region(demo_engine, "london")
+    first = last_event_id(demo_engine)
+    new_id = create_metric(
+        demo_engine, lead, draft(demo_engine, unit="count", counts_people=False), london
+    )
+    created = metric(demo_engine, "LONDON-L90")
+    assert created.counts_people is False
+    [event] = events(demo_engine, "metric", first)
+    assert event.after["counts_people"] is False
+    record = metric_record(demo_engine, new_id)
+    assert MetricDraft.from_record(record).counts_people is False  # the edit form shows it
+    update_metric(
+        demo_engine,
+        lead,
+        new_id,
+        created.version,
+        _replace(MetricDraft.from_record(record), counts_people=True),
+        "It counts people after all",
+    )
+    assert metric(demo_engine, "LONDON-L90").counts_people is True
+    [change] = events(demo_engine, "metric", first + 1)
+    assert change.before == {"counts_people": False}
+    assert change.after == {"counts_people": True}
+    # A draft that does not say counts people, the safe side.
+    assert draft(demo_engine).counts_people is True
+    assert MetricDraft.from_record({"code": "X"}).counts_people is True
+
+
+def test_disclosed_figures_follow_the_rule_for_each_metric(demo_engine):
+    """The figures the Themes page quotes to a forum member: a count of people rounded,
+    a count of agreements as recorded, a percentage from the rounded counts."""
+    lead = actor(demo_engine, "london.lead")
+    london = region(demo_engine, "london")
+    pw = metric(demo_engine, "PW01")  # partnership agreements: not people
+    assert pw.counts_people is False and pw.unit == "count"
+    ca = metric(demo_engine, "CA01")
+    assert ca.counts_people is True and ca.unit == "percentage"
+    changes = [
+        ValueChange(pw.id, NEXT, value=3.0),
+        ValueChange(ca.id, NEXT, value=round(100 * 7 / 21, 1), numerator=7.0, denominator=21.0),
+    ]
+    save_values(demo_engine, lead, london, changes)
+    with Session(demo_engine) as session:
+        figures = dbm.disclosed_figures(session, london, 5)
+    assert figures.value_at(pw.id, NEXT) == 3.0
+    assert figures.value_at(ca.id, NEXT) == 25.0  # 5 of 20, not 33.3%
+    text = "Moderate progress: it went from 33.3% to 33.3% since 2024/25."
+    assert "33.3%" not in figures.explanation(ca.id, text)

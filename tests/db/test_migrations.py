@@ -2,7 +2,7 @@
 latest revision with nothing lost, on both engines."""
 
 import pytest
-from sqlalchemy import MetaData, inspect, select
+from sqlalchemy import MetaData, inspect, select, text
 
 from db.engine import current_revision, upgrade_schema
 from db.models import Base
@@ -32,6 +32,17 @@ def fill_first_revision(engine, source) -> MetaData:
             rows = [dict(r._mapping) for r in reading.execute(select(*columns))]
             if rows:
                 writing.execute(target.insert(), rows)
+        if writing.dialect.name == "postgresql":
+            # The rows came with their ids: move each id sequence past them, as a
+            # database that made the rows itself would have it.
+            for name, target in old.tables.items():
+                if "id" in target.columns and target.c.id.primary_key:
+                    writing.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+                        )
+                    )
     return old
 
 
@@ -49,7 +60,13 @@ def test_upgrade_from_the_first_revision_keeps_every_row(database_kind):
     assert sum(len(rows) for rows in before.values()) > 10_000
     upgrade_schema(engine)
     assert current_revision(engine) != "0001"
-    assert every_table(engine, old) == before
+    after = every_table(engine, old)
+    # Nothing lost or changed; data migrations only add their own audit events.
+    events_after, events_before = set(after.pop("audit_event")), set(before.pop("audit_event"))
+    assert events_before <= events_after
+    assert after == before
+    added = events_after - events_before
+    assert all(row[3].startswith("system (migration") for row in added)
     indexes = {i["name"] for i in inspect(engine).get_indexes("audit_event")}
     assert "ix_audit_event_type_region_id" in indexes
 
@@ -76,3 +93,82 @@ def test_metrics_count_people_unless_they_count_events_or_organisations(database
         "CP01",
         "CL01",
     }
+
+
+def test_organisation_wide_actions_and_plan_titles_are_migrated(database_kind):
+    """Migration 0007: LG1, WF2 and WF3 become organisation-wide (a region's earlier copy
+    keeps its row and history but leaves the region's plan); SD3's and MH2's titles say
+    what the plan says wherever they are still the first seed's words; every region
+    starts with no project aim of its own and every action's themes unconfirmed."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import Session
+
+    from db import plan
+
+    if database_kind.unavailable:
+        pytest.skip(database_kind.unavailable)
+    _url, source = database_kind.new()
+    upgrade_schema(source)
+    seed_demo_if_empty(source)
+    _url, engine = database_kind.new()
+    upgrade_schema(engine, "0006")
+    old = fill_first_revision(engine, source)
+    action = old.tables["plan_action"]
+    titles = {
+        "SD3": "Use feedback from ICBs, councils and culturally appropriate advocacy",
+        "MH2": "AMHE Plan in Operations plans, with 3 place-based projects",
+    }
+    with engine.begin() as connection:
+        for code, title in titles.items():
+            connection.execute(action.update().where(action.c.code == code).values(title=title))
+        london = connection.scalar(
+            select(old.tables["region"].c.id).where(old.tables["region"].c.code == "london")
+        )
+        # London reworded its SD3 copy: its own words are kept.
+        connection.execute(
+            action.update()
+            .where(action.c.code == "SD3", action.c.region_id == london)
+            .values(title="London's own SD3")
+        )
+        # A copy of LG1, as the demo made before LG1 was organisation-wide.
+        lg1 = (
+            connection.execute(
+                select(action).where(action.c.code == "LG1", action.c.region_id.is_(None))
+            )
+            .one()
+            ._asdict()
+        )
+        copy = {**lg1, "region_id": london, "template_id": lg1["id"], "owner": "Regional lead"}
+        del copy["id"]
+        copy_id = connection.execute(action.insert().values(copy)).inserted_primary_key[0]
+        events = connection.scalar(select(func.count()).select_from(old.tables["audit_event"]))
+
+    upgrade_schema(engine)
+    plan_action = Base.metadata.tables["plan_action"]
+    with engine.connect() as connection:
+        rows = connection.execute(select(plan_action)).all()
+        audit = Base.metadata.tables["audit_event"]
+        added = connection.execute(select(audit).where(audit.c.id > 0)).all()[events:]
+        aims = connection.execute(select(Base.metadata.tables["region"].c.project_aim)).all()
+    wide = {r.code for r in rows if r.organisation_wide}
+    assert wide == {"LG1", "WF2", "WF3"}
+    assert all(r.region_id is None for r in rows if r.organisation_wide)
+    sd3 = {r.title for r in rows if r.code == "SD3"}
+    assert sd3 == {
+        "London's own SD3",
+        "Work closely with councils, ICBs and ICSs; use feedback from culturally "
+        "appropriate advocacy services",
+    }
+    assert {r.title for r in rows if r.code == "MH2"} == {
+        "AMHE Plan in Operations plans, with at least three place-based projects"
+    }
+    assert all(r.themes_confirmed_at is None for r in rows)
+    assert all(aim is None for (aim,) in aims)
+    assert {e.username for e in added} == {"system (migration 0007)"}
+    assert sum(1 for e in added if e.after == {"organisation_wide": True}) == 3
+    renamed = sum(1 for r in rows if r.code in titles and not r.title.startswith("London"))
+    assert sum(1 for e in added if "title" in (e.after or {})) == renamed
+    with Session(engine) as session:
+        assert any(r.id == copy_id for r in rows)  # kept, with its history
+        assert plan.superseded_copies(session, london)["id"].tolist() == [copy_id]
+        assert copy_id not in plan.region_actions(session, london)["id"].tolist()

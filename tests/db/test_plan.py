@@ -101,6 +101,9 @@ def fingerprint(engine) -> tuple:
                 PlanAction.status,
                 PlanAction.version,
                 PlanAction.action_area_id,
+                PlanAction.organisation_wide,
+                PlanAction.themes_confirmed_at,
+                PlanAction.themes_confirmed_by,
             ).order_by(PlanAction.id)
         ).all()
         tags = session.execute(select(plan_action_theme).order_by("action_id", "theme_id")).all()
@@ -158,12 +161,49 @@ def do_template(engine, who: Actor) -> int:
     return plan.update_template(engine, who, found.id, found.version, title="A clearer title")
 
 
+def do_post_national(engine, who: Actor) -> int:
+    """A progress update on an organisation-wide action, which national leads keep."""
+    found = template(engine, "LG1")
+    return plan.post_action_update(
+        engine, who, found.id, date.today(), "Reported to the Board", "on_track"
+    )
+
+
+def do_confirm(engine, who: Actor) -> int:
+    found = template(engine)
+    return plan.confirm_action_themes(
+        engine, who, found.id, found.version, [t.id for t in themes_of(engine, found.id)]
+    )
+
+
+def do_mark(engine, who: Actor) -> int:
+    found = template(engine)
+    return plan.set_organisation_wide(engine, who, found.id, found.version, True)
+
+
+def themes_of(engine, action_id: int) -> list[Theme]:
+    with Session(engine) as session:
+        found = list(session.get(PlanAction, action_id).themes)
+        session.expunge_all()
+        return found
+
+
 WRITES = {
     "add_action": do_add,
     "adopt_template": do_adopt,
     "update_action": do_update,
     "post_action_update": do_post,
     "update_template": do_template,
+    "post_action_update (organisation-wide)": do_post_national,
+    "confirm_action_themes": do_confirm,
+    "set_organisation_wide": do_mark,
+}
+#: The writes on national actions (audited with no region).
+NATIONAL_WRITES = {
+    "update_template",
+    "post_action_update (organisation-wide)",
+    "confirm_action_themes",
+    "set_organisation_wide",
 }
 
 #: Who may do each write (on a London action, or on a national template).
@@ -173,6 +213,9 @@ ALLOWED = {
     "update_action": {"admin", "london.lead"},
     "post_action_update": {"admin", "london.lead"},
     "update_template": {"admin", "national.lead"},
+    "post_action_update (organisation-wide)": {"admin", "national.lead"},
+    "confirm_action_themes": {"admin", "national.lead"},
+    "set_organisation_wide": {"admin", "national.lead"},
 }
 
 CASES = [
@@ -183,8 +226,9 @@ CASES = [
 
 
 def test_every_plan_write_is_registered():
-    assert set(WRITES) <= set(WRITE_REGISTRY)
-    for name in WRITES:
+    names = {name.split(" ")[0] for name in WRITES}
+    assert names <= set(WRITE_REGISTRY)
+    for name in names:
         assert WRITE_REGISTRY[name].entity == "plan_action"
 
 
@@ -198,7 +242,7 @@ def test_each_write_as_each_role(demo_engine, write, username):
         assert fingerprint(demo_engine)[3] == events + 1, "exactly one audit event"
         assert event_.entity_type == "plan_action"
         assert event_.username == username
-        expected_region = None if write == "update_template" else region_id(demo_engine, "london")
+        expected_region = None if write in NATIONAL_WRITES else region_id(demo_engine, "london")
         assert event_.region_id == expected_region
     else:
         if write == "adopt_template":
@@ -397,6 +441,7 @@ def test_progress_update_without_a_status_change_keeps_status_and_version(demo_e
 
 def test_update_template_edits_only_the_template(demo_engine):
     found = template(demo_engine)
+    themes_before = {t.code for t in themes_of(demo_engine, found.id)}
     with Session(demo_engine) as session:
         copies_before = session.scalars(
             select(PlanAction.title).where(PlanAction.template_id == found.id)
@@ -408,7 +453,6 @@ def test_update_template_edits_only_the_template(demo_engine):
         found.version,
         title="Reworded",
         description="New words",
-        theme_ids=theme_ids(demo_engine, "workforce", "coproduction"),
         reason="Board decision",
     )
     with Session(demo_engine) as session:
@@ -418,7 +462,7 @@ def test_update_template_edits_only_the_template(demo_engine):
             "New words",
             found.version + 1,
         )
-        assert {t.code for t in saved.themes} == {"workforce", "coproduction"}
+        assert {t.code for t in saved.themes} == themes_before  # themes: confirm_action_themes
         copies_after = session.scalars(
             select(PlanAction.title).where(PlanAction.template_id == found.id)
         ).all()
@@ -546,12 +590,12 @@ def test_update_validation(demo_engine):
             demo_engine, actor(demo_engine, "london.lead"), action.id, action.version, title=""
         )
     with pytest.raises(WriteRefused, match="at least one theme"):
-        plan.update_template(
+        plan.confirm_action_themes(
             demo_engine,
             actor(demo_engine, "national.lead"),
             template(demo_engine).id,
             template(demo_engine).version,
-            theme_ids=[],
+            [],
         )
     assert fingerprint(demo_engine) == before
 
@@ -692,7 +736,9 @@ def test_national_templates_and_empty_region(engine):
         updates = plan.action_updates(session, [])
     assert len(templates) == 23 and templates["region_id"].isna().all()
     assert empty.empty and list(empty.columns) == plan.ACTION_COLUMNS
-    assert len(not_adopted) == 23
+    # LG1, WF2 and WF3 are kept once for the organisation, not adopted.
+    assert len(not_adopted) == 20
+    assert set(templates.loc[templates["organisation_wide"], "code"]) == {"LG1", "WF2", "WF3"}
     assert updates.empty
 
 
@@ -702,7 +748,9 @@ def test_adopting_into_an_empty_region_with_made_up_actors(engine):
     with Session(engine) as session:
         london = session.scalar(select(Region.id).where(Region.code == "london"))
         template_id = session.scalar(
-            select(PlanAction.id).where(PlanAction.region_id.is_(None)).limit(1)
+            select(PlanAction.id)
+            .where(PlanAction.region_id.is_(None), PlanAction.organisation_wide.is_(False))
+            .limit(1)
         )
     lead = Actor(None, "a.lead", "regional_lead", london)
     forum = Actor(None, "a.member", "forum_member", london)
@@ -723,3 +771,230 @@ def test_overdue_words():
     assert plan.due_words(on, on=on) == "Due today"
     assert plan.due_words(date(2026, 5, 2), on=on) == "Due tomorrow"
     assert plan.due_words(date(2026, 6, 30), on=on) == "Due 30 Jun 2026"
+
+
+# --- organisation-wide actions ----------------------------------------------------------
+
+
+def london_copy(engine, code: str) -> PlanAction | None:
+    with Session(engine, expire_on_commit=False) as session:
+        found = session.scalar(
+            select(PlanAction).where(
+                PlanAction.region_id == region_id(engine, "london"), PlanAction.code == code
+            )
+        )
+        if found is not None:
+            session.expunge(found)
+        return found
+
+
+def test_organisation_wide_actions_are_kept_once_not_adopted(demo_engine):
+    london = region_id(demo_engine, "london")
+    with Session(demo_engine) as session:
+        wide = plan.organisation_wide_actions(session)
+        mine = plan.region_actions(session, london)
+        offered = plan.templates_not_adopted(session, london)
+    assert wide["code"].tolist() == ["LG1", "WF2", "WF3"]
+    assert wide["region_id"].isna().all() and wide["organisation_wide"].all()
+    # the demo keeps them nationally, with a status and progress updates of their own
+    assert (wide["updates"] > 0).any() and set(wide["owner"]) == {"National team"}
+    assert not set(mine["code"]) & {"LG1", "WF2", "WF3"}
+    assert offered.empty  # London adopted every other action
+    before = fingerprint(demo_engine)
+    with pytest.raises(WriteRefused, match="kept once for the whole organisation"):
+        plan.adopt_template(
+            demo_engine, actor(demo_engine, "london.lead"), london, template(demo_engine, "LG1").id
+        )
+    assert fingerprint(demo_engine) == before
+
+
+def test_national_leads_keep_an_organisation_wide_action(demo_engine):
+    national, lead = actor(demo_engine, "national.lead"), actor(demo_engine, "london.lead")
+    champion = template(demo_engine, "LG1")
+    version = plan.update_template(
+        demo_engine,
+        national,
+        champion.id,
+        champion.version,
+        owner="Chair of the Board",
+        due_date=date(2027, 3, 31),
+    )
+    plan.post_action_update(
+        demo_engine,
+        national,
+        champion.id,
+        date.today(),
+        "Champion appointed",
+        "complete",
+        version=version,
+    )
+    with Session(demo_engine) as session:
+        saved = session.get(PlanAction, champion.id)
+        assert (saved.owner, saved.due_date, saved.status) == (
+            "Chair of the Board",
+            date(2027, 3, 31),
+            "complete",
+        )
+    event_ = last_event(demo_engine)
+    assert (event_.action, event_.region_id, event_.username) == (
+        "progress_update",
+        None,
+        "national.lead",
+    )
+    before = fingerprint(demo_engine)
+    with pytest.raises(PermissionDenied):
+        plan.post_action_update(demo_engine, lead, champion.id, date.today(), "Mine now")
+    with pytest.raises(WriteRefused, match="Only an organisation-wide action"):
+        found = template(demo_engine)
+        plan.update_template(demo_engine, national, found.id, found.version, owner="Someone")
+    with pytest.raises(WriteRefused, match="not to a template regions adopt"):
+        plan.post_action_update(demo_engine, national, found.id, date.today(), "A note")
+    assert fingerprint(demo_engine) == before
+
+
+def test_marking_organisation_wide_keeps_regional_copies_out_of_the_plan(demo_engine):
+    from db import queries
+
+    national, lead = actor(demo_engine, "national.lead"), actor(demo_engine, "london.lead")
+    london = region_id(demo_engine, "london")
+    found, copy = template(demo_engine), london_copy(demo_engine, "WF1")
+    with Session(demo_engine) as session:
+        total = plan.action_total(session, london)
+        counted = int(queries.action_status_totals(session, [london])["actions"].sum())
+        updates = session.scalar(
+            select(func.count(ActionUpdate.id)).where(ActionUpdate.action_id == copy.id)
+        )
+        assert "London" in plan.regions_with_copies(session, found.id)
+    assert counted == total
+
+    version = plan.set_organisation_wide(
+        demo_engine, national, found.id, found.version, True, reason="Kept by HR nationally"
+    )
+    event_ = last_event(demo_engine)
+    assert (event_.before, event_.after, event_.region_id, event_.reason) == (
+        {"organisation_wide": False},
+        {"organisation_wide": True},
+        None,
+        "Kept by HR nationally",
+    )
+    with Session(demo_engine) as session:
+        assert plan.action_total(session, london) == total - 1
+        assert copy.id not in plan.region_actions(session, london)["id"].tolist()
+        assert int(queries.action_status_totals(session, [london])["actions"].sum()) == total - 1
+        by_theme = queries.action_status_counts(session, [london])
+        tags = sum(len(t) for t in plan.region_actions(session, london)["theme_ids"])
+        assert int(by_theme["actions"].sum()) == tags  # the copy's themes are not counted
+        kept = plan.superseded_copies(session, london)
+        assert kept["id"].tolist() == [copy.id] and kept.iloc[0]["updates"] == updates
+        assert found.id not in plan.templates_not_adopted(session, london)["id"].tolist()
+    before = fingerprint(demo_engine)
+    with pytest.raises(WriteRefused, match="earlier copy"):
+        plan.update_action(demo_engine, lead, copy.id, copy.version, owner="Me")
+    with pytest.raises(WriteRefused, match="earlier copy"):
+        plan.post_action_update(demo_engine, lead, copy.id, date.today(), "A note")
+    assert fingerprint(demo_engine) == before
+
+    plan.set_organisation_wide(demo_engine, national, found.id, version, False)
+    with Session(demo_engine) as session:
+        assert plan.action_total(session, london) == total
+        assert plan.superseded_copies(session, london).empty
+    with pytest.raises(StaleWrite):
+        plan.set_organisation_wide(demo_engine, national, found.id, version, True)
+
+
+# --- confirming the themes ----------------------------------------------------------------
+
+
+def test_themes_are_proposed_until_a_national_lead_confirms_them(demo_engine):
+    national = actor(demo_engine, "national.lead")
+    with Session(demo_engine) as session:
+        first = plan.theme_confirmation(session)
+    assert (first.confirmed, first.total) == (0, 23)
+    assert "proposed, not yet confirmed" in first.note and "0 of the plan's 23" in first.note
+
+    found = template(demo_engine)  # WF1: workforce, cultural awareness, staff knowledge
+    proposed = {t.code for t in themes_of(demo_engine, found.id)}
+    london_wf1 = london_copy(demo_engine, "WF1")
+    # North West chose its own themes for its copy: the confirmation leaves them alone.
+    with Session(demo_engine) as session, session.begin():
+        session_copy = session.scalar(
+            select(PlanAction).where(
+                PlanAction.region_id == region_id(demo_engine, "north_west"),
+                PlanAction.code == "WF1",
+            )
+        )
+        session_copy.themes = [session.scalar(select(Theme).where(Theme.code == "co_learning"))]
+        north_west_wf1 = session_copy.id
+    with Session(demo_engine) as session:
+        last_before = session.scalar(select(func.max(AuditEvent.id)))
+
+    corrected = theme_ids(demo_engine, "workforce", "co_learning")
+    version = plan.confirm_action_themes(
+        demo_engine, national, found.id, found.version, corrected, reason="Checked the KEY"
+    )
+    with Session(demo_engine) as session:
+        saved = session.get(PlanAction, found.id)
+        assert {t.code for t in saved.themes} == {"workforce", "co_learning"}
+        assert saved.themes_confirmed_by == "national.lead" and saved.themes_confirmed_at
+        assert saved.version == version
+        london_saved = session.get(PlanAction, london_wf1.id)
+        assert {t.code for t in london_saved.themes} == {"workforce", "co_learning"}
+        assert {t.code for t in session.get(PlanAction, north_west_wf1).themes} == {"co_learning"}
+        assert plan.theme_confirmation(session).confirmed == 1
+        new_events = session.scalars(
+            select(AuditEvent).where(AuditEvent.id > last_before).order_by(AuditEvent.id)
+        ).all()
+    confirm = next(e for e in new_events if e.action == "confirm_themes")
+    assert confirm.region_id is None and confirm.reason == "Checked the KEY"
+    assert confirm.after == {"themes": ["Workforce", "Co-learning"], "themes_confirmed": True}
+    assert set(confirm.before["themes"]) != set(confirm.after["themes"])
+    regional = [e for e in new_events if e.action == "update"]
+    # every region's copy that still had the proposed themes, each audited in its region
+    assert london_wf1.id in {e.entity_id for e in regional}
+    assert north_west_wf1 not in {e.entity_id for e in regional}
+    assert all(e.region_id is not None for e in regional)
+    assert proposed != {"workforce", "co_learning"}
+
+    before = fingerprint(demo_engine)
+    with pytest.raises(WriteRefused, match="already confirmed"):
+        plan.confirm_action_themes(demo_engine, national, found.id, version, corrected)
+    with pytest.raises(StaleWrite):
+        plan.confirm_action_themes(demo_engine, national, found.id, found.version, corrected)
+    assert fingerprint(demo_engine) == before
+
+
+def test_once_every_action_is_confirmed_the_note_goes(engine):
+    national = Actor(None, "a.national", "national_lead")
+    with Session(engine) as session:
+        templates = plan.national_templates(session)
+    for row in templates.itertuples():
+        plan.confirm_action_themes(engine, national, row.id, row.version, row.theme_ids)
+    with Session(engine) as session:
+        done = plan.theme_confirmation(session)
+    assert done.complete and done.note is None
+
+
+def test_reports_say_the_themes_are_proposed_until_every_one_is_confirmed(demo_engine):
+    """The annual report's theme table and the meeting pack count actions by theme: they
+    say the themes are proposed until a national lead has confirmed them all."""
+    from reports.annual_report import build_report
+    from reports.meeting_pack import build_meeting_pack
+    from tests.reports.test_meeting_pack import flat, pdf_text
+    from tests.reports.test_meeting_pack import london as london_meeting
+
+    region, meeting = london_meeting(demo_engine)
+
+    def said() -> tuple[bool, bool]:
+        with Session(demo_engine) as session:
+            report = build_report(session, 2025, region, today=date(2026, 11, 26))
+        notes = " ".join(t.note or "" for t in report.tables())
+        pack = flat(pdf_text(build_meeting_pack(demo_engine, region, meeting)))
+        return "proposed, not yet confirmed" in notes, "proposed, not yet confirmed" in pack
+
+    assert said() == (True, True)
+    national = actor(demo_engine, "national.lead")
+    with Session(demo_engine) as session:
+        templates = plan.national_templates(session)
+    for row in templates.itertuples():
+        plan.confirm_action_themes(demo_engine, national, row.id, row.version, row.theme_ids)
+    assert said() == (False, False)

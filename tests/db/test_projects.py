@@ -23,18 +23,24 @@ from db.models import (
 from db.projects import (
     COMMITMENT_RULE,
     ENTITY,
+    NATIONAL_NAME,
     Commitment,
     PartnerInput,
     ProjectInput,
+    RegionProjects,
     commitment_table,
     create_project,
+    national_commitment,
+    parse_aim,
     parse_people_reached,
     partners_from_rows,
+    project_aims,
     project_problems,
     project_record,
     project_status_counts,
     projects,
     region_areas,
+    set_project_aim,
     update_project,
 )
 from db.users import actor_for
@@ -107,6 +113,9 @@ def state(engine) -> dict:
                 select(project_theme.c.project_id, project_theme.c.theme_id).order_by(
                     project_theme.c.project_id, project_theme.c.theme_id
                 )
+            ).all(),
+            "aims": session.execute(
+                select(Region.id, Region.project_aim).order_by(Region.id)
             ).all(),
             "audit": session.scalar(select(func.count(AuditEvent.id))),
         }
@@ -463,7 +472,9 @@ def test_reads_list_projects_with_partners_and_count_by_status(demo_engine):
     assert ordered == sorted(ordered), "by status, in the vocabulary's order"
 
 
-def test_commitment_counts_active_and_completed_projects_only():
+def test_commitment_is_across_the_organisation_and_regions_have_their_own_aims():
+    """The plan's three is for the whole organisation: no region is 'below three'; a
+    region is measured only against an aim it set itself."""
     regions = pd.DataFrame({"id": [1, 2, 3], "name": ["London", "Midlands", "South West"]})
     counts = pd.DataFrame(
         {
@@ -472,7 +483,7 @@ def test_commitment_counts_active_and_completed_projects_only():
             "projects": [2, 1, 4, 1, 3, 2],
         }
     )
-    table = commitment_table(regions, counts)
+    table = commitment_table(regions, counts, {1: 2, 2: 4, 3: None})
     assert list(table.columns) == [
         "Region",
         "Planned",
@@ -481,16 +492,37 @@ def test_commitment_counts_active_and_completed_projects_only():
         "Paused",
         "All projects",
         "Active or completed",
-        "Commitment",
+        "Own aim",
+        "Against its aim",
     ]
-    london, midlands, south_west = table.to_dict("records")
-    assert london["Active or completed"] == "3 of 3"
-    assert london["Commitment"] == "✔ Commitment met"
+    london, midlands, south_west, everyone = table.to_dict("records")
+    assert (london["Active or completed"], london["Own aim"]) == ("3", "2")
+    assert london["Against its aim"] == "✔ Own aim met"
     assert london["All projects"] == 7
-    assert midlands["Active or completed"] == "1 of 3"
-    assert midlands["Commitment"] == "⚠ Below three: 2 more needed"
+    assert midlands["Against its aim"] == "⚠ 3 more for its own aim"
     assert south_west["All projects"] == 0
-    assert south_west["Commitment"] == "⚠ Below three: 3 more needed"
+    assert south_west["Against its aim"] == "No aim of its own"
+    assert not any(
+        "three" in str(v) for row in (london, midlands, south_west) for v in row.values()
+    )
+    assert everyone["Region"] == NATIONAL_NAME
+    assert (everyone["All projects"], everyone["Active or completed"]) == (13, "4")
+    assert everyone["Against its aim"] == "✔ Commitment met"
+    assert national_commitment(counts).sentence == (
+        "All regions: 4 projects active or completed, more than the 3 committed"
+    )
+    few = counts[counts["region_id"] == 2]
+    assert national_commitment(few).marker == "⚠ Below three: 2 more needed"
+
+
+def test_region_projects_words():
+    none = RegionProjects("London", 1)
+    assert none.sentence == "London: 1 project active or completed (no aim of its own set)"
+    assert none.style is None and none.met is None
+    below = RegionProjects("Midlands", 2, 5)
+    assert below.sentence == "Midlands: 2 projects active or completed, against its own aim of 5"
+    assert below.style.label == "Below its own aim" and not below.met
+    assert RegionProjects("North West", 5, 5).style.label == "Own aim met"
 
 
 def test_commitment_sentence_and_marker():
@@ -505,3 +537,47 @@ def test_commitment_sentence_and_marker():
         "North West: 5 projects active or completed, more than the 3 committed"
     )
     assert "active or completed" in COMMITMENT_RULE
+    assert "across the whole organisation, not three in each region" in COMMITMENT_RULE
+
+
+# ---------------------------------------------------------------- a region's own aim
+
+
+@pytest.mark.parametrize(("username", "code", "allowed"), MATRIX)
+def test_set_project_aim_as_each_role(demo_engine, username, code, allowed):
+    who = actor(demo_engine, username)
+    region = region_id(demo_engine, code)
+    before = state(demo_engine)
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            set_project_aim(demo_engine, who, region, 4)
+        assert state(demo_engine) == before
+        with Session(demo_engine) as session:
+            assert project_aims(session, [region]) == {region: None}
+        return
+    assert set_project_aim(demo_engine, who, region, "4", reason="Agreed at the forum")
+    with Session(demo_engine) as session:
+        assert project_aims(session, [region]) == {region: 4}
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert (event.entity_type, event.entity_id, event.region_id) == ("project_aim", region, region)
+    assert (event.before, event.after) == ({"project_aim": None}, {"project_aim": 4})
+    assert (event.username, event.reason) == (username, "Agreed at the forum")
+    assert not set_project_aim(demo_engine, who, region, 4), "the same aim again: no change"
+    assert set_project_aim(demo_engine, who, region, "")
+    with Session(demo_engine) as session:
+        assert project_aims(session, [region]) == {region: None}
+
+
+def test_a_mistyped_aim_is_refused_and_changes_nothing(demo_engine):
+    who = actor(demo_engine, "london.lead")
+    london = region_id(demo_engine, "london")
+    before = state(demo_engine)
+    for raw, message in (("three", "whole number"), (2.5, "whole number"), (0, "between 1")):
+        with pytest.raises(WriteRefused, match=message):
+            set_project_aim(demo_engine, who, london, raw)
+    assert state(demo_engine) == before
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, None), ("", None), (" 3 ", 3), (7.0, 7)])
+def test_parse_aim(raw, expected):
+    assert parse_aim(raw) == expected

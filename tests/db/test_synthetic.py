@@ -33,6 +33,8 @@ def test_shape_at_scale_one(engine, small):
         assert session.scalar(select(func.count(Area.id))) == 42
         metrics = session.scalar(select(func.count(Metric.id)).where(Metric.code.like("SYN-%")))
         assert metrics == 2 + 2 * 7
+        # Its own synthetic metrics only: the demo's illustrative ones are not loaded.
+        assert session.scalar(select(func.count(Metric.id))) == metrics
     # per series and quarter: 1 overall + the 19 census ethnic groups
     series = 2 * 7 + 2 * 7
     assert counts["metric_value"] == series * 2 * (1 + 19)

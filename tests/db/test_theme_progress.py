@@ -65,7 +65,7 @@ def _action(session: Session, region_id: int, theme_ids: list[int], status: str)
 
 
 @pytest.fixture
-def made(engine):
+def made(engine, illustrative_metrics):
     """London with hand-made metrics and actions (worked examples below)."""
     with Session(engine) as session, session.begin():
         regions, themes = _ids(session)

@@ -111,6 +111,18 @@ def london_action(w: World) -> m.PlanAction:
     return w.get(m.PlanAction, region_id=w.london)
 
 
+def national_action(w: World, code: str) -> m.PlanAction:
+    return w.get(m.PlanAction, region_id=None, code=code)
+
+
+def other_themes(w: World, action_id: int) -> list[int]:
+    """Themes different from the action's own, so confirming them always changes it."""
+    with Session(w.engine) as session:
+        now = {t.id for t in session.get(m.PlanAction, action_id).themes}
+        every = list(session.scalars(select(m.Theme.id).order_by(m.Theme.id)))
+    return [w.theme] if now != {w.theme} else [w.theme, next(t for t in every if t != w.theme)]
+
+
 def london_feedback(w: World) -> m.FeedbackItem:
     return w.get(m.FeedbackItem, region_id=w.london)
 
@@ -209,6 +221,26 @@ CASES: dict[str, Callable[[World], Call]] = {
         None,
         Action.EDIT_NATIONAL_TEMPLATES,
     ),
+    "confirm_action_themes": lambda w: Call(
+        (
+            national_action(w, "WF1").id,
+            national_action(w, "WF1").version,
+            other_themes(w, national_action(w, "WF1").id),
+        ),
+        {},
+        None,
+        Action.EDIT_NATIONAL_TEMPLATES,
+    ),
+    "set_organisation_wide": lambda w: Call(
+        (
+            national_action(w, "WF1").id,
+            national_action(w, "WF1").version,
+            not national_action(w, "WF1").organisation_wide,
+        ),
+        {},
+        None,
+        Action.EDIT_NATIONAL_TEMPLATES,
+    ),
     # feedback
     "add_feedback": lambda w: Call(
         (w.london, "Carer", date(2026, 1, 5), f"Feedback {w.n()}"),
@@ -244,6 +276,9 @@ CASES: dict[str, Callable[[World], Call]] = {
         {},
         w.london,
         Action.EDIT_PROJECTS,
+    ),
+    "set_project_aim": lambda w: Call(
+        (w.london, 1 + w.n() % 9), {}, w.london, Action.EDIT_PROJECTS
     ),
     # metrics
     "create_metric": lambda w: Call(
@@ -321,6 +356,20 @@ CASES: dict[str, Callable[[World], Call]] = {
 }
 
 
+#: Writes with another path, run as every role too: a progress update on an
+#: organisation-wide action, which national leads keep.
+MORE_CASES: dict[str, list[Callable[[World], Call]]] = {
+    "post_action_update": [
+        lambda w: Call(
+            (national_action(w, "LG1").id, date(2026, 1, 1), f"Note {w.n()}"),
+            {},
+            None,
+            Action.EDIT_NATIONAL_TEMPLATES,
+        )
+    ],
+}
+
+
 def _draft_fields(metric: m.Metric) -> dict:
     names = db.metrics.MetricDraft.__dataclass_fields__
     return {name: getattr(metric, name) for name in names}
@@ -356,6 +405,7 @@ def fingerprint(engine) -> tuple:
         parts.append(session.scalar(select(func.max(m.AuditEvent.id))))
         parts.append(tuple(session.scalars(select(m.User.password_hash).order_by(m.User.id))))
         parts.append(tuple(session.scalars(select(m.Area.name).order_by(m.Area.id))))
+        parts.append(tuple(session.scalars(select(m.Region.project_aim).order_by(m.Region.id))))
         parts.append(
             tuple(
                 session.scalars(
@@ -391,12 +441,16 @@ ACTORS = [
 def test_every_write_as_every_role(world, write):
     assert write in CASES, f"add a case for the write '{write}' to this test"
     spec = WRITE_REGISTRY[write]
-    for username in ACTORS:
+    for username, case in [
+        (username, case)
+        for case in [CASES[write], *MORE_CASES.get(write, [])]
+        for username in ACTORS
+    ]:
         if username == "northwest.forum":
             who = Actor(None, "northwest.forum", "forum_member", world.north_west)
         else:
             who = actor(world, username)
-        call = CASES[write](world)
+        call = case(world)
         assert call.action in spec.actions, f"{write}: the case checks an undeclared action"
         allowed = can(who, call.action, call.region_id)
         before = fingerprint(world.engine)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.disclosure import rule_text
+from core.disclosure import percent_of, percentage_note, percentage_places, rule_text
+from core.formatting import format_value
 from db.models import CommunityProject, EquityCount, FeedbackItem, Metric, MetricValue, Region
 from reports.annual_report import (
     DEMO_NOTICE,
@@ -238,7 +239,9 @@ def add_metric_values(
         return metric.name
 
 
-def test_regional_count_metrics_are_suppressed_and_national_figures_exact(engine):
+def test_regional_count_metrics_are_suppressed_and_national_figures_exact(
+    engine, illustrative_metrics
+):
     name = add_metric_values(
         engine,
         "CL02",  # community members reached: a count of people
@@ -253,7 +256,7 @@ def test_regional_count_metrics_are_suppressed_and_national_figures_exact(engine
     assert national.loc[name, "Change over the year"] == "+3"
 
 
-def test_regional_percentage_hidden_when_numerator_is_small(engine):
+def test_regional_percentage_hidden_when_numerator_is_small(engine, illustrative_metrics):
     name = add_metric_values(
         engine,
         "CA01",
@@ -422,3 +425,49 @@ def assert_same_section(mine, theirs) -> None:
         pd.testing.assert_frame_equal(
             ours.frame.reset_index(drop=True), other.frame.reset_index(drop=True)
         )
+
+
+def test_regional_percentages_come_from_the_rounded_counts(engine, illustrative_metrics):
+    """7 of 21 was published as 33.3% beside counts a reader sees as 5 of 20."""
+    name = add_metric_values(
+        engine,
+        "CA01",
+        {date(2025, 1, 1): (40.0, 40, 100), date(2026, 1, 1): (33.3, 7, 21)},
+    )
+    report = report_for(engine)
+    london = table(report, "region-london-metrics").set_index("Metric")
+    assert london.loc[name, "Latest value"] == "25%"
+    assert london.loc[name, "Change over the year"] == "-15 points"
+    national = table(report, "national-metrics").set_index("Metric")
+    assert national.loc[name, "National figure"] == "33.3%"
+    note = next(t.note for t in report.tables() if t.key == "region-london-metrics")
+    assert percentage_note(5) in note
+
+
+def test_counts_that_are_not_people_are_published_as_recorded(engine, illustrative_metrics):
+    name = add_metric_values(
+        engine,
+        "PW01",  # partnership agreements: not people
+        {date(2025, 1, 1): (2, None, None), date(2026, 1, 1): (3, None, None)},
+    )
+    report = report_for(engine)
+    london = table(report, "region-london-metrics").set_index("Metric")
+    assert london.loc[name, "Latest value"] == "3"
+    assert london.loc[name, "Change over the year"] == "+1"
+
+
+def test_regional_equity_percentages_are_whole_and_the_rounded_counts_own(demo_engine):
+    report = report_for(demo_engine)
+    regional = table(report, "region-london-equity-right_support")
+    for row in regional.to_dict("records"):
+        num, den = row["Said they got the right level of support"], row["Answered the question"]
+        figure = row["Percentage (95% CI)"]
+        if "*" in (num, den):
+            assert figure == ""
+            continue
+        own = percent_of(int(num), int(den), percentage_places(int(den)))
+        assert figure.split(" (")[0] == format_value(own)
+    note = next(t.note for t in report.tables() if t.key == "region-london-equity-right_support")
+    assert percentage_note(5) in note
+    national = next(t.note for t in report.tables() if t.key == "national-equity-right_support")
+    assert percentage_note(5) not in national

@@ -200,3 +200,47 @@ def test_one_key_for_every_chart_and_tables_of_the_last_eight_quarters(demo_engi
     from core.periods import format_period
 
     assert format_period(quarters[-1]) in text
+
+
+def test_each_quarter_keeps_its_own_value_in_the_chart_and_its_description(demo_engine):
+    """Issue 10's blocker: the pack paired newest-first values with oldest-first quarters,
+    so CA01's rise was described as a fall."""
+    from core.disclosure import disclose_metric_figure
+    from core.periods import format_period
+    from db.models import Metric
+    from reports.meeting_pack import metric_page
+
+    region, meeting = london(demo_engine)
+    with Session(demo_engine) as session:
+        metrics, values = meetings.theme_metrics(session, region)
+        rows = session.execute(
+            select(
+                MetricValue.period_start,
+                MetricValue.value,
+                MetricValue.numerator,
+                MetricValue.denominator,
+            )
+            .join(Metric, Metric.id == MetricValue.metric_id)
+            .where(
+                Metric.code == "CA01",
+                MetricValue.region_id == region,
+                MetricValue.characteristic == "",
+            )
+            .order_by(MetricValue.period_start)
+        ).all()
+    shown = [
+        (format_period(day), disclose_metric_figure(v, n, d, unit="percentage").value)
+        for day, v, n, d in rows
+    ]
+    assert rows[-1].value > rows[0].value, "the demo's CA01 rises in London"
+    ca01 = metrics[metrics["code"] == "CA01"].iloc[0].to_dict()
+    mine = values[values["metric_id"] == ca01["metric_id"]]
+    for order in (mine, mine.iloc[::-1]):
+        page, _ = metric_page(ca01, order, 5)
+        drawn = [(page.chart.quarters[q], v) for q, v in page.chart.series("Recorded value")]
+        assert drawn == shown
+    (first, low), (last, high) = shown[0], shown[-1]
+    sentence = f"from {first} ({low:g}%) to {last} ({high:g}%)"
+    assert sentence in page.description
+    text = flat(pdf_text(build_meeting_pack(demo_engine, region, meeting)))
+    assert sentence in text
