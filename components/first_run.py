@@ -46,7 +46,8 @@ def _step(number: int, done: bool, title: str, how: str, link: str, metric: int 
 def guide(state: FirstRunState) -> None:
     """The three steps, ticked as they are done."""
     with st.container(border=True):
-        st.subheader("Getting started: the first national core metric", anchor=False)
+        # A level-2 heading: it comes straight after the page's title.
+        st.header("Getting started: the first national core metric", anchor=False)
         st.write(
             (
                 "The dashboard starts with no metrics, so that every figure in it is one "

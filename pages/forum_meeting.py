@@ -431,8 +431,8 @@ st.download_button(
 )
 st.caption(
     "The pack has the theme statuses, every metric's chart with its figures, what changed "
-    "since the last meeting, the open feedback and the decisions. It is ready to circulate: "
-    "its figures follow NHS disclosure control. " + rule_text(threshold)
+    "since the last meeting, the open feedback and the decisions. It is ready to circulate "
+    "whoever downloads it. " + rule_text(threshold)
 )
 
 # Since the last meeting.

@@ -28,15 +28,15 @@ import sys
 import time
 import types
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
 from axe_playwright_python.base import AXE_SCRIPT
 from google.protobuf.message import DecodeError
+from playwright.sync_api import Browser, Locator, Page, WebSocket, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, WebSocket, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -312,6 +312,26 @@ def sign_in(
         raise AssertionError(
             f"Signing in as {username!r} did not show the signed-in app." + _error_text(page)
         ) from None
+
+
+@contextlib.contextmanager
+def signed_in(
+    browser: Browser, base_url: str, username: str, password: str, *, viewport: dict | None = None
+) -> Iterator[Page]:
+    """A page in a new browser context, signed in as ``username``; the context is closed
+    afterwards. For a module-scoped fixture, so that a module's tests share one sign-in
+    per role (each test then opens the page it checks)."""
+    context = browser.new_context(
+        viewport=viewport or {"width": 1400, "height": 1000}, base_url=base_url
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        track(page)
+        sign_in(page, base_url, username, password)
+        yield page
+    finally:
+        context.close()
 
 
 def sign_out(page: Page) -> None:

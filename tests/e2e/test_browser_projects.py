@@ -25,6 +25,9 @@ PARTNERS = [
     ("Tower Hamlets Somali Women's Group", "Ethnically led VCSE"),
     ("East London Mosque", "Faith group"),
 ]
+#: Resolves after two rendering frames: the scroll events of a scroll made before it
+#: have been delivered by then.
+FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def saved_project(app_server: AppServer) -> tuple[CommunityProject, list[tuple[str, str]]] | None:
@@ -42,8 +45,16 @@ def saved_project(app_server: AppServer) -> tuple[CommunityProject, list[tuple[s
 
 
 def choose(form: Locator, page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label`` (inside a form: no rerun)."""
+    """Pick ``option`` in the select box labelled ``label`` with the mouse, as a person
+    does: scroll it into view, then click it (inside a form: no rerun).
+
+    The select box's list closes when anything around it scrolls (react-aria's
+    close-on-scroll). A click straight after Playwright's own scroll can open the list
+    before the browser delivers that scroll's event (in the next frame), which then
+    closes it again; so the scroll is let settle first."""
     box = form.get_by_role("combobox", name=label, exact=True)
+    box.scroll_into_view_if_needed()
+    page.evaluate(FRAMES_JS)
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
     expect(box).to_have_value(option)
