@@ -137,9 +137,23 @@ def themes_line(page: Page, code: str) -> Locator:
 
 
 def choose_theme(page: Page, theme: str) -> None:
+    """Pick a theme with the mouse. The list closes itself when anything around it
+    scrolls or re-renders just after the click (Streamlit's close-on-scroll), so the box
+    is scrolled into view first and the click is tried again if the list closed."""
     box = main(page).get_by_role("combobox", name="Theme", exact=True)
-    box.click()
-    act(page, lambda: page.get_by_role("option", name=theme, exact=True).click())
+    option = page.get_by_role("option", name=theme, exact=True)
+    for _attempt in range(3):
+        box.scroll_into_view_if_needed()
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=3000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    act(page, option.click)
 
 
 def metric_card(page: Page, name: str) -> Locator:
