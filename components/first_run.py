@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from components.context import AppContext
+from services.context import RequestContext
 from core.permissions import Action, can
 from db.first_run import FirstRunState, first_run_state
 
@@ -90,7 +90,7 @@ def guide(state: FirstRunState) -> None:
         )
 
 
-def first_run_notice(ctx: AppContext) -> FirstRunState:
+def first_run_notice(ctx: RequestContext) -> FirstRunState:
     """The guide (national leads and administrators) until the first national core
     metric is set up, or the plain message (everyone else) while there is none."""
     with Session(ctx.engine) as session:

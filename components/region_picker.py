@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from components.context import AppContext
+from services.context import RequestContext
 from core.permissions import Action, can
 from db import queries
 
 
-def choose_region(ctx: AppContext, *, key: str = "region") -> tuple[int, str]:
+def choose_region(ctx: RequestContext, *, key: str = "region") -> tuple[int, str]:
     """The region id and name; national roles get a picker remembered across pages."""
     with Session(ctx.engine) as session:
         regions = queries.regions(session)

@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.errors import StaleWrite, WriteRefused
 from core.permissions import Action, Actor, require
 from db.engine import writer
 from db.models import AuditEvent, utcnow
@@ -28,13 +29,7 @@ from db.models import AuditEvent, utcnow
 P = ParamSpec("P")
 R = TypeVar("R")
 
-
-class WriteRefused(ValueError):
-    """A write was refused for a reason the person can fix; the message says which."""
-
-
-class StaleWrite(WriteRefused):
-    """Someone else changed the record since it was read (optimistic concurrency)."""
+__all__ = ["StaleWrite", "WriteRefused", "registered_write", "unit_of_work"]
 
 
 @dataclass(frozen=True)
