@@ -12,9 +12,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from services.context import RequestContext
 from core.permissions import Action, can
 from db.first_run import FirstRunState, first_run_state
+from services.context import RequestContext
 
 METRICS_PAGE = "pages/metrics.py"
 #: The query parameters a step's link opens the Metrics page with.

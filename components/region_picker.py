@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from services.context import RequestContext
 from core.permissions import Action, can
 from db import queries
+from services.context import RequestContext
 
 
 def choose_region(ctx: RequestContext, *, key: str = "region") -> tuple[int, str]:
