@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from core.formatting import escape_markdown
-from db.audit import entity_history
+from services.audit import entity_history
+from services.context import RequestContext
 
 
 def history_view(
-    engine: Engine,
+    ctx: RequestContext,
     entity_type: str,
     entity_ids: Sequence[int],
     *,
@@ -26,8 +25,7 @@ def history_view(
     with st.expander(escape_markdown(title), key=key, on_change="rerun") as box:
         if not box.open:
             return
-        with Session(engine) as session:
-            history = entity_history(session, entity_type, entity_ids)
+        history = entity_history(ctx, entity_type, entity_ids)
         if history.empty:
             st.write("No changes recorded yet.")
         else:

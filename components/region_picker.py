@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from core.permissions import Action, can
-from db import queries
 from services.context import RequestContext
+from services.regions import regions as all_regions
 
 
 def choose_region(ctx: RequestContext, *, key: str = "region") -> tuple[int, str]:
     """The region id and name; national roles get a picker remembered across pages."""
-    with Session(ctx.engine) as session:
-        regions = queries.regions(session)
+    regions = all_regions(ctx)
     names = dict(zip(regions["id"], regions["name"], strict=True))
     if not can(ctx.actor, Action.VIEW_ALL_REGIONS):
         region_id = ctx.actor.region_id

@@ -503,7 +503,7 @@ def enter_count() -> None:
         with Session(ctx.engine) as session:
             rows = db_equity.region_counts(session, region_id, measure.code, code, period)
         if not rows.empty:
-            history_view(ctx.engine, "equity_count", rows["id"].tolist(), key="history-eq-count")
+            history_view(ctx, "equity_count", rows["id"].tolist(), key="history-eq-count")
 
 
 def enter_population() -> None:
@@ -562,7 +562,7 @@ def enter_population() -> None:
     )[["Year", "Group", "Population", "Source"]]
     st.dataframe(shown, hide_index=True, width="stretch")
     download_buttons(shown, file_stem("population", region_name, code), key="eq-pop-table")
-    history_view(ctx.engine, "population_count", table["id"].tolist(), key="history-eq-pop")
+    history_view(ctx, "population_count", table["id"].tolist(), key="history-eq-pop")
 
 
 def _help(columns: list[tuple[str, str, str]]) -> pd.DataFrame:

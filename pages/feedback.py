@@ -354,7 +354,7 @@ def one_item(items: pd.DataFrame, actions: pd.DataFrame | None) -> None:
     if may_respond and actions is not None:
         respond_forms(row, actions)
     history_view(
-        ctx.engine,
+        ctx,
         "feedback_item",
         [int(chosen)],
         key=f"history-feedback-{chosen}",

@@ -414,7 +414,7 @@ def action_details(row: pd.Series, updates_of_action: pd.DataFrame) -> None:
     else:
         st.markdown("\n".join(f"1. {update_line(u)}" for _, u in updates_of_action.iterrows()))
     history_view(
-        ctx.engine,
+        ctx,
         "plan_action",
         [int(row["id"])],
         key=f"history-action-{row['id']}",
@@ -562,7 +562,7 @@ def organisation_wide_card(row: pd.Series, updates_of_action: pd.DataFrame) -> N
             latest = updates_of_action.iloc[-1]
             st.markdown(f"Latest progress update: {update_line(latest)}")
         history_view(
-            ctx.engine,
+            ctx,
             "plan_action",
             [int(row["id"])],
             key=f"history-wide-{region_id}-{row['id']}",
@@ -606,7 +606,7 @@ if not superseded.empty:
             if not mine.empty:
                 st.markdown("\n".join(f"1. {update_line(u)}" for _, u in mine.iterrows()))
             history_view(
-                ctx.engine,
+                ctx,
                 "plan_action",
                 [int(old["id"])],
                 key=f"history-superseded-{old['id']}",

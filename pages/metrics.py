@@ -206,14 +206,14 @@ def metric_card(row: Mapping[str, Any], values: pd.DataFrame, result: ProgressRe
         metric_chart(row, mine, key=f"metric-{row['id']}")
         group_table(row, values)
         history_view(
-            ctx.engine,
+            ctx,
             "metric",
             [int(row["id"])],
             key=f"history-metric-{row['id']}",
             title="History of this definition",
         )
         history_view(
-            ctx.engine,
+            ctx,
             "metric_value",
             mine["id"].astype(int).tolist(),
             key=f"history-values-{row['id']}",

@@ -378,7 +378,7 @@ def project_card(row: pd.Series, *, can_edit: bool) -> None:
         ]
         st.markdown("  \n".join(lines))
         history_view(
-            ctx.engine,
+            ctx,
             ENTITY,
             [int(row["id"])],
             key=f"history-project-{row['id']}",
@@ -460,7 +460,7 @@ def region_view(region_id: int, region_name: str) -> None:
     if can_edit:
         aim_form(region_id, region_name, aim)
     history_view(
-        ctx.engine,
+        ctx,
         AIM_ENTITY,
         [region_id],
         key=f"history-aim-{region_id}",
