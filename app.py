@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from components.auth import (
     apply_pending_cookie,
@@ -18,12 +16,8 @@ from components.auth import (
 from components.context import prepared_engine
 from core.config import ConfigError, load_settings
 from core.formatting import escape_markdown
-from core.permissions import ROLE_LABELS, Role
-from db.engine import DatabaseUnavailable, unavailable_message
-from db.models import Region
-from db.users import actor_for, display_name
-
-ALL_ROLES = tuple(Role)
+from core.permissions import ROLE_LABELS, Action, Actor, can
+from services.session import LOST_DATABASE, DatabaseUnavailable, signed_in, unavailable_message
 
 
 @dataclass(frozen=True)
@@ -31,12 +25,15 @@ class PageSpec:
     path: str
     title: str
     icon: str
-    roles: tuple[str, ...] = ALL_ROLES
+    #: Who sees the page: those who ``can`` take this action (None: everyone signed in).
+    #: The page itself checks the same action.
+    action: Action | None = None
+
+    def visible_to(self, actor: Actor) -> bool:
+        return self.action is None or can(actor, self.action)
 
 
-NATIONAL = ("national_lead", "admin")
-
-#: Every page, in the order of the navigation, with the roles that see it.
+#: Every page, in the order of the navigation, with the action that shows it.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),
     PageSpec("pages/themes.py", "Themes", ":material/category:"),
@@ -46,25 +43,38 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/import_values.py",
         "Import values",
         ":material/upload_file:",
-        roles=("regional_lead", "admin"),
+        action=Action.VIEW_IMPORT_VALUES,
     ),
     PageSpec("pages/projects.py", "Community projects", ":material/groups:"),
     PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
     PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
     PageSpec("pages/equity.py", "Equity", ":material/balance:"),
     PageSpec(
-        "pages/compare_regions.py", "Compare regions", ":material/compare_arrows:", roles=NATIONAL
+        "pages/compare_regions.py",
+        "Compare regions",
+        ":material/compare_arrows:",
+        action=Action.VIEW_ALL_REGIONS,
     ),
-    PageSpec("pages/annual_report.py", "Annual report", ":material/summarize:", roles=NATIONAL),
-    PageSpec("pages/audit_log.py", "Audit log", ":material/history:", roles=NATIONAL),
     PageSpec(
-        "pages/admin.py", "Administration", ":material/admin_panel_settings:", roles=("admin",)
+        "pages/annual_report.py",
+        "Annual report",
+        ":material/summarize:",
+        action=Action.VIEW_ALL_REGIONS,
+    ),
+    PageSpec("pages/audit_log.py", "Audit log", ":material/history:", action=Action.VIEW_AUDIT_LOG),
+    PageSpec(
+        "pages/admin.py",
+        "Administration",
+        ":material/admin_panel_settings:",
+        action=Action.VIEW_ADMINISTRATION,
     ),
 )
 
 
-def pages_for(role: str) -> list[PageSpec]:
-    return [p for p in PAGES if role in p.roles]
+def pages_for(who: Actor | str) -> list[PageSpec]:
+    """The pages this person sees; a role name stands for anyone with that role."""
+    actor = who if isinstance(who, Actor) else Actor(None, who, who)
+    return [p for p in PAGES if p.visible_to(actor)]
 
 
 def main() -> None:
@@ -90,12 +100,8 @@ def main() -> None:
     auth = authenticator(engine, settings)
     username = signed_in_username(auth)
     apply_pending_cookie(auth)
-    with Session(engine) as session:
-        actor = actor_for(session, username) if username else None
-        name = display_name(session, username) if actor else ""
-        region = session.get(Region, actor.region_id) if actor and actor.region_id else None
-        region_name = region.name if region else None
-    if actor is None:
+    person = signed_in(engine, username) if username else None
+    if person is None:
         if username:
             sign_out(auth)
         st.navigation(
@@ -103,6 +109,7 @@ def main() -> None:
             position="hidden",
         ).run()
         return
+    actor, name, region_name = person.actor, person.name, person.region_name
     st.session_state["actor"] = actor
     st.session_state["display_name"] = name
     with st.sidebar:
@@ -113,11 +120,11 @@ def main() -> None:
         # run then shows the sign-in form and deletes the cookie, with no st.rerun().
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(auth,))
     navigation = st.navigation(
-        [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(actor.role)]
+        [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(actor)]
     )
     try:
         navigation.run()
-    except OperationalError:
+    except LOST_DATABASE:
         st.error(unavailable_message(engine))
 
 

@@ -1,7 +1,8 @@
 """Set up and run the AMHE dashboard with nothing but Python 3.11+.
 
     python dev.py start   install what the app needs, then open it in demo mode
-    python dev.py test    install what the tests need, then run lint and the whole suite
+    python dev.py test    install what the tests need, then run lint, the layer and
+                          duplicate-code checks, and the whole suite
 
 Both create a virtual environment in .venv the first time and reinstall only when the
 requirements change. Extra arguments after ``test`` go to pytest.
@@ -20,6 +21,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+LAYERS = ["pages", "components", "services", "db"]
 
 
 def _ensure_venv(requirements: str) -> None:
@@ -54,6 +58,8 @@ def test(args: list[str]) -> None:
     _ensure_venv("requirements-dev.txt")
     _run([str(PYTHON), "-m", "ruff", "check", "."])
     _run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
+    _run([str(BIN / "lint-imports")])  # the layers: contracts in pyproject.toml
+    _run([str(PYTHON), "-m", "pylint", "--rcfile=pyproject.toml", *LAYERS])  # no repeated blocks
     _run([str(PYTHON), "-m", "pytest", "-n", "auto", *args])
 
 

@@ -7,16 +7,22 @@ unknown username and a wrong password get the very same message.
 
 from __future__ import annotations
 
-import streamlit as st
-import streamlit_authenticator as stauth
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-from streamlit_authenticator.utilities.exceptions import LoginError
+from typing import Any
 
+import streamlit as st
+
+from components.auth_adapter import (
+    Authenticator,
+    LoginError,
+    check_password,
+    delete_cookie,
+    forget_sign_in,
+    new_authenticator,
+    restore_sign_in,
+    set_cookie,
+)
 from core.config import Settings
-from core.lockout import lock_message
-from db.models import utcnow
-from db.users import credentials, lock_ends, record_login_attempt
+from services import session as sign_ins
 
 WRONG_DETAILS = "That username and password do not match an account. Please check and try again."
 SESSION_KEYS = (
@@ -40,25 +46,22 @@ DEMO_ACCOUNTS = (
 )
 
 
-def authenticator(engine: Engine, settings: Settings) -> stauth.Authenticate:
+def authenticator(engine: Any, settings: Settings) -> Authenticator:
     """One Authenticate per script run, on credentials freshly read from the database."""
-    with Session(engine) as session:
-        creds = credentials(session)
-    return stauth.Authenticate(
-        creds,
+    return new_authenticator(
+        sign_ins.credentials(engine),
         cookie_name=settings.cookie_name,
         cookie_key=settings.cookie_key,
         cookie_expiry_days=settings.cookie_expiry_days,
-        auto_hash=False,
         login_sleep_time=settings.login_sleep_time,
     )
 
 
-def signed_in_username(auth: stauth.Authenticate) -> str | None:
+def signed_in_username(auth: Authenticator) -> str | None:
     """The username of this session, restoring it from the cookie when there is one."""
     if not st.session_state.get("authentication_status"):
         try:
-            auth.login(location="unrendered")
+            restore_sign_in(auth)
         except LoginError:
             # A cookie for an account that no longer exists or was deactivated.
             sign_out(auth)
@@ -68,7 +71,7 @@ def signed_in_username(auth: stauth.Authenticate) -> str | None:
     return None
 
 
-def sign_in_form(auth: stauth.Authenticate, engine: Engine, settings: Settings) -> None:
+def sign_in_form(auth: Authenticator, engine: Any, settings: Settings) -> None:
     st.title("Advancing Mental Health Equalities dashboard")
     st.write(
         "Track your region's AMHE plan, its coproduced metrics and the feedback that "
@@ -84,18 +87,16 @@ def sign_in_form(auth: stauth.Authenticate, engine: Engine, settings: Settings) 
         _demo_accounts()
 
 
-def _attempt(auth: stauth.Authenticate, engine: Engine, username: str, password: str) -> None:
+def _attempt(auth: Authenticator, engine: Any, username: str, password: str) -> None:
     if not username or not password:
         st.error("Please enter both your username and your password.")
         return
-    now = utcnow()
-    with Session(engine) as session:
-        until = lock_ends(session, username, now)
-    if until is not None:
-        st.error(lock_message(until, now))
+    locked = sign_ins.lock_words(engine, username)
+    if locked is not None:
+        st.error(locked)
         return
-    ok = bool(auth.authentication_controller.login(username, password))
-    record_login_attempt(engine, username, ok)
+    ok = check_password(auth, username, password)
+    sign_ins.record_login_attempt(engine, username, ok)
     if not ok:
         st.session_state["authentication_status"] = None
         st.error(WRONG_DETAILS)
@@ -119,24 +120,24 @@ def _demo_accounts() -> None:
     )
 
 
-def sign_out(auth: stauth.Authenticate) -> None:
+def sign_out(auth: Authenticator) -> None:
     """End the session: the cookie goes, and so does everything we kept for the user.
 
     The cookie is read from the request that opened the session, so the session state
     must be cleared deliberately (the authenticator's 'logout' flag stops it being read).
     """
     if st.session_state.get("authentication_status"):
-        auth.authentication_controller.logout()
+        forget_sign_in(auth)
     for key in SESSION_KEYS:
         st.session_state.pop(key, None)
     st.session_state["logout"] = True
     st.session_state[PENDING_COOKIE] = "delete"
 
 
-def apply_pending_cookie(auth: stauth.Authenticate) -> None:
+def apply_pending_cookie(auth: Authenticator) -> None:
     """Set or delete the sign-in cookie asked for by the previous run (see above)."""
     pending = st.session_state.pop(PENDING_COOKIE, None)
     if pending == "set" and st.session_state.get("authentication_status"):
-        auth.cookie_controller.set_cookie()
+        set_cookie(auth)
     elif pending == "delete":
-        auth.cookie_controller.delete_cookie()
+        delete_cookie(auth)

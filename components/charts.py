@@ -23,8 +23,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from altair.utils.data import limit_rows, sanitize_pandas_dataframe, to_values
-from pandas.core.dtypes.cast import maybe_box_native
+from altair import limit_rows, to_values
+
+from components.compat import maybe_box_native, sanitize_pandas_dataframe
 
 #: Altair's default: a chart with more rows than this is refused (too much for a browser).
 MAX_ROWS = 5000

@@ -10,11 +10,11 @@ a plain message that no national core metrics have been defined yet.
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
+from core.first_run import FirstRunState
 from core.permissions import Action, can
-from db.first_run import FirstRunState, first_run_state
 from services.context import RequestContext
+from services.first_run import first_run_state
 
 METRICS_PAGE = "pages/metrics.py"
 #: The query parameters a step's link opens the Metrics page with.
@@ -93,8 +93,7 @@ def guide(state: FirstRunState) -> None:
 def first_run_notice(ctx: RequestContext) -> FirstRunState:
     """The guide (national leads and administrators) until the first national core
     metric is set up, or the plain message (everyone else) while there is none."""
-    with Session(ctx.engine) as session:
-        state = first_run_state(session)
+    state = first_run_state(ctx)
     if state.complete:
         return state
     if can(ctx.actor, Action.DEFINE_NATIONAL_METRIC):

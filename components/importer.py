@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from components.downloads import download_buttons
+from core.errors import StaleWrite, WriteRefused
 from core.formatting import escape_markdown
 from core.importer import ImportPreview, problem_rows, too_big_message
 from core.permissions import PermissionDenied
-from db.writes import StaleWrite, WriteRefused
 
 PreviewFunction = Callable[[bytes, str], ImportPreview]
 CommitFunction = Callable[[ImportPreview, Callable[[float], None]], str]

@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.errors import StaleWrite, WriteRefused
 from core.formatting import escape_markdown
+from core.permissions import PermissionDenied
 
 R = TypeVar("R")
 
@@ -62,7 +63,8 @@ def run_write(
     Returns the write's result, or None when it was refused. ``success`` is the message
     to show after the rerun (or a function of the result that makes it). A stale write
     reruns too, so the person sees the newer data with the message; any other refusal is
-    shown at once and does not rerun. ``rerun=False`` shows the success message at once.
+    shown at once and does not rerun, as is a write the actor may not make (its
+    message says why). ``rerun=False`` shows the success message at once.
     """
     try:
         result = write(*args, **kwargs)
@@ -72,7 +74,7 @@ def run_write(
             st.rerun()
         show_outcome(where)
         return None
-    except WriteRefused as exc:
+    except (WriteRefused, PermissionDenied) as exc:
         show_refusal(exc)
         return None
     text = success(result) if callable(success) else success

@@ -56,6 +56,7 @@ from core.disclosure import (
     suppress_count,
     too_few,
 )
+from core.periods import format_period
 from core.permissions import Action, Actor, can
 from core.stats import (
     disparity_sentence,
@@ -214,6 +215,15 @@ class GroupInfo:
     is_missing: bool = False
     parent: str | None = None  # the parent group's name (census detailed -> high-level)
     sort_order: int = 0
+
+
+@dataclass(frozen=True)
+class CharacteristicInfo:
+    """A characteristic (ethnicity, age band, ...) with its groups in reference order."""
+
+    code: str
+    name: str
+    groups: list[GroupInfo]
 
 
 def analysis_groups(present: Iterable[str], groups: Sequence[GroupInfo]) -> list[GroupInfo]:
@@ -890,6 +900,19 @@ def reference_value(
     return float(numerator / denominator * 100)
 
 
+@dataclass(frozen=True)
+class Population:
+    """Local population by group for a period: ``frame`` has ``group, population``."""
+
+    frame: pd.DataFrame
+    years: tuple[int, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.frame.empty
+
+
 def pick_population_year(years: Iterable[int], period_year: int) -> int | None:
     """The population year to use for a period starting in ``period_year``: the latest
     year not after it, else the earliest there is."""
@@ -1005,3 +1028,81 @@ def trend_value_label(analysis: pd.DataFrame, measure: Measure) -> str:
     if plots_ratio(analysis, measure):
         return "Representation ratio"
     return value_label(measure)
+
+
+# -- the page's words -----------------------------------------------------------------
+
+
+def analysis_heading(measure: Measure) -> str:
+    """The heading over a measure's analysis."""
+    if measure.kind == "count":
+        return "Access: who we support against the local population"
+    return "Rates per 100,000 people" if measure.kind == "rate" else "Outcomes and experience"
+
+
+def chart_words(
+    analysis: pd.DataFrame, measure: Measure, reference: str, view: View
+) -> tuple[str, float | None, str]:
+    """The chart's x-axis title, its dashed reference line (or None) and what it shows."""
+    if plots_ratio(analysis, measure):
+        return (
+            "Representation ratio (1 = in proportion to the local population)",
+            1.0,
+            "each group's share of the people supported divided by its share of the local "
+            "population, with its 95% interval; the dashed line at 1 means in proportion",
+        )
+    x_title = value_label(measure)
+    line = reference_value(analysis, measure, reference, view) if measure.kind != "count" else None
+    what = (
+        f"each group's {x_title.lower()} with its 95% interval; the dashed line is "
+        + (
+            "the figure for everyone"
+            if reference == EVERYONE_ELSE
+            else f"the figure for {group_phrase(reference, measure.people)}"
+        )
+        if line is not None
+        else f"each group's {x_title.lower()} with its 95% interval"
+    )
+    return x_title, line, what
+
+
+def trend_analyses(
+    all_counts: pd.DataFrame,
+    populations: dict,
+    groups: Sequence[GroupInfo],
+    measure: Measure,
+    reference: str,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    disclosed: bool = False,
+) -> list[tuple[str, pd.DataFrame]]:
+    """``(period label, analysis)`` for every period of ``all_counts``, oldest first.
+
+    ``populations`` maps each period's start to its :class:`Population`. A period
+    without the reference group compares with everyone else.
+    """
+    analyses = []
+    for p in sorted(set(all_counts["period_start"])):
+        counts = all_counts[all_counts["period_start"] == p]
+        present = {g.name for g in analysis_groups(counts["group"], groups)}
+        ref = reference if reference in present else EVERYONE_ELSE
+        analyses.append(
+            (
+                format_period(p, measure.frequency),
+                analyse(
+                    measure,
+                    counts,
+                    populations[p].frame,
+                    groups,
+                    ref,
+                    threshold=threshold,
+                    disclosed=disclosed,
+                ),
+            )
+        )
+    return analyses
+
+
+def file_stem(*parts: str) -> str:
+    """A download's file name from its parts: lower case, hyphens for spaces and slashes."""
+    return "-".join(p.lower().replace(" ", "-").replace("/", "-") for p in parts if p)

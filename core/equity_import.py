@@ -22,7 +22,8 @@ from datetime import date
 from typing import Any
 
 from core.equity import MEASURES, Measure, measure_for
-from core.importer import ROW
+from core.errors import WriteRefused
+from core.importer import ROW, ImportPreview
 from core.periods import PeriodError, financial_year_of, format_period, year_label
 from core.permissions import Action, Actor, can
 from core.validation import MAX_WHOLE, Problem, parse_number, read_period
@@ -355,4 +356,115 @@ def template_rows(
             "denominator": "",
         }
         for group in groups
+    ]
+
+
+# -- what a write refuses, and how a dry run reads -------------------------------------
+
+
+def refuse_unless_whole(name: str, value: int | None, *, allow_none: bool = False) -> None:
+    """Refuse (:class:`WriteRefused`) a count that is not a whole number, 0 or more,
+    that the database can keep."""
+    if value is None:
+        if allow_none:
+            return
+        raise WriteRefused(f"The {name} is needed.")
+    if isinstance(value, bool) or int(value) != value or value < 0:
+        raise WriteRefused(f"The {name} must be a whole number, 0 or more.")
+    if value > MAX_WHOLE:  # the database keeps counts as 32-bit integers
+        raise WriteRefused(f"The {name} must be at most {MAX_WHOLE:,}.")
+
+
+def refuse_unclean(preview: ImportPreview, noun: str) -> None:
+    """Refuse to save a dry run that has problems or nothing to save."""
+    if preview.problems:
+        raise WriteRefused(
+            "The file still has problems. Fix them and upload it again; nothing was saved."
+        )
+    if not preview.rows:
+        raise WriteRefused(f"The file has no {noun} to save.")
+
+
+def change_word(stored: Any, same: bool) -> str:
+    """What saving a row would do: "new", "unchanged" or "updated"."""
+    if stored is None:
+        return "new"
+    return "unchanged" if same else "updated"
+
+
+def count_display(row: EquityRow, change: str) -> dict[str, Any]:
+    """A checked count as the dry run's table shows it."""
+    measure = MEASURES[row.measure]
+    return {
+        "Row": row.row,
+        "Region": row.region,
+        "Period": format_period(row.period_start, measure.frequency),
+        "Measure": measure.label,
+        "Characteristic": row.characteristic,
+        "Group": row.group_name,
+        "Numerator": row.numerator,
+        "Denominator": "" if row.denominator is None else str(row.denominator),
+        "Change": change,
+    }
+
+
+def population_display(row: PopulationRow, change: str) -> dict[str, Any]:
+    """A checked population figure as the dry run's table shows it."""
+    return {
+        "Row": row.row,
+        "Region": row.region,
+        "Characteristic": row.characteristic,
+        "Group": row.group_name,
+        "Year": row.year,
+        "Population": row.population,
+        "Source": row.source,
+        "Change": change,
+    }
+
+
+# -- the import forms' words ------------------------------------------------------------
+
+HELP_COLUMNS = ("Column", "Needed", "What to write")
+
+
+def count_columns_help(region_name: str) -> list[tuple[str, str, str]]:
+    """What to write in each column of a file of counts (rows of :data:`HELP_COLUMNS`)."""
+    codes = ", ".join(MEASURES)
+    return [
+        ("region", "Yes", f"The region's name ({region_name})."),
+        ("period", "Yes", "A quarter, such as 2024/25 Q1; a year (2024/25) for detentions."),
+        ("measure", "Yes", f"One of: {codes}."),
+        ("characteristic", "Yes", "Such as ethnicity, ethnicity_broad, age_band, sex."),
+        ("group", "Yes", "The group's name as listed on this page, or an NHS ethnic code."),
+        ("numerator", "Yes", "How many people (a whole number)."),
+        ("denominator", "For percentages", "How many in all; blank for counts and rates."),
+    ]
+
+
+def population_columns_help(region_name: str) -> list[tuple[str, str, str]]:
+    """What to write in each column of a file of local population figures."""
+    return [
+        ("region", "Yes", f"The region's name ({region_name})."),
+        ("characteristic", "Yes", "Such as ethnicity, ethnicity_broad, age_band, sex."),
+        ("group", "Yes", "The group's name as listed on this page."),
+        ("year", "Yes", "The year the figures describe, such as 2021 for the census."),
+        ("population", "Yes", "How many people live in the region in that group."),
+        ("source", "No", "Where the figures come from, such as ONS Census 2021."),
+    ]
+
+
+def population_template_rows(
+    region: str, characteristic: str, groups: Sequence[str]
+) -> list[dict[str, str]]:
+    """Rows for a downloadable population template: one per group, from the 2021 census."""
+    return [
+        {
+            "region": region,
+            "characteristic": characteristic,
+            "group": g,
+            "year": "2021",
+            "population": "",
+            "source": "ONS Census 2021",
+        }
+        for g in groups
     ]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from core.statuses import FEEDBACK_SOURCES, FEEDBACK_STATUSES
 
 #: The most characters a summary of feedback may have (the database column holds 500).
@@ -216,3 +218,58 @@ def format_days(days: float | None) -> str:
         return "No responses yet"
     shown = f"{days:.1f}".removesuffix(".0")
     return f"{shown} day" if shown == "1" else f"{shown} days"
+
+
+# ------------------------------------------------------------------ the page, in words
+
+#: How an item about no one theme is labelled.
+NO_THEME = "Not about one theme"
+#: The status offered first when changing only the status (closed: reopen it).
+NEXT_STATUS = {
+    "received": "in_progress",
+    "in_progress": "responded",
+    "responded": "closed",
+    "closed": "in_progress",
+}
+
+
+def day_words(value: date | None) -> str:
+    """'5 Dec 2026' (empty when there is no date)."""
+    return value.strftime("%-d %b %Y") if isinstance(value, date) else ""
+
+
+def waiting_sentence(row: Mapping[str, Any], today: date) -> str:
+    """When an item was answered, or how long it has waited for a response."""
+    if row["status"] in ANSWERED_STATUSES and isinstance(row["responded_on"], date):
+        days = days_to_respond(row["received_on"], row["responded_on"])
+        return f"Answered on {day_words(row['responded_on'])}, after {format_days(days)}."
+    if row["status"] in ANSWERED_STATUSES:
+        return "Answered."
+    return f"Waiting for a response for {format_days(max((today - row['received_on']).days, 0))}."
+
+
+def item_label(row: Mapping[str, Any]) -> str:
+    """An item as the picker lists it: date, source and the start of the summary."""
+    summary = row["summary"] if len(row["summary"]) <= 60 else row["summary"][:57] + "..."
+    return f"{day_words(row['received_on'])}, {row['source']}: {summary}"
+
+
+def feedback_table(items: pd.DataFrame) -> pd.DataFrame:
+    """Feedback items (``db.feedback.feedback_items``) in words, for showing and
+    downloading."""
+    return pd.DataFrame(
+        {
+            "Received": items["received_on"],
+            "Source": items["source"],
+            "Theme": items["theme_name"].fillna(""),
+            "You said": items["summary"],
+            "Status": [FEEDBACK_STATUSES[s].label for s in items["status"]],
+            "We did": items["response"],
+            "Action taken": items["action_taken"],
+            "Linked plan action": [
+                f"{code} {title}".strip() if isinstance(title, str) else ""
+                for code, title in zip(items["action_code"], items["action_title"], strict=True)
+            ],
+            "Responded": items["responded_on"],
+        }
+    )

@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -27,6 +27,7 @@ from core.disclosure import (
     MetricFigure,
     disclose_metric_figure,
     disclose_sentence,
+    suppress_count,
 )
 from core.feedback_rules import ANSWERED_STATUSES
 from core.formatting import format_value
@@ -40,6 +41,12 @@ from core.statuses import (
 
 #: How far back "Since the last meeting" looks for a region's first meeting.
 FIRST_MEETING_MONTHS = 3
+
+#: The longest a meeting's chair, notes and a decision may be, and the most attending.
+CHAIR_MAX = 120
+NOTES_MAX = 5000
+DECISION_MAX = 1000
+ATTENDEES_MAX = 1000
 
 # The kinds of change, in the order the page and the pack list them.
 VALUES = "Values entered"
@@ -768,3 +775,147 @@ def disclose_explanation(
     figures = [(r.recorded, r.figure.value) for r in shown.rows] if shown is not None else []
     out = disclose_sentence(text, unit, figures, counts_people=counts_people, threshold=threshold)
     return LEFT_OUT_EXPLANATION if out is None else out
+
+
+# ------------------------------------------------------------------ the meeting itself
+
+
+@dataclass(frozen=True)
+class MeetingWindow:
+    """The period "Since the last meeting" covers: ``start`` (the previous meeting's
+    date, or three months before a first meeting) up to ``end`` (this meeting's date),
+    as dates; events count from midnight at the start of ``start`` up to midnight at the
+    start of ``end``."""
+
+    start: date
+    end: date
+    previous: date | None
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time.min)
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.end, time.min)
+
+    @property
+    def sentence(self) -> str:
+        return window_words(self.start, self.end, self.previous)
+
+
+def meeting_words(meeting_date: date, attendees: Any = None, chair: str = "") -> str:
+    """How a meeting is named in a list: '15 Aug 2026 (14 attending, chaired by Sam)'."""
+    extra = []
+    if attendees is not None and not pd.isna(attendees):
+        extra.append(f"{int(attendees)} attending")
+    if chair:
+        extra.append(f"chaired by {chair}")
+    return f"{meeting_date:%d %b %Y}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def decisions_table(decisions: pd.DataFrame) -> pd.DataFrame:
+    """A meeting's decisions in words, for showing and downloading."""
+
+    def action_words(code: Any, title: Any, status: Any) -> str:
+        if not isinstance(title, str):
+            return "No new action"
+        style = ACTION_STATUSES.get(status)
+        return f"{code} {title} ({style.label if style else status})".strip()
+
+    return pd.DataFrame(
+        {
+            "Theme": decisions["theme"].fillna(""),
+            "Decision": decisions["text"],
+            "New plan action": [
+                action_words(c, t, s)
+                for c, t, s in zip(
+                    decisions["action_code"],
+                    decisions["action_title"],
+                    decisions["action_status"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+
+
+def slug(text: str) -> str:
+    """'North West' -> 'north-west' (for file names)."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """The table without columns that are empty throughout (such as Note)."""
+    keep = [c for c in table.columns if c == "Quarter" or table[c].astype(str).str.strip().any()]
+    return table[keep]
+
+
+def people_reached(value: object, threshold: int, *, controlled: bool) -> str:
+    """A project's people reached in words; under disclosure control, rounded or hidden."""
+    if value is None or pd.isna(value):
+        return "not recorded"
+    if controlled:
+        shown = suppress_count(int(value), threshold=threshold)
+        return "fewer than 5" if shown == SUPPRESSED else f"about {shown:,}"
+    return f"{int(value):,}"
+
+
+def projects_table(projects: pd.DataFrame, threshold: int, *, controlled: bool) -> pd.DataFrame:
+    """The region's community projects in words, for showing and downloading."""
+    return pd.DataFrame(
+        {
+            "Project": projects["title"],
+            "Status": [PROJECT_STATUSES[s].label for s in projects["status"]],
+            "Place": projects["place"],
+            "Communities engaged": projects["communities_engaged"],
+            "People reached": [
+                people_reached(v, threshold, controlled=controlled)
+                for v in projects["people_reached"]
+            ],
+            "Partners": projects["partners"],
+        }
+    )
+
+
+def waiting_table(waiting: pd.DataFrame) -> pd.DataFrame:
+    """The feedback still waiting for a response, oldest first, in words."""
+    ordered = waiting.sort_values("received_on")
+    return pd.DataFrame(
+        {
+            "Received": ordered["received_on"],
+            "From": ordered["source"],
+            "Theme": ordered["theme_name"].fillna(""),
+            "You said": ordered["summary"],
+            "Status": [FEEDBACK_STATUSES[s].label for s in ordered["status"]],
+        }
+    )
+
+
+def themes_summary(themes: pd.DataFrame) -> pd.DataFrame:
+    """The themes at a glance: status, why and actions complete."""
+    return pd.DataFrame(
+        {
+            "Theme": themes["theme"],
+            "Status": themes["status_label"],
+            "Why": themes["explanation"],
+            "Actions complete": [
+                f"{c} of {t}" if t else "No actions"
+                for c, t in zip(themes["actions_complete"], themes["actions_total"], strict=True)
+            ],
+        }
+    )
+
+
+def details_line(attendees: Any, chair: str | None) -> str:
+    """'18 attending, chaired by Ama Boateng.' (empty when neither is recorded); ``chair``
+    is used as given (escape it first for Markdown)."""
+    details = []
+    if attendees is not None and pd.notna(attendees):
+        details.append(f"{int(attendees)} attending")
+    if chair:
+        details.append(f"chaired by {chair}")
+    if not details:
+        return ""
+    line = ", ".join(details)
+    return line[:1].upper() + line[1:] + "."

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from core.formatting import format_value
 from core.importer import ROW, ImportPreview
 from core.periods import PeriodError, format_period
@@ -482,4 +484,40 @@ def build_preview(
         unchanged=unchanged,
         display=display,
         noun="value",
+    )
+
+
+def column_help() -> pd.DataFrame:
+    """What to write in each column, for the page."""
+    return pd.DataFrame(
+        [
+            ("region", "Yes", "The region's name, such as London, or its code."),
+            ("metric_code", "Yes", "The metric's code, such as CA01 (listed below)."),
+            (
+                "period",
+                "Yes",
+                "A quarter, such as 2024/25 Q1 (April to June 2024) or Q1 2024/25.",
+            ),
+            ("value", "Yes", "The figure: a number only. Percentages from 0 to 100."),
+            ("numerator", "No", "For a percentage: how many met the measure (a whole number)."),
+            ("denominator", "No", "For a percentage: how many there were in all."),
+            (
+                "characteristic",
+                "No",
+                "For one group's value: what it is broken down by (listed below). "
+                "Empty for the overall value.",
+            ),
+            (
+                "group",
+                "No",
+                "For one group's value: the group's name (listed below). Empty for the "
+                "overall value.",
+            ),
+            (
+                "note",
+                "No",
+                "Anything people should know about the figure. Blank keeps a note already saved.",
+            ),
+        ],
+        columns=["Column", "Needed", "What to write"],
     )

@@ -45,6 +45,10 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
+    # Opening a page (the navigation shows a page to those who may open it; the page
+    # checks the same action). Pages everyone signed in sees have no action.
+    VIEW_IMPORT_VALUES = "view_import_values"
+    VIEW_ADMINISTRATION = "view_administration"
 
 
 #: Actions a role may take in its own region (regional roles) ...
@@ -61,10 +65,15 @@ _OWN_REGION: dict[str, frozenset[Action]] = {
             Action.MANAGE_MEETINGS,
             Action.EDIT_EQUITY,
             Action.VIEW_EXACT_EQUITY,
+            Action.VIEW_IMPORT_VALUES,
         }
     ),
     Role.FORUM_MEMBER: frozenset({Action.VIEW_REGION, Action.ADD_FEEDBACK}),
 }
+
+#: Opening a page is not tied to one region: a regional role may open the pages of its
+#: own-region actions when no region is named (the page then offers only its region).
+PAGE_ACTIONS = frozenset({Action.VIEW_IMPORT_VALUES})
 
 #: ... and actions a national role may take anywhere.
 _ANYWHERE: dict[str, frozenset[Action]] = {
@@ -110,6 +119,8 @@ def can(actor: Actor, action: Action, region_id: int | None = None) -> bool:
         return True
     if action not in _OWN_REGION.get(actor.role, frozenset()):
         return False
+    if region_id is None and action in PAGE_ACTIONS:
+        return True
     return actor.region_id is not None and region_id == actor.region_id
 
 

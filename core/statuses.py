@@ -87,23 +87,6 @@ PROGRESS_STATUSES: dict[str, StatusStyle] = {
 }
 
 
-def action_status(code: str) -> StatusStyle:
-    return ACTION_STATUSES[code]
-
-
-def action_status_from_label(label: str) -> str:
-    """The code for a status typed or picked by its words (case-insensitive)."""
-    wanted = label.strip().lower()
-    for style in ACTION_STATUSES.values():
-        if wanted in (style.label.lower(), style.code):
-            return style.code
-    raise ValueError(
-        f"'{label}' is not a status. Use one of: "
-        + ", ".join(s.label for s in ACTION_STATUSES.values())
-        + "."
-    )
-
-
 #: A community engagement project's status (see db.projects).
 PROJECT_STATUSES: dict[str, StatusStyle] = {
     s.code: s

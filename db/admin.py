@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.passwords import hash_password, password_problem
 from core.permissions import REGIONAL_ROLES, Action, Role
 from db.models import (
@@ -93,7 +94,7 @@ def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-@registered_write(Action.MANAGE_USERS, entity="user")
+@registered_write(Action.MANAGE_USERS, entity=Entity.USER)
 def update_user(
     uow: UnitOfWork,
     user_id: int,
@@ -122,10 +123,10 @@ def update_user(
     user.active = active
     after = snapshot(user, USER_FIELDS)
     if after != before:
-        uow.audit("user", user.id, "update", before=before, after=after, reason=reason)
+        uow.audit(Entity.USER, user.id, "update", before=before, after=after, reason=reason)
 
 
-@registered_write(Action.MANAGE_USERS, entity="user")
+@registered_write(Action.MANAGE_USERS, entity=Entity.USER)
 def set_password(uow: UnitOfWork, user_id: int, new_password: str) -> None:
     """An administrator sets a new password (the person should change it after)."""
     uow.require(Action.MANAGE_USERS)
@@ -133,13 +134,13 @@ def set_password(uow: UnitOfWork, user_id: int, new_password: str) -> None:
     if problem := password_problem(new_password):
         raise WriteRefused(problem)
     user.password_hash = hash_password(new_password)
-    uow.audit("user", user.id, "reset_password", reason="Password set by an administrator")
+    uow.audit(Entity.USER, user.id, "reset_password", reason="Password set by an administrator")
 
 
 # --- reference data ---------------------------------------------------------------
 
 
-@registered_write(Action.MANAGE_REFERENCE, entity="area")
+@registered_write(Action.MANAGE_REFERENCE, entity=Entity.AREA)
 def add_area(uow: UnitOfWork, region_id: int, name: str, kind: str = "ICB") -> int:
     uow.require(Action.MANAGE_REFERENCE)
     name = name.strip()
@@ -155,11 +156,13 @@ def add_area(uow: UnitOfWork, region_id: int, name: str, kind: str = "ICB") -> i
     area = Area(region_id=region_id, name=name, kind=kind.strip() or "ICB")
     uow.session.add(area)
     uow.session.flush()
-    uow.audit("area", area.id, "create", after=snapshot(area, AREA_FIELDS), region_id=region_id)
+    uow.audit(
+        Entity.AREA, area.id, "create", after=snapshot(area, AREA_FIELDS), region_id=region_id
+    )
     return area.id
 
 
-@registered_write(Action.MANAGE_REFERENCE, entity="area")
+@registered_write(Action.MANAGE_REFERENCE, entity=Entity.AREA)
 def update_area(
     uow: UnitOfWork, area_id: int, *, name: str, kind: str, active: bool, reason: str = ""
 ) -> None:
@@ -175,7 +178,7 @@ def update_area(
     after = snapshot(area, AREA_FIELDS)
     if after != before:
         uow.audit(
-            "area",
+            Entity.AREA,
             area.id,
             "update",
             before=before,
@@ -185,7 +188,7 @@ def update_area(
         )
 
 
-@registered_write(Action.MANAGE_REFERENCE, entity="characteristic_group")
+@registered_write(Action.MANAGE_REFERENCE, entity=Entity.CHARACTERISTIC_GROUP)
 def add_group(
     uow: UnitOfWork,
     characteristic_code: str,
@@ -219,11 +222,11 @@ def add_group(
     )
     uow.session.add(group)
     uow.session.flush()
-    uow.audit("characteristic_group", group.id, "create", after=snapshot(group, GROUP_FIELDS))
+    uow.audit(Entity.CHARACTERISTIC_GROUP, group.id, "create", after=snapshot(group, GROUP_FIELDS))
     return group.id
 
 
-@registered_write(Action.MANAGE_REFERENCE, entity="characteristic_group")
+@registered_write(Action.MANAGE_REFERENCE, entity=Entity.CHARACTERISTIC_GROUP)
 def rename_group(uow: UnitOfWork, group_id: int, name: str, reason: str = "") -> None:
     """Rename a group; figures already stored under the old name move with it."""
     uow.require(Action.MANAGE_REFERENCE)
@@ -248,7 +251,7 @@ def rename_group(uow: UnitOfWork, group_id: int, name: str, reason: str = "") ->
         moved += result.rowcount or 0
     note = f"{moved} stored figures now use the new name."
     uow.audit(
-        "characteristic_group",
+        Entity.CHARACTERISTIC_GROUP,
         group.id,
         "update",
         before=before,

@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from db.audit import distinct_values
 from db.models import AuditEvent, Region
 
@@ -66,6 +67,17 @@ class _LRU:
 
 
 _store = _LRU(MAX_ENTRIES)
+
+#: Every kind of record some cached read depends on (each must be the entity of a
+#: registered write, or no write would ever refresh the read: tests/db/test_entities.py).
+CACHE_TOPICS: set[Entity] = set()
+
+
+def _topics(topics: Sequence[str]) -> tuple[Entity, ...]:
+    """The topics as :class:`Entity` members (an unknown kind fails at import)."""
+    kinds = tuple(Entity(t) for t in topics)
+    CACHE_TOPICS.update(kinds)
+    return kinds
 
 
 def freshness_by_region(
@@ -134,10 +146,11 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
-def cached_read(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def cached_read(*topics: Entity) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Cache ``fn(session, region_ids_or_id, ...)`` until a write changes one of ``topics``
     (audit entity types; none named: any kind of record) in those regions. The result
     must not be mutated by callers: pandas frames are returned as copies."""
+    topics = _topics(topics)
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
@@ -162,7 +175,7 @@ def cached_read(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def cached_by_region(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def cached_by_region(*topics: Entity) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Like :func:`cached_read`, for ``fn(session, region_ids, ...)`` returning a frame
     with a ``region_id`` column whose rows for a region depend only on that region (and
     on national records), in the order of ``region_ids``.
@@ -170,6 +183,7 @@ def cached_by_region(*topics: str) -> Callable[[Callable[P, R]], Callable[P, R]]
     Each region's rows are kept on their own, so a write in one region makes only that
     region's rows be worked out again: a page that shows every region stays quick after
     a write. What is missing is worked out in one call for all the regions missing."""
+    topics = _topics(topics)
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)

@@ -1,15 +1,13 @@
-"""Engines, sessions and schema upgrades for SQLite (embedded) and PostgreSQL."""
+"""Engines and schema upgrades for SQLite (embedded) and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -92,25 +90,65 @@ def refresh_statistics(engine: Engine) -> None:
         connection.exec_driver_sql(command)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for reading; it never commits."""
-    with Session(engine) as session:
-        yield session
-
-
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine, migrations_dir: Path = MIGRATIONS_DIR):
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("path_separator", "os")
     config.attributes["engine"] = engine
     return config
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """How the models (db.models) differ from the schema of ``engine``'s database, as
+    Alembic's autogenerate sees it: empty when a database upgraded to the newest
+    revision is what the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from db.models import Base
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def new_revision(message: str, migrations_dir: Path = MIGRATIONS_DIR) -> tuple[Path, bool]:
+    """Write the next migration (numbered after the newest) from what the models add to
+    the newest revision, found by upgrading a throw-away SQLite database and comparing
+    (Alembic's autogenerate; operations in batch form, which both engines run). Returns
+    the new file and whether it found any change (False: an empty revision, for a data
+    migration written by hand)."""
+    import importlib.util
+    import sys
+    import tempfile
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = build_engine(f"sqlite:///{Path(folder) / 'head.sqlite'}")
+        try:
+            config = _alembic_config(engine, migrations_dir)
+            if importlib.util.find_spec("ruff") is not None:  # installed for development
+                hooks = {
+                    "hooks": "ruff",
+                    "ruff.type": "exec",
+                    "ruff.executable": sys.executable,
+                    "ruff.options": "-m ruff format REVISION_SCRIPT_FILENAME",
+                }
+                for key, value in hooks.items():
+                    config.set_section_option("post_write_hooks", key, value)
+            command.upgrade(config, "head")
+            changed = bool(schema_differences(engine))
+            head = ScriptDirectory.from_config(config).get_current_head()
+            number = f"{int(head or 0) + 1:04d}"
+            script = command.revision(config, message=message, autogenerate=True, rev_id=number)
+        finally:
+            engine.dispose()
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path), changed
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:

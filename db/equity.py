@@ -9,7 +9,7 @@ audit event and runs in one transaction, so an import is all-or-nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,14 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from core.equity import MEASURES, GroupInfo, pick_population_year
+from core.entities import Entity
+from core.equity import (
+    MEASURES,
+    CharacteristicInfo,
+    GroupInfo,
+    Population,
+    pick_population_year,
+)
 from core.equity_import import (
     COUNT_OPTIONAL,
     COUNT_REQUIRED,
@@ -26,14 +33,17 @@ from core.equity_import import (
     EquityReference,
     EquityRow,
     PopulationRow,
+    change_word,
     check_count_rows,
     check_population_rows,
+    count_display,
     count_problems,
+    population_display,
 )
+from core.equity_import import refuse_unclean as _refuse_unclean
+from core.equity_import import refuse_unless_whole as _whole
 from core.importer import ImportCounts, ImportPreview, read_table
-from core.periods import format_period
 from core.permissions import Action, Actor
-from core.validation import MAX_WHOLE
 from db.models import (
     Area,
     Characteristic,
@@ -70,13 +80,6 @@ IMPORT_MAX_BYTES = 5_000_000
 
 
 # -- reference -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CharacteristicInfo:
-    code: str
-    name: str
-    groups: list[GroupInfo]
 
 
 def characteristics(session: Session) -> dict[str, CharacteristicInfo]:
@@ -200,19 +203,6 @@ def equity_counts(
         [None if v is None else int(v) for v in frame["denominator"]], dtype="Int64"
     )
     return frame
-
-
-@dataclass(frozen=True)
-class Population:
-    """Local population by group for a period: ``frame`` has ``group, population``."""
-
-    frame: pd.DataFrame
-    years: tuple[int, ...]
-    sources: tuple[str, ...]
-
-    @property
-    def empty(self) -> bool:
-        return self.frame.empty
 
 
 def population_for(
@@ -392,17 +382,6 @@ def _check_reference(
             raise WriteRefused("That area is not in this region.")
 
 
-def _whole(name: str, value: int | None, *, allow_none: bool = False) -> None:
-    if value is None:
-        if allow_none:
-            return
-        raise WriteRefused(f"The {name} is needed.")
-    if isinstance(value, bool) or int(value) != value or value < 0:
-        raise WriteRefused(f"The {name} must be a whole number, 0 or more.")
-    if value > MAX_WHOLE:  # the database keeps counts as 32-bit integers
-        raise WriteRefused(f"The {name} must be at most {MAX_WHOLE:,}.")
-
-
 def _apply_count(
     uow: UnitOfWork,
     region_id: int,
@@ -444,10 +423,12 @@ def _apply_count(
                 EquityCount.group_name == group_name,
             )
         )
-    if row is not None and expected_version is not None and row.version != expected_version:
-        raise StaleWrite(
+    if row is not None and expected_version is not None:
+        uow.expect_version(
+            row,
+            expected_version,
             "Someone else changed this figure while you were editing. "
-            "Reload the page to see their change, then try again."
+            "Reload the page to see their change, then try again.",
         )
     if row is None:
         if expected_version is not None:
@@ -468,7 +449,7 @@ def _apply_count(
         uow.session.add(row)
         uow.session.flush()
         uow.audit(
-            "equity_count",
+            Entity.EQUITY_COUNT,
             row.id,
             "create",
             after=snapshot(row, COUNT_FIELDS),
@@ -485,7 +466,7 @@ def _apply_count(
     row.version += 1
     uow.session.flush()
     uow.audit(
-        "equity_count",
+        Entity.EQUITY_COUNT,
         row.id,
         "update",
         before=before,
@@ -496,7 +477,7 @@ def _apply_count(
     return row.id, "update"
 
 
-@registered_write(Action.EDIT_EQUITY, entity="equity_count")
+@registered_write(Action.EDIT_EQUITY, entity=Entity.EQUITY_COUNT)
 def save_equity_count(
     uow: UnitOfWork,
     region_id: int,
@@ -529,7 +510,7 @@ def save_equity_count(
     return row_id
 
 
-@registered_write(Action.EDIT_EQUITY, entity="equity_count")
+@registered_write(Action.EDIT_EQUITY, entity=Entity.EQUITY_COUNT)
 def delete_equity_count(
     uow: UnitOfWork, count_id: int, expected_version: int, reason: str = ""
 ) -> None:
@@ -538,13 +519,19 @@ def delete_equity_count(
     if row is None:
         raise WriteRefused("That figure no longer exists.")
     uow.require(Action.EDIT_EQUITY, row.region_id)
-    if row.version != expected_version:
-        raise StaleWrite("Someone else changed this figure. Reload the page and try again.")
+    uow.expect_version(
+        row, expected_version, "Someone else changed this figure. Reload the page and try again."
+    )
     before = snapshot(row, COUNT_FIELDS)
     uow.session.delete(row)
     uow.session.flush()
     uow.audit(
-        "equity_count", count_id, "delete", before=before, reason=reason, region_id=row.region_id
+        Entity.EQUITY_COUNT,
+        count_id,
+        "delete",
+        before=before,
+        reason=reason,
+        region_id=row.region_id,
     )
 
 
@@ -582,10 +569,12 @@ def _apply_population(
                 PopulationCount.year == year,
             )
         )
-    if row is not None and expected_version is not None and row.version != expected_version:
-        raise StaleWrite(
+    if row is not None and expected_version is not None:
+        uow.expect_version(
+            row,
+            expected_version,
             "Someone else changed this population figure while you were editing. "
-            "Reload the page to see their change, then try again."
+            "Reload the page to see their change, then try again.",
         )
     if row is None:
         if expected_version is not None:
@@ -604,7 +593,7 @@ def _apply_population(
         uow.session.add(row)
         uow.session.flush()
         uow.audit(
-            "population_count",
+            Entity.POPULATION_COUNT,
             row.id,
             "create",
             after=snapshot(row, POPULATION_FIELDS),
@@ -620,7 +609,7 @@ def _apply_population(
     row.version += 1
     uow.session.flush()
     uow.audit(
-        "population_count",
+        Entity.POPULATION_COUNT,
         row.id,
         "update",
         before=before,
@@ -631,7 +620,7 @@ def _apply_population(
     return row.id, "update"
 
 
-@registered_write(Action.EDIT_EQUITY, entity="population_count")
+@registered_write(Action.EDIT_EQUITY, entity=Entity.POPULATION_COUNT)
 def save_population_count(
     uow: UnitOfWork,
     region_id: int,
@@ -688,15 +677,6 @@ def _row_key(row: dict[str, Any]) -> tuple:
     return (row["region_id"], row["characteristic"], row["group_name"], row["year"])
 
 
-def _refuse_unclean(preview: ImportPreview, noun: str) -> None:
-    if preview.problems:
-        raise WriteRefused(
-            "The file still has problems. Fix them and upload it again; nothing was saved."
-        )
-    if not preview.rows:
-        raise WriteRefused(f"The file has no {noun} to save.")
-
-
 def _known_groups(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
     reference = equity_reference(uow.session)
     for row in rows:
@@ -707,7 +687,7 @@ def _known_groups(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
             )
 
 
-@registered_write(Action.EDIT_EQUITY, entity="equity_count")
+@registered_write(Action.EDIT_EQUITY, entity=Entity.EQUITY_COUNT)
 def import_equity_counts(
     uow: UnitOfWork, preview: ImportPreview, progress: Progress | None = None
 ) -> ImportCounts:
@@ -747,7 +727,7 @@ def import_equity_counts(
     return ImportCounts(changes.count("create"), changes.count("update"), changes.count(None))
 
 
-@registered_write(Action.EDIT_EQUITY, entity="population_count")
+@registered_write(Action.EDIT_EQUITY, entity=Entity.POPULATION_COUNT)
 def import_population_counts(
     uow: UnitOfWork, preview: ImportPreview, progress: Progress | None = None
 ) -> ImportCounts:
@@ -787,12 +767,6 @@ EQUITY_ROW_FIELDS = tuple(f.name for f in fields(EquityRow))
 POPULATION_ROW_FIELDS = tuple(f.name for f in fields(PopulationRow))
 
 
-def _change(stored: Any, same: bool) -> str:
-    if stored is None:
-        return "new"
-    return "unchanged" if same else "updated"
-
-
 def preview_equity_counts(
     engine: Engine, actor: Actor, data: bytes, filename: str, *, max_bytes: int = IMPORT_MAX_BYTES
 ) -> ImportPreview:
@@ -813,7 +787,7 @@ def preview_equity_counts(
             row.numerator,
             row.denominator,
         )
-        change = _change(stored, same)
+        change = change_word(stored, same)
         rows.append(
             {
                 **asdict(row),
@@ -822,20 +796,7 @@ def preview_equity_counts(
                 "change": change,
             }
         )
-        measure = MEASURES[row.measure]
-        display.append(
-            {
-                "Row": row.row,
-                "Region": row.region,
-                "Period": format_period(row.period_start, measure.frequency),
-                "Measure": measure.label,
-                "Characteristic": row.characteristic,
-                "Group": row.group_name,
-                "Numerator": row.numerator,
-                "Denominator": "" if row.denominator is None else str(row.denominator),
-                "Change": change,
-            }
-        )
+        display.append(count_display(row, change))
     counts = [r["change"] for r in rows]
     return ImportPreview(
         rows=rows,
@@ -873,7 +834,7 @@ def preview_population_counts(
             row.population,
             row.source,
         )
-        change = _change(stored, same)
+        change = change_word(stored, same)
         rows.append(
             {
                 **asdict(row),
@@ -882,18 +843,7 @@ def preview_population_counts(
                 "change": change,
             }
         )
-        display.append(
-            {
-                "Row": row.row,
-                "Region": row.region,
-                "Characteristic": row.characteristic,
-                "Group": row.group_name,
-                "Year": row.year,
-                "Population": row.population,
-                "Source": row.source,
-                "Change": change,
-            }
-        )
+        display.append(population_display(row, change))
     counts = [r["change"] for r in rows]
     return ImportPreview(
         rows=rows,

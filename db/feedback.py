@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.feedback_rules import (
     ANSWERED_STATUSES,
     FeedbackFigures,
@@ -32,9 +33,9 @@ from core.statuses import FEEDBACK_STATUSES
 from db.cache import cached_by_region
 from db.metrics import none_if_blank
 from db.models import FeedbackItem, PlanAction, Region, Theme
-from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write, snapshot
+from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
 
-ENTITY = "feedback_item"
+ENTITY = Entity.FEEDBACK_ITEM
 FEEDBACK_FIELDS = (
     "region_id",
     "source",
@@ -157,7 +158,7 @@ def feedback_figures_by_region(
     }
 
 
-@cached_by_region("feedback_item")
+@cached_by_region(Entity.FEEDBACK_ITEM)
 def _figures_by_region(session: Session, region_ids: Sequence[int], today: date) -> pd.DataFrame:
     timings = feedback_timings(session, region_ids)
     by_region = {int(r): part for r, part in timings.groupby("region_id")}
@@ -180,37 +181,17 @@ def linkable_actions(session: Session, region_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "code", "title"])
 
 
-def feedback_table(items: pd.DataFrame) -> pd.DataFrame:
-    """``feedback_items`` in words, for showing and downloading."""
-    return pd.DataFrame(
-        {
-            "Received": items["received_on"],
-            "Source": items["source"],
-            "Theme": items["theme_name"].fillna(""),
-            "You said": items["summary"],
-            "Status": [FEEDBACK_STATUSES[s].label for s in items["status"]],
-            "We did": items["response"],
-            "Action taken": items["action_taken"],
-            "Linked plan action": [
-                f"{code} {title}".strip() if isinstance(title, str) else ""
-                for code, title in zip(items["action_code"], items["action_title"], strict=True)
-            ],
-            "Responded": items["responded_on"],
-        }
-    )
-
-
 # --- writes -----------------------------------------------------------------------
 
 
 def _load(uow: UnitOfWork, feedback_id: int, expected_version: int) -> FeedbackItem:
-    """The item, after the permission check (with its region) and the version check."""
+    """The item, after the permission check (with its region), to be saved only if it is
+    still at ``expected_version`` (checked as it is written)."""
     item = uow.session.get(FeedbackItem, feedback_id)
     if item is None:
         raise WriteRefused("This feedback item no longer exists. Please reload the page.")
     uow.require(Action.RESPOND_FEEDBACK, item.region_id)
-    if item.version != expected_version:
-        raise StaleWrite(STALE_MESSAGE)
+    uow.expect_version(item, expected_version, STALE_MESSAGE)
     return item
 
 

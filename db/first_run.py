@@ -8,37 +8,11 @@ which steps are done, for the guide on Overview and Metrics (components/first_ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.first_run import FirstRunState
 from db.models import Metric
-
-
-@dataclass(frozen=True)
-class FirstRunState:
-    """Which of the three steps are done, and the metric each open step is about."""
-
-    #: Active national core metrics defined.
-    national_metrics: int
-    #: Some national core metric records who it was agreed with, where and when.
-    coproduced: bool
-    #: Some national core metric has a target (a value and a date).
-    target_set: bool
-    #: The first national core metric without a whole coproduction record (None: none).
-    to_coproduce: int | None = None
-    #: The first national core metric without a target (None: none).
-    to_target: int | None = None
-
-    @property
-    def defined(self) -> bool:
-        return self.national_metrics > 0
-
-    @property
-    def complete(self) -> bool:
-        """Every step done: the guide is no longer needed."""
-        return self.defined and self.coproduced and self.target_set
 
 
 def first_run_state(session: Session) -> FirstRunState:

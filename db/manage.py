@@ -1,6 +1,7 @@
 """Command-line administration: schema upgrades and accounts.
 
     python -m db.manage upgrade
+    python -m db.manage revision -m "what changed"
     python -m db.manage create-user USERNAME --name "Full Name" --role regional_lead --region london
     python -m db.manage reset-password USERNAME
     python -m db.manage backup PATH
@@ -21,7 +22,7 @@ from pathlib import Path
 from core.config import ConfigError, load_settings
 from core.permissions import SYSTEM_ACTOR, Role
 from db.backup import BackupError, backup, restore
-from db.engine import DatabaseUnavailable, get_engine, upgrade_schema
+from db.engine import DatabaseUnavailable, get_engine, new_revision, upgrade_schema
 from db.users import create_user, reset_password
 from db.writes import WriteRefused
 from seed.load import ensure_reference_data
@@ -46,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", help="defaults to AMHE_DATABASE_URL or secrets.toml")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("upgrade", help="bring the database schema up to date")
+    revision = commands.add_parser(
+        "revision", help="write a migration for what changed in db/models.py (autogenerate)"
+    )
+    revision.add_argument("-m", "--message", required=True, help="what the migration does")
     create = commands.add_parser("create-user", help="add an account")
     create.add_argument("username")
     create.add_argument("--name", required=True, help="the person's name as others see it")
@@ -63,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "revision":
+        path, changed = new_revision(args.message)
+        print(
+            f"Wrote {path}."
+            if changed
+            else f"Wrote {path}: the models had no changes, so it is empty."
+        )
+        print("Read it (and add any data changes) before running python -m db.manage upgrade.")
+        return 0
     try:
         url = args.database_url or load_settings(require_cookie_key=False).database_url
         engine = get_engine(url)

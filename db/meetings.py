@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -24,9 +24,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import meetings as words
+from core.entities import Entity
+from core.meetings import (
+    ATTENDEES_MAX,
+    CHAIR_MAX,
+    DECISION_MAX,
+    NOTES_MAX,
+    MeetingWindow,
+)
 from core.periods import parse_period
 from core.permissions import Action
-from core.statuses import ACTION_STATUSES
+from core.plan_words import TITLE_MAX
+from core.plan_words import check_text as _text
 from db import metrics as db_metrics
 from db import plan, queries
 from db.models import (
@@ -44,13 +53,9 @@ from db.models import (
 from db.theme_progress import metric_statuses
 from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write, snapshot
 
-ENTITY = "forum_meeting"
-DECISION_ENTITY = "meeting_decision"
+ENTITY = Entity.FORUM_MEETING
+DECISION_ENTITY = Entity.MEETING_DECISION
 MEETING_FIELDS = ("region_id", "meeting_date", "attendees_count", "chair", "notes")
-CHAIR_MAX = 120
-NOTES_MAX = 5000
-DECISION_MAX = 1000
-ATTENDEES_MAX = 1000
 #: Meeting dates before this are refused as mistakes (the plan began later).
 EARLIEST_MEETING = date(2020, 1, 1)
 #: How far ahead a meeting may be planned, in days.
@@ -82,7 +87,13 @@ STALE_MESSAGE = (
 )
 
 #: The kinds of record whose audit events "Since the last meeting" reads.
-_ENTITIES = ("metric_value", "plan_action", "community_project", "feedback_item", "metric")
+_ENTITIES = (
+    Entity.METRIC_VALUE,
+    Entity.PLAN_ACTION,
+    Entity.COMMUNITY_PROJECT,
+    Entity.FEEDBACK_ITEM,
+    Entity.METRIC,
+)
 
 
 def today() -> date:
@@ -126,40 +137,6 @@ def meeting_record(session: Session, meeting_id: int) -> dict[str, Any] | None:
     if meeting is None:
         return None
     return {"id": meeting.id, **{f: getattr(meeting, f) for f in MEETING_FIELDS}}
-
-
-def meeting_words(meeting_date: date, attendees: Any = None, chair: str = "") -> str:
-    """How a meeting is named in a list: '15 Aug 2026 (14 attending, chaired by Sam)'."""
-    extra = []
-    if attendees is not None and not pd.isna(attendees):
-        extra.append(f"{int(attendees)} attending")
-    if chair:
-        extra.append(f"chaired by {chair}")
-    return f"{meeting_date:%d %b %Y}" + (f" ({', '.join(extra)})" if extra else "")
-
-
-@dataclass(frozen=True)
-class MeetingWindow:
-    """The period "Since the last meeting" covers: ``start`` (the previous meeting's
-    date, or three months before a first meeting) up to ``end`` (this meeting's date),
-    as dates; events count from midnight at the start of ``start`` up to midnight at the
-    start of ``end``."""
-
-    start: date
-    end: date
-    previous: date | None
-
-    @property
-    def since(self) -> datetime:
-        return datetime.combine(self.start, time.min)
-
-    @property
-    def until(self) -> datetime:
-        return datetime.combine(self.end, time.min)
-
-    @property
-    def sentence(self) -> str:
-        return words.window_words(self.start, self.end, self.previous)
 
 
 def meeting_window(session: Session, meeting_id: int) -> MeetingWindow:
@@ -247,7 +224,7 @@ def _status_before(session: Session, ids: list[int], since: datetime) -> dict[in
     events = session.execute(
         select(AuditEvent.entity_id, AuditEvent.after)
         .where(
-            AuditEvent.entity_type == "plan_action",
+            AuditEvent.entity_type == Entity.PLAN_ACTION,
             AuditEvent.entity_id.in_(ids),
             AuditEvent.occurred_at < since,
         )
@@ -352,26 +329,26 @@ def changes_since_last_meeting(
         by_kind[event.entity_type].append(event)
 
     changes: list[words.Change] = []
-    changes += words.value_changes(_value_entries(session, by_kind["metric_value"]))
-    actions = by_kind["plan_action"]
+    changes += words.value_changes(_value_entries(session, by_kind[Entity.METRIC_VALUE]))
+    actions = by_kind[Entity.PLAN_ACTION]
     steps = _action_steps(session, actions)
     earlier = _status_before(
         session, sorted({s.entity_id for s in steps if s.before is None}), window.since
     )
     changes += words.action_changes(steps, earlier)
     changes += words.metric_status_changes(
-        _record_events(session, by_kind["metric"], Metric, Metric.name, "Metric")
+        _record_events(session, by_kind[Entity.METRIC], Metric, Metric.name, "Metric")
     )
     changes += words.project_changes(
         _record_events(
             session,
-            by_kind["community_project"],
+            by_kind[Entity.COMMUNITY_PROJECT],
             CommunityProject,
             CommunityProject.title,
             "Project",
         )
     )
-    changes += words.feedback_changes(_feedback_events(session, by_kind["feedback_item"]))
+    changes += words.feedback_changes(_feedback_events(session, by_kind[Entity.FEEDBACK_ITEM]))
     as_of = min(meeting.meeting_date, on or today())
     overdue = plan.region_actions(session, region_id, overdue_only=True, on=as_of)
     changes += words.overdue_changes(
@@ -412,45 +389,7 @@ def meeting_decisions(session: Session, meeting_id: int) -> pd.DataFrame:
     return frame
 
 
-def decisions_table(decisions: pd.DataFrame) -> pd.DataFrame:
-    """A meeting's decisions in words, for showing and downloading."""
-
-    def action_words(code: Any, title: Any, status: Any) -> str:
-        if not isinstance(title, str):
-            return "No new action"
-        style = ACTION_STATUSES.get(status)
-        return f"{code} {title} ({style.label if style else status})".strip()
-
-    return pd.DataFrame(
-        {
-            "Theme": decisions["theme"].fillna(""),
-            "Decision": decisions["text"],
-            "New plan action": [
-                action_words(c, t, s)
-                for c, t, s in zip(
-                    decisions["action_code"],
-                    decisions["action_title"],
-                    decisions["action_status"],
-                    strict=True,
-                )
-            ],
-        }
-    )
-
-
 # --- validation ------------------------------------------------------------------------
-
-
-def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise WriteRefused(f"Please enter {what}.")
-    if len(text) > limit:
-        raise WriteRefused(
-            f"{what[0].upper()}{what[1:]} is {len(text)} characters long; "
-            f"please keep it to {limit} characters or fewer."
-        )
-    return text
 
 
 def _meeting_date(value: date | None) -> date:
@@ -622,7 +561,7 @@ def record_decision(
     if create_action:
         if action_area_id is None:
             raise WriteRefused("Choose the action area for the new plan action.")
-        title = (action_title or "").strip() or body[: plan.TITLE_MAX].rstrip()
+        title = (action_title or "").strip() or body[:TITLE_MAX].rstrip()
         agreed = f"Agreed at the Regional Forum meeting on {meeting.meeting_date:%d %B %Y}"
         # The plan's own write, inside this transaction (its permission check and audit
         # event included), so the decision and its action are saved together or not at all.

@@ -16,10 +16,11 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.formatting import UNIT_LABELS
 from core.importer import ImportCounts, ImportPreview, read_table
 from core.metric_import import (
@@ -230,7 +231,7 @@ def _audit_params(
         "occurred_at": at,
         "user_id": uow.actor.user_id,
         "username": uow.actor.username,
-        "entity_type": "metric_value",
+        "entity_type": Entity.METRIC_VALUE,
         "entity_id": entity_id,
         "region_id": row["region_id"],
         "action": "update" if before is not None else "create",
@@ -266,7 +267,7 @@ def _check_metrics(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
             )
 
 
-@registered_write(Action.EDIT_METRIC_VALUES, entity="metric_value")
+@registered_write(Action.EDIT_METRIC_VALUES, entity=Entity.METRIC_VALUE)
 def import_metric_values(
     uow: UnitOfWork, preview: ImportPreview, progress: ProgressCallback | None = None
 ) -> ImportCounts:
@@ -325,7 +326,7 @@ def import_metric_values(
             note = old.note if row["note"] is None else row["note"]
             params.append(
                 {
-                    "id": old.id,
+                    "row_id": old.id,
                     "value": row["value"],
                     "numerator": row["numerator"],
                     "denominator": row["denominator"],
@@ -335,7 +336,10 @@ def import_metric_values(
                     "version": old.version + 1,
                 }
             )
-        session.execute(update(MetricValue), params)
+        # A plain UPDATE: the rows are locked and checked above, and the ORM's bulk
+        # UPDATE would take the new version for the one to compare (db.models.versioned).
+        table = MetricValue.__table__
+        session.execute(update(table).where(table.c.id == bindparam("row_id")), params)
         advance(len(batch))
     for batch in _batches(inserts):
         # Without RETURNING, which makes PostgreSQL insert row by row; the new ids are
@@ -425,42 +429,6 @@ def _batches(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]
 
 
 # ------------------------------------------------------------------- page helpers
-
-
-def column_help() -> pd.DataFrame:
-    """What to write in each column, for the page."""
-    return pd.DataFrame(
-        [
-            ("region", "Yes", "The region's name, such as London, or its code."),
-            ("metric_code", "Yes", "The metric's code, such as CA01 (listed below)."),
-            (
-                "period",
-                "Yes",
-                "A quarter, such as 2024/25 Q1 (April to June 2024) or Q1 2024/25.",
-            ),
-            ("value", "Yes", "The figure: a number only. Percentages from 0 to 100."),
-            ("numerator", "No", "For a percentage: how many met the measure (a whole number)."),
-            ("denominator", "No", "For a percentage: how many there were in all."),
-            (
-                "characteristic",
-                "No",
-                "For one group's value: what it is broken down by (listed below). "
-                "Empty for the overall value.",
-            ),
-            (
-                "group",
-                "No",
-                "For one group's value: the group's name (listed below). Empty for the "
-                "overall value.",
-            ),
-            (
-                "note",
-                "No",
-                "Anything people should know about the figure. Blank keeps a note already saved.",
-            ),
-        ],
-        columns=["Column", "Needed", "What to write"],
-    )
 
 
 def metric_guide(session: Session, region_id: int) -> pd.DataFrame:

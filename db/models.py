@@ -48,6 +48,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def versioned(column: Any) -> dict[str, Any]:
+    """Mapper arguments of a model with a ``version`` column: SQLAlchemy's version
+    counter makes every UPDATE and DELETE of a row match only the version it was read
+    at (or the version a page showed, see db.writes.UnitOfWork.expect_version), so a
+    change made meanwhile is never overwritten. The writes set each new version
+    themselves (``version_id_generator`` False), as they always have: a version moves
+    on only when a write says the row changed."""
+    return {"version_id_col": column, "version_id_generator": False}
+
+
 # --- reference data ---------------------------------------------------------------
 
 
@@ -168,7 +178,7 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     username: Mapped[str] = mapped_column(String(80))
-    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))  # a core.entities.Entity
     entity_id: Mapped[int | None] = mapped_column(Integer)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     action: Mapped[str] = mapped_column(String(40))
@@ -204,6 +214,7 @@ class PlanAction(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
     #: A national action kept once for the whole organisation by national leads (such as
     #: the Board champion), shown read-only in every region's plan instead of adopted.
     organisation_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -273,6 +284,7 @@ class Metric(Base):
     manual_status_reason: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
     theme: Mapped[Theme] = relationship()
     region: Mapped[Region | None] = relationship()
 
@@ -305,6 +317,7 @@ class MetricValue(Base):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
     metric: Mapped[Metric] = relationship()
 
 
@@ -336,6 +349,7 @@ class CommunityProject(Base):
     next_steps: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
     themes: Mapped[list[Theme]] = relationship(secondary=project_theme)
     partners: Mapped[list[ProjectPartner]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
@@ -373,6 +387,7 @@ class FeedbackItem(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
     theme: Mapped[Theme | None] = relationship()
 
 
@@ -436,6 +451,7 @@ class EquityCount(Base):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
 
 
 class PopulationCount(Base):
@@ -462,3 +478,4 @@ class PopulationCount(Base):
     population: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)

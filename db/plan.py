@@ -27,15 +27,27 @@ audit event per changed record, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import String, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from core.entities import Entity
 from core.permissions import Action
+from core.plan_words import (
+    DESCRIPTION_MAX,
+    EARLIEST_DATE,
+    NOTE_MAX,
+    OWNER_MAX,
+    ThemeConfirmation,
+    today,
+)
+from core.plan_words import check_due_date as _due_date
+from core.plan_words import check_status as _status
+from core.plan_words import check_text as _text
+from core.plan_words import check_title as _title
 from core.statuses import ACTION_STATUSES
 from db.models import (
     ActionArea,
@@ -47,16 +59,7 @@ from db.models import (
     plan_action_theme,
     utcnow,
 )
-from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write
-
-TITLE_MAX = 200
-DESCRIPTION_MAX = 5000
-OWNER_MAX = 120
-NOTE_MAX = 1000
-#: Due dates and update dates before this are refused as mistakes (the plan began later).
-EARLIEST_DATE = date(2020, 1, 1)
-#: How far ahead a due date may be, in years.
-LATEST_DUE_YEARS = 10
+from db.writes import UnitOfWork, WriteRefused, registered_write
 
 STALE_MESSAGE = (
     "Someone else changed this action since you opened it, so your changes were not "
@@ -107,11 +110,6 @@ def in_regional_plan():
     except copies of organisation-wide national actions). Counts of a region's actions
     use it."""
     return ~copy_of_organisation_wide()
-
-
-def today() -> date:
-    """Today's date (a function, so tests can move the clock)."""
-    return date.today()
 
 
 # --- reads ------------------------------------------------------------------------
@@ -349,31 +347,6 @@ def templates_not_adopted(session: Session, region_id: int) -> pd.DataFrame:
     return frame[~frame["id"].isin(taken)].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class ThemeConfirmation:
-    """How many national actions have themes a national lead has confirmed."""
-
-    confirmed: int
-    total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.confirmed >= self.total
-
-    @property
-    def note(self) -> str | None:
-        """The sentence pages that count actions by theme show until every national
-        action's themes are confirmed (None once they all are)."""
-        if self.complete:
-            return None
-        return (
-            "The themes each plan action serves are proposed, not yet confirmed: they were "
-            "read from the action's text when the plan was loaded, and a national lead has "
-            f"confirmed them for {self.confirmed} of the plan's {self.total} actions so "
-            "far. Counts of actions by theme may change when they are confirmed."
-        )
-
-
 def theme_confirmation(session: Session) -> ThemeConfirmation:
     """How far national leads have confirmed the national actions' themes."""
     total, confirmed = session.execute(
@@ -424,44 +397,6 @@ def action_updates(session: Session, action_ids: Sequence[int]) -> pd.DataFrame:
 
 
 # --- validation (shared by the writes; the messages are shown as they are) -----------
-
-
-def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise WriteRefused(f"Please enter {what}.")
-    if len(text) > limit:
-        raise WriteRefused(
-            f"{what[0].upper()}{what[1:]} is {len(text)} characters long; "
-            f"please keep it to {limit} characters or fewer."
-        )
-    return text
-
-
-def _title(value: str | None) -> str:
-    return _text(value, "a title", TITLE_MAX, required=True)
-
-
-def _due_date(value: date | None) -> date | None:
-    if value is None:
-        return None
-    latest = date(today().year + LATEST_DUE_YEARS, 12, 31)
-    if not EARLIEST_DATE <= value <= latest:
-        raise WriteRefused(
-            f"The due date {value:%d %B %Y} does not look right: choose a date between "
-            f"{EARLIEST_DATE:%d %B %Y} and {latest:%d %B %Y}."
-        )
-    return value
-
-
-def _status(value: str) -> str:
-    if value not in ACTION_STATUSES:
-        raise WriteRefused(
-            f"'{value}' is not a status. Choose one of: "
-            + ", ".join(s.label for s in ACTION_STATUSES.values())
-            + "."
-        )
-    return value
 
 
 def _themes(uow: UnitOfWork, theme_ids: Iterable[int] | None) -> list[Theme]:
@@ -540,6 +475,22 @@ def _next_local_code(uow: UnitOfWork, region_id: int) -> str:
     return f"L{int(count or 0) + 1}"
 
 
+def _add_to_plan(uow: UnitOfWork, action: PlanAction, event: str, reason: str) -> int:
+    """Save a new action in a region's plan with its audit event (``create`` or
+    ``adopt``); returns its id."""
+    uow.session.add(action)
+    uow.session.flush()
+    uow.audit(
+        Entity.PLAN_ACTION,
+        action.id,
+        event,
+        after=_snapshot(action),
+        reason=reason,
+        region_id=action.region_id,
+    )
+    return action.id
+
+
 class _Keep:
     """Marks an argument of :func:`update_action` left as it is."""
 
@@ -554,7 +505,7 @@ KEEP: Any = _Keep()
 # --- writes -------------------------------------------------------------------------
 
 
-@registered_write(Action.EDIT_PLAN, entity="plan_action")
+@registered_write(Action.EDIT_PLAN, entity=Entity.PLAN_ACTION)
 def add_action(
     uow: UnitOfWork,
     region_id: int,
@@ -586,20 +537,10 @@ def add_action(
         updated_at=utcnow(),
         version=1,
     )
-    uow.session.add(action)
-    uow.session.flush()
-    uow.audit(
-        "plan_action",
-        action.id,
-        "create",
-        after=_snapshot(action),
-        reason=reason,
-        region_id=region_id,
-    )
-    return action.id
+    return _add_to_plan(uow, action, "create", reason)
 
 
-@registered_write(Action.EDIT_PLAN, entity="plan_action")
+@registered_write(Action.EDIT_PLAN, entity=Entity.PLAN_ACTION)
 def adopt_template(
     uow: UnitOfWork,
     region_id: int,
@@ -655,20 +596,10 @@ def adopt_template(
         updated_at=utcnow(),
         version=1,
     )
-    uow.session.add(action)
-    uow.session.flush()
-    uow.audit(
-        "plan_action",
-        action.id,
-        "adopt",
-        after=_snapshot(action),
-        reason=reason,
-        region_id=region_id,
-    )
-    return action.id
+    return _add_to_plan(uow, action, "adopt", reason)
 
 
-@registered_write(Action.EDIT_PLAN, entity="plan_action")
+@registered_write(Action.EDIT_PLAN, entity=Entity.PLAN_ACTION)
 def update_action(
     uow: UnitOfWork,
     action_id: int,
@@ -693,8 +624,7 @@ def update_action(
             "This is a national template action: edit it under National template actions."
         )
     _refuse_superseded_copy(uow, action)
-    if action.version != version:
-        raise StaleWrite(STALE_MESSAGE)
+    uow.expect_version(action, version, STALE_MESSAGE)
     before = _snapshot(action)
     if title is not KEEP:
         action.title = _title(title)
@@ -715,7 +645,7 @@ def update_action(
     action.updated_at = utcnow()
     uow.session.flush()
     uow.audit(
-        "plan_action",
+        Entity.PLAN_ACTION,
         action.id,
         "update",
         before={k: v for k, v in before.items() if after[k] != v},
@@ -726,7 +656,7 @@ def update_action(
     return action.version
 
 
-@registered_write(Action.EDIT_PLAN, Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+@registered_write(Action.EDIT_PLAN, Action.EDIT_NATIONAL_TEMPLATES, entity=Entity.PLAN_ACTION)
 def post_action_update(
     uow: UnitOfWork,
     action_id: int,
@@ -769,8 +699,8 @@ def post_action_update(
             f"choose a date from {EARLIEST_DATE:%d %B %Y} on."
         )
     changes = new_status is not None and _status(new_status) != action.status
-    if changes and version is not None and action.version != version:
-        raise StaleWrite(STALE_MESSAGE)
+    if changes and version is not None:
+        uow.expect_version(action, version, STALE_MESSAGE)
     old_status = action.status
     update = ActionUpdate(
         action_id=action.id,
@@ -788,7 +718,7 @@ def post_action_update(
     action.updated_at = utcnow()
     uow.session.flush()
     uow.audit(
-        "plan_action",
+        Entity.PLAN_ACTION,
         action.id,
         "progress_update",
         before={"status": old_status} if changes else None,
@@ -802,7 +732,7 @@ def post_action_update(
     return update.id
 
 
-@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity=Entity.PLAN_ACTION)
 def update_template(
     uow: UnitOfWork,
     template_id: int,
@@ -825,8 +755,9 @@ def update_template(
             "Only an organisation-wide action has a national owner and due date: regions "
             "set their own for the actions they adopt."
         )
-    if template.version != version:
-        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    uow.expect_version(
+        template, version, STALE_MESSAGE.replace("this action", "this national template action")
+    )
     before = _snapshot(template)
     if title is not KEEP:
         template.title = _title(title)
@@ -843,7 +774,7 @@ def update_template(
     template.updated_at = utcnow()
     uow.session.flush()
     uow.audit(
-        "plan_action",
+        Entity.PLAN_ACTION,
         template.id,
         "update",
         before={k: v for k, v in before.items() if after[k] != v},
@@ -854,7 +785,7 @@ def update_template(
     return template.version
 
 
-@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity=Entity.PLAN_ACTION)
 def confirm_action_themes(
     uow: UnitOfWork,
     template_id: int,
@@ -870,8 +801,9 @@ def confirm_action_themes(
     action's new version."""
     uow.require(Action.EDIT_NATIONAL_TEMPLATES)
     template = _load_template(uow, template_id)
-    if template.version != version:
-        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    uow.expect_version(
+        template, version, STALE_MESSAGE.replace("this action", "this national template action")
+    )
     chosen = _themes(uow, theme_ids)
     proposed = {t.id for t in template.themes}
     changed = {t.id for t in chosen} != proposed
@@ -890,7 +822,7 @@ def confirm_action_themes(
     template.updated_at = utcnow()
     uow.session.flush()
     uow.audit(
-        "plan_action",
+        Entity.PLAN_ACTION,
         template.id,
         "confirm_themes",
         before=before,
@@ -911,7 +843,7 @@ def confirm_action_themes(
             copy.updated_at = utcnow()
             uow.session.flush()
             uow.audit(
-                "plan_action",
+                Entity.PLAN_ACTION,
                 copy.id,
                 "update",
                 before={"themes": old},
@@ -922,7 +854,7 @@ def confirm_action_themes(
     return template.version
 
 
-@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity="plan_action")
+@registered_write(Action.EDIT_NATIONAL_TEMPLATES, entity=Entity.PLAN_ACTION)
 def set_organisation_wide(
     uow: UnitOfWork,
     template_id: int,
@@ -938,8 +870,9 @@ def set_organisation_wide(
     the action's new version."""
     uow.require(Action.EDIT_NATIONAL_TEMPLATES)
     template = _load_template(uow, template_id)
-    if template.version != version:
-        raise StaleWrite(STALE_MESSAGE.replace("this action", "this national template action"))
+    uow.expect_version(
+        template, version, STALE_MESSAGE.replace("this action", "this national template action")
+    )
     wanted = bool(organisation_wide)
     if bool(template.organisation_wide) == wanted:
         raise WriteRefused(
@@ -952,7 +885,7 @@ def set_organisation_wide(
     template.updated_at = utcnow()
     uow.session.flush()
     uow.audit(
-        "plan_action",
+        Entity.PLAN_ACTION,
         template.id,
         "update",
         before={"organisation_wide": not wanted},
@@ -973,20 +906,3 @@ def regions_with_copies(session: Session, template_id: int) -> list[str]:
             .order_by(Region.name)
         )
     )
-
-
-def overdue_words(days: int) -> str:
-    """'Overdue by 1 day' / 'Overdue by 12 days'."""
-    return f"Overdue by {days} day{'s' if days != 1 else ''}"
-
-
-def due_words(due: date | None, *, on: date | None = None) -> str:
-    """How a due date reads on the page: 'Due 28 Mar 2027' or 'No due date'."""
-    if due is None or pd.isna(due):
-        return "No due date"
-    on = on or today()
-    if due == on:
-        return "Due today"
-    if due == on + timedelta(days=1):
-        return "Due tomorrow"
-    return f"Due {due:%d %b %Y}"

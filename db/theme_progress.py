@@ -23,9 +23,11 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period
 from core.progress import STATUS_LABELS, ProgressResult, combine
+from core.theme_words import METHOD_SENTENCES, TREND_METHOD
 from db import queries
 from db.cache import cached_by_region, cached_read
 from db.models import Metric, Theme
@@ -40,22 +42,6 @@ __all__ = [
     "theme_statuses",
     "theme_trend",
 ]
-
-#: How a theme's status is worked out, in two plain sentences (shown on pages and reports).
-METHOD_SENTENCES = (
-    "Each metric's status compares how fast it has changed since its baseline with the pace "
-    "it needs to reach its target on time (or, without a target, with a steady yearly "
-    "improvement), using the Open SDG progress measure.",
-    "A theme's status is the average score of its metrics that have at least a year of "
-    "data, and it counts as target achieved only when every one of them has reached its "
-    "target.",
-)
-
-#: What the trend figure of :func:`theme_trend` is, in one sentence.
-TREND_METHOD = (
-    "The trend shows the theme's score as it stood in each quarter, worked out in the same "
-    "way from the values known by then (from -5, getting worse, to 5, target achieved)."
-)
 
 METRIC_STATUS_COLUMNS = [
     "region_id",
@@ -143,7 +129,7 @@ _SPEC_FIELDS = (
 )
 
 
-@cached_read("metric", "metric_value")
+@cached_read(Entity.METRIC, Entity.METRIC_VALUE)
 def _load(session: Session, region_ids: Sequence[int], until: date | None = None) -> _Data:
     """Themes, metric definitions (national first) and overall values: three queries.
     Cached, since theme and metric statuses both start from it; callers only read it.
@@ -222,7 +208,7 @@ def _results(data: _Data, region_ids: Sequence[int]) -> list[tuple[int, _Metric,
     return out
 
 
-@cached_by_region("metric", "metric_value", "plan_action")
+@cached_by_region(Entity.METRIC, Entity.METRIC_VALUE, Entity.PLAN_ACTION)
 def metric_statuses(
     session: Session, region_ids: Sequence[int], *, until: date | None = None
 ) -> pd.DataFrame:
@@ -276,7 +262,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@cached_by_region("metric", "metric_value", "plan_action")
+@cached_by_region(Entity.METRIC, Entity.METRIC_VALUE, Entity.PLAN_ACTION)
 def theme_statuses(
     session: Session, region_ids: Sequence[int], *, until: date | None = None
 ) -> pd.DataFrame:
@@ -329,7 +315,7 @@ def theme_statuses(
     return pd.DataFrame(rows, columns=THEME_STATUS_COLUMNS)
 
 
-@cached_read("metric", "metric_value", "plan_action")
+@cached_read(Entity.METRIC, Entity.METRIC_VALUE, Entity.PLAN_ACTION)
 def theme_trend(session: Session, region_id: int) -> pd.DataFrame:
     """For one region, per monitoring theme and quarter: the theme's score and status as
     they stood then, from each metric's values up to that quarter (see TREND_METHOD).

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.lockout import LOCK_FOR, WINDOW, locked_until
 from core.passwords import hash_password, password_problem
 from core.permissions import REGIONAL_ROLES, Action, Actor, Role
@@ -89,7 +90,7 @@ def _region_id(uow: UnitOfWork, role: str, region_code: str | None) -> int | Non
     return region.id
 
 
-@registered_write(Action.MANAGE_USERS, entity="user")
+@registered_write(Action.MANAGE_USERS, entity=Entity.USER)
 def create_user(
     uow: UnitOfWork,
     username: str,
@@ -117,11 +118,11 @@ def create_user(
     )
     uow.session.add(user)
     uow.session.flush()
-    uow.audit("user", user.id, "create", after=snapshot(user, USER_FIELDS))
+    uow.audit(Entity.USER, user.id, "create", after=snapshot(user, USER_FIELDS))
     return user.id
 
 
-@registered_write(Action.MANAGE_USERS, entity="user")
+@registered_write(Action.MANAGE_USERS, entity=Entity.USER)
 def reset_password(uow: UnitOfWork, username: str, new_password: str) -> None:
     uow.require(Action.MANAGE_USERS)
     user = uow.session.scalar(select(User).where(User.username == username))
@@ -131,4 +132,4 @@ def reset_password(uow: UnitOfWork, username: str, new_password: str) -> None:
         raise WriteRefused(problem)
     user.password_hash = hash_password(new_password)
     uow.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
-    uow.audit("user", user.id, "reset_password", reason="Password reset by an administrator")
+    uow.audit(Entity.USER, user.id, "reset_password", reason="Password reset by an administrator")

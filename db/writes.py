@@ -6,6 +6,14 @@ opens a :class:`UnitOfWork` for it. Inside, the function calls :meth:`UnitOfWork
 before touching anything and :meth:`UnitOfWork.audit` for each change. The transaction
 commits when the function returns and rolls back on any exception, so a refused or
 failed write changes nothing.
+
+Optimistic concurrency is SQLAlchemy's version counter (``version_id_col`` on the
+models with a ``version`` column): every UPDATE or DELETE of such a row says ``WHERE
+version = <the version read>``. A write that must not overwrite a change made since a
+page read the row calls :meth:`UnitOfWork.expect_version` with the version the page
+showed; when the row has moved on, whether before the write read it or between that
+read and the UPDATE, the write is refused with :class:`StaleWrite` and that write's own
+message, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +28,9 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from core.entities import Entity
 from core.errors import StaleWrite, WriteRefused
 from core.permissions import Action, Actor, require
 from db.engine import writer
@@ -29,7 +39,14 @@ from db.models import AuditEvent, utcnow
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["StaleWrite", "WriteRefused", "registered_write", "unit_of_work"]
+__all__ = ["Entity", "StaleWrite", "WriteRefused", "registered_write", "unit_of_work"]
+
+#: What a person is told when a row they did not open in a form changed under a write
+#: (writes that check a version the page showed give their own message).
+STALE_MESSAGE = (
+    "Someone else changed this record while it was being saved. Nothing was saved: "
+    "reload the page to see their change, then try again."
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,7 @@ class WriteSpec:
     name: str
     function: Callable[..., Any]
     actions: tuple[Action, ...]
-    entity: str
+    entity: Entity
 
 
 #: Every data-layer write, by name.
@@ -67,13 +84,29 @@ class UnitOfWork:
     session: Session
     actor: Actor
     events: list[AuditEvent] = field(default_factory=list)
+    #: The message of the :class:`StaleWrite` raised when a versioned row's UPDATE or
+    #: DELETE finds it changed (set by :meth:`expect_version`).
+    stale_message: str = STALE_MESSAGE
+
+    def expect_version(self, obj: Any, expected: int, message: str) -> None:
+        """Save ``obj`` only if its stored version is still ``expected`` (the version
+        the page showed); otherwise refuse the write with ``StaleWrite(message)``.
+
+        A row read at another version is refused at once, before the write looks at
+        anything else (so "nothing to save" never hides someone else's change). A row
+        read at ``expected`` is written with ``WHERE version = expected`` by SQLAlchemy's
+        version counter, so a change committed between this read and the write (which
+        a comparison alone would miss on PostgreSQL) refuses it with the same message."""
+        self.stale_message = message
+        if obj.version != expected:
+            raise StaleWrite(message)
 
     def require(self, action: Action, region_id: int | None = None) -> None:
         require(self.actor, action, region_id)
 
     def audit(
         self,
-        entity_type: str,
+        entity_type: Entity,
         entity_id: int | None,
         action: str,
         *,
@@ -86,7 +119,7 @@ class UnitOfWork:
             occurred_at=utcnow(),
             user_id=self.actor.user_id,
             username=self.actor.username,
-            entity_type=entity_type,
+            entity_type=Entity(entity_type).value,
             entity_id=entity_id,
             region_id=region_id,
             action=action,
@@ -101,19 +134,28 @@ class UnitOfWork:
 
 @contextmanager
 def unit_of_work(engine: Engine, actor: Actor) -> Iterator[UnitOfWork]:
-    """One transaction: committed on success, rolled back on any error."""
-    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        yield UnitOfWork(session, actor)
+    """One transaction: committed on success, rolled back on any error. A versioned
+    row found changed when it is written (SQLAlchemy's ``StaleDataError``) refuses the
+    write with :class:`StaleWrite`."""
+    with Session(writer(engine), expire_on_commit=False) as session:
+        uow = UnitOfWork(session, actor)
+        try:
+            with session.begin():
+                yield uow
+        except StaleDataError as exc:
+            raise StaleWrite(uow.stale_message) from exc
 
 
 def registered_write(
-    *actions: Action, entity: str
+    *actions: Action, entity: Entity
 ) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Declare a write: ``fn(uow, ...)`` becomes ``fn(engine, actor, ...)``.
 
     ``actions`` documents the permissions it checks (the function itself calls
-    ``uow.require`` with the right region, since only it knows the region).
+    ``uow.require`` with the right region, since only it knows the region). ``entity``:
+    the kind of record it changes, one of :class:`Entity`.
     """
+    kind = Entity(entity)
 
     def decorate(function: Callable[..., R]) -> Callable[..., R]:
         @functools.wraps(function)
@@ -122,7 +164,10 @@ def registered_write(
                 return function(uow, *args, **kwargs)
 
         WRITE_REGISTRY[function.__name__] = WriteSpec(
-            name=function.__name__, function=wrapper, actions=tuple(actions), entity=entity
+            name=function.__name__,
+            function=wrapper,
+            actions=tuple(actions),
+            entity=kind,
         )
         return wrapper
 

@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components.context import current
 from components.downloads import download_buttons
-from core.formatting import escape_markdown
+from components.outcome import run_write
 from core.passwords import MIN_PASSWORD_LENGTH
-from core.permissions import ROLE_LABELS, Action, PermissionDenied, Role, can
-from db import admin, queries
-from db.users import create_user
-from db.writes import WriteRefused
+from core.permissions import ROLE_LABELS, Action, Role, can
+from services import admin
+from services.context import RequestContext
+from services.regions import regions as active_regions
 
-ctx = current()
-if not can(ctx.actor, Action.MANAGE_USERS):
-    st.error("Only administrators can use this page.")
-    st.stop()
-
-st.title("Administration")
-with Session(ctx.engine) as session:
-    regions = queries.regions(session)
-region_names = dict(zip(regions["id"], regions["name"], strict=True))
-roles = [r.value for r in Role]
+ROLES = [r.value for r in Role]
 
 
-def attempt(write, *args, success: str, **kwargs) -> bool:
-    """Run a write and say what happened, in words."""
-    try:
-        write(ctx.engine, ctx.actor, *args, **kwargs)
-    except (WriteRefused, PermissionDenied) as problem:
-        st.error(escape_markdown(str(problem)))
-        return False
-    st.success(escape_markdown(success))
-    return True
+def save(write, *args, success: str, **kwargs) -> None:
+    """Run a write and say what happened, in words, beside its form."""
+    run_write(write, *args, success=success, rerun=False, **kwargs)
 
 
-def accounts_tab() -> None:
-    with Session(ctx.engine) as session:
-        users = admin.users_table(session)
+def accounts_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
+    region_names = dict(zip(regions["id"], regions["name"], strict=True))
+    users = admin.accounts(ctx)
     shown = users.drop(columns=["id"]).assign(Role=users["Role"].map(ROLE_LABELS))
     st.dataframe(shown, hide_index=True, width="stretch")
     download_buttons(shown, "accounts", key="accounts")
@@ -49,7 +34,7 @@ def accounts_tab() -> None:
         username = st.text_input("Username (what they type to sign in)")
         name = st.text_input("Full name")
         email = st.text_input("Email (optional)")
-        role = st.selectbox("Role", roles, format_func=ROLE_LABELS.get)
+        role = st.selectbox("Role", ROLES, format_func=ROLE_LABELS.get)
         region = st.selectbox(
             "Region (regional leads and forum members only)",
             [None, *region_names],
@@ -60,8 +45,9 @@ def accounts_tab() -> None:
         )
         if st.form_submit_button("Add account"):
             code = regions.set_index("id").loc[region, "code"] if region else None
-            attempt(
-                create_user,
+            save(
+                admin.add_account,
+                ctx,
                 username,
                 name,
                 password,
@@ -74,6 +60,10 @@ def accounts_tab() -> None:
     st.header("Change an account", anchor=False)
     if users.empty:
         return
+    change_account(ctx, users, region_names)
+
+
+def change_account(ctx: RequestContext, users: pd.DataFrame, region_names: dict) -> None:
     labels = dict(zip(users["id"], users["Username"] + " (" + users["Name"] + ")", strict=True))
     user_id = st.selectbox("Account", list(labels), format_func=labels.get)
     row = users.set_index("id").loc[user_id]
@@ -83,7 +73,7 @@ def accounts_tab() -> None:
         name = st.text_input("Full name", value=row["Name"])
         email = st.text_input("Email", value=row["Email"])
         role = st.selectbox(
-            "Role", roles, index=roles.index(row["Role"]), format_func=ROLE_LABELS.get
+            "Role", ROLES, index=ROLES.index(row["Role"]), format_func=ROLE_LABELS.get
         )
         region = st.selectbox(
             "Region",
@@ -94,8 +84,9 @@ def accounts_tab() -> None:
         active = st.checkbox("May sign in", value=bool(row["Active"]))
         reason = st.text_input("Reason for the change (kept in the audit log)")
         if st.form_submit_button("Save account"):
-            attempt(
-                admin.update_user,
+            save(
+                admin.change_account,
+                ctx,
                 int(user_id),
                 display_name=name,
                 email=email,
@@ -110,21 +101,22 @@ def accounts_tab() -> None:
             f"New password (at least {MIN_PASSWORD_LENGTH} characters)", type="password"
         )
         if st.form_submit_button("Set new password"):
-            attempt(
+            save(
                 admin.set_password,
+                ctx,
                 int(user_id),
                 password,
                 success="Set the new password. Tell the person in a safe way.",
             )
 
 
-def areas_tab() -> None:
+def areas_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
+    region_names = dict(zip(regions["id"], regions["name"], strict=True))
     st.write(
         "Areas are integrated care boards (ICBs) or local areas inside a region. When ICBs "
         "merge, add the new area and mark the old ones as no longer in use: their history stays."
     )
-    with Session(ctx.engine) as session:
-        areas = admin.areas_table(session)
+    areas = admin.areas(ctx)
     st.dataframe(areas.drop(columns=["id"]), hide_index=True, width="stretch")
     download_buttons(areas.drop(columns=["id"]), "areas", key="areas")
     with st.form("add_area", clear_on_submit=True):
@@ -133,7 +125,7 @@ def areas_tab() -> None:
         name = st.text_input("Name of the area")
         kind = st.text_input("Kind", value="ICB")
         if st.form_submit_button("Add area"):
-            attempt(admin.add_area, region, name, kind, success=f"Added '{name.strip()}'.")
+            save(admin.add_area, ctx, region, name, kind, success=f"Added '{name.strip()}'.")
     if areas.empty:
         return
     labels = dict(zip(areas["id"], areas["Area"] + " (" + areas["Region"] + ")", strict=True))
@@ -145,8 +137,9 @@ def areas_tab() -> None:
         active = st.checkbox("Still in use", value=bool(row["Active"]))
         reason = st.text_input("Reason for the change")
         if st.form_submit_button("Save area"):
-            attempt(
-                admin.update_area,
+            save(
+                admin.change_area,
+                ctx,
                 int(area_id),
                 name=name,
                 kind=kind,
@@ -156,16 +149,15 @@ def areas_tab() -> None:
             )
 
 
-def groups_tab() -> None:
+def groups_tab(ctx: RequestContext) -> None:
     st.write(
         "The groups that figures can be broken down by. Renaming a group moves the figures "
         "already stored under its old name."
     )
-    with Session(ctx.engine) as session:
-        characteristics = admin.characteristics(session)
-        names = dict(zip(characteristics["code"], characteristics["name"], strict=True))
-        code = st.selectbox("Characteristic", list(names), format_func=names.get)
-        groups = admin.groups_table(session, code)
+    characteristics = admin.characteristics(ctx)
+    names = dict(zip(characteristics["code"], characteristics["name"], strict=True))
+    code = st.selectbox("Characteristic", list(names), format_func=names.get)
+    groups = admin.groups(ctx, code)
     st.dataframe(groups.drop(columns=["id"]), hide_index=True, width="stretch")
     download_buttons(groups.drop(columns=["id"]), f"groups-{code}", key="groups")
     with st.form("add_group", clear_on_submit=True):
@@ -173,8 +165,13 @@ def groups_tab() -> None:
         name = st.text_input("Name of the group")
         missing = st.checkbox("It means the answer is missing (like 'Not stated')")
         if st.form_submit_button("Add group"):
-            attempt(
-                admin.add_group, code, name, is_missing=missing, success=f"Added '{name.strip()}'."
+            save(
+                admin.add_group,
+                ctx,
+                code,
+                name,
+                is_missing=missing,
+                success=f"Added '{name.strip()}'.",
             )
     if groups.empty:
         return
@@ -184,13 +181,22 @@ def groups_tab() -> None:
         name = st.text_input("New name")
         reason = st.text_input("Reason for the change")
         if st.form_submit_button("Rename group"):
-            attempt(admin.rename_group, int(group_id), name, reason, success="Renamed the group.")
+            save(admin.rename_group, ctx, int(group_id), name, reason, success="Renamed the group.")
 
 
-accounts, areas_section, groups_section = st.tabs(["Accounts", "Areas", "Reference lists"])
-with accounts:
-    accounts_tab()
-with areas_section:
-    areas_tab()
-with groups_section:
-    groups_tab()
+def admin_page(ctx: RequestContext) -> None:
+    if not can(ctx.actor, Action.VIEW_ADMINISTRATION):
+        st.error("Only administrators can use this page.")
+        st.stop()
+    st.title("Administration")
+    regions = active_regions(ctx)
+    accounts, areas_section, groups_section = st.tabs(["Accounts", "Areas", "Reference lists"])
+    with accounts:
+        accounts_tab(ctx, regions)
+    with areas_section:
+        areas_tab(ctx, regions)
+    with groups_section:
+        groups_tab(ctx)
+
+
+admin_page(current())

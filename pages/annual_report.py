@@ -1,7 +1,8 @@
 """Annual report: the year's public report, national or for one region, as HTML and PDF.
 
 The preview draws the same report content with Streamlit's own elements (never the HTML
-string), so text people typed is shown as text.
+string), so text people typed is shown as text. Layout only: the report comes from
+``services.reports``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components.context import current
 from components.downloads import download_buttons
@@ -18,121 +18,14 @@ from components.region_picker import choose_region
 from core.formatting import escape_markdown
 from core.periods import year_label
 from core.permissions import Action, can
-from db import queries
-from reports.annual_report import (
-    NATIONAL_SECTIONS,
-    AnnualReport,
-    Section,
-    cached_report,
-    default_year,
-    period_words,
-    render_html,
-    render_pdf,
-    report_years,
-    table_cells,
-)
+from services import reports as sr
+from services.context import RequestContext
 
 NATIONAL = "All regions (national, with a section for each region)"
 ONE_REGION = "One region"
 
-ctx = current()
-st.title("Annual report")
-if not can(ctx.actor, Action.VIEW_ALL_REGIONS):
-    st.error("Only national leads and administrators can make the annual report.")
-    st.stop()
-if ctx.settings.demo_mode:
-    st.warning(
-        "Synthetic demo data: this report is made from made-up figures, so it must not be "
-        "published. The report itself says so at the top and the bottom.",
-        icon=":material/science:",
-    )
-st.write(
-    "The plan commits us to publishing our findings every year. Choose a financial year "
-    "and what the report covers, check the preview, then download the report as a web "
-    "page (HTML) or a PDF to publish."
-)
 
-today = date.today()
-with Session(ctx.engine) as session:
-    years = report_years(session, today)
-left, right = st.columns(2)
-year = left.selectbox(
-    "Financial year",
-    years,
-    index=years.index(default_year(years, today)),
-    format_func=lambda y: f"{year_label(y)} ({period_words(y)})",
-    key="ar-year",
-)
-with right:
-    scope = st.radio("Report for", [NATIONAL, ONE_REGION], key="ar-scope")
-    region_id = None
-    if scope == ONE_REGION:
-        region_id, _ = choose_region(ctx, key="ar-region")
-
-settings = {
-    "threshold": ctx.settings.disclosure_threshold,
-    "demo": ctx.settings.demo_mode,
-    "today": today,
-}
-scope_ids = None if region_id is None else [region_id]
-
-
-def whole_report() -> AnnualReport:
-    """The report with every region's section (for the downloads, made on click)."""
-    with Session(ctx.engine) as session:
-        return cached_report(session, scope_ids, year, region_id, **settings)
-
-
-def region_section(chosen: int) -> Section:
-    """A region's section, the same in the national report as in the region's own."""
-    with Session(ctx.engine) as session:
-        return cached_report(session, [chosen], year, chosen, **settings).sections[-1]
-
-
-def national_section(key: str) -> Section:
-    """One of the national report's own sections, built on its own."""
-    with Session(ctx.engine) as session:
-        only = cached_report(
-            session, None, year, None, regions_in_detail=(), sections=(key,), **settings
-        )
-        return only.sections[0]
-
-
-with st.spinner("Putting the report together..."), Session(ctx.engine) as session:
-    # The preview shows one section at a time, each built when it is picked: a region's
-    # report is small, so it is built whole.
-    report = cached_report(
-        session,
-        scope_ids,
-        year,
-        region_id,
-        regions_in_detail=() if region_id is None else None,
-        sections=("about",) if region_id is None else None,
-        **settings,
-    )
-    regions = queries.regions(session) if region_id is None else None
-
-st.info(report.rule, icon=":material/shield:")
-html_column, pdf_column = st.columns(2, width=520)
-html_column.download_button(
-    "Download the report (HTML)",
-    data=lambda: render_html(whole_report()),
-    file_name=f"{report.file_stem}.html",
-    mime="text/html",
-    icon=":material/download:",
-    key="ar-html",
-)
-pdf_column.download_button(
-    "Download the report (PDF)",
-    data=lambda: render_pdf(whole_report()),
-    file_name=f"{report.file_stem}.pdf",
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    key="ar-pdf",
-)
-
-
-def show_section(report: AnnualReport, section: Section) -> None:
+def show_section(report: sr.AnnualReport, section: sr.Section) -> None:
     st.subheader(escape_markdown(section.title), anchor=False)
     for block in section.blocks:
         if block.kind == "heading":
@@ -141,7 +34,7 @@ def show_section(report: AnnualReport, section: Section) -> None:
             st.markdown(escape_markdown(block.text))
         else:
             st.markdown(f"**{escape_markdown(block.caption)}**")
-            columns, rows = table_cells(block.frame)
+            columns, rows = sr.table_cells(block.frame)
             if rows:
                 st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
                 download_buttons(
@@ -154,21 +47,26 @@ def show_section(report: AnnualReport, section: Section) -> None:
 
 
 @st.fragment
-def preview(report: AnnualReport) -> None:
+def preview(
+    ctx: RequestContext,
+    report: sr.AnnualReport,
+    names: dict[int, str] | None,
+    year: int,
+    today: date,
+) -> None:
     st.header("Preview", anchor=False)
     st.caption(escape_markdown(f"{report.title}. {report.subtitle}"))
     # A section built (a region's report), a national section's key or a region's id:
     # the last two are built when picked.
-    choices: list[Section | str | int] = list(report.sections)
-    names: dict[int, str] = {}
-    if regions is not None:
-        names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
-        choices = [*NATIONAL_SECTIONS, *names]
+    choices: list[sr.Section | str | int] = list(report.sections)
+    if names is not None:
+        choices = [*sr.NATIONAL_SECTIONS, *names]
+    names = names or {}
 
-    def label(choice: Section | str | int) -> str:
-        if isinstance(choice, Section):
+    def label(choice: sr.Section | str | int) -> str:
+        if isinstance(choice, sr.Section):
             return choice.title
-        return names[choice] if isinstance(choice, int) else NATIONAL_SECTIONS[choice]
+        return names[choice] if isinstance(choice, int) else sr.NATIONAL_SECTIONS[choice]
 
     index = st.selectbox(
         "Section to preview",
@@ -178,10 +76,75 @@ def preview(report: AnnualReport) -> None:
     )
     chosen = choices[index]
     if isinstance(chosen, int):
-        chosen = region_section(chosen)
+        chosen = sr.region_section(ctx, year, chosen, today)
     elif isinstance(chosen, str):
-        chosen = report.sections[0] if chosen == "about" else national_section(chosen)
+        chosen = (
+            report.sections[0]
+            if chosen == "about"
+            else sr.national_section(ctx, year, chosen, today)
+        )
     show_section(report, chosen)
 
 
-preview(report)
+def main() -> None:
+    ctx = current()
+    st.title("Annual report")
+    if not can(ctx.actor, Action.VIEW_ALL_REGIONS):
+        st.error("Only national leads and administrators can make the annual report.")
+        st.stop()
+    if ctx.settings.demo_mode:
+        st.warning(
+            "Synthetic demo data: this report is made from made-up figures, so it must not be "
+            "published. The report itself says so at the top and the bottom.",
+            icon=":material/science:",
+        )
+    st.write(
+        "The plan commits us to publishing our findings every year. Choose a financial year "
+        "and what the report covers, check the preview, then download the report as a web "
+        "page (HTML) or a PDF to publish."
+    )
+
+    today = date.today()
+    years = sr.report_years(ctx, today)
+    left, right = st.columns(2)
+    year = left.selectbox(
+        "Financial year",
+        years,
+        index=years.index(sr.default_year(years, today)),
+        format_func=lambda y: f"{year_label(y)} ({sr.period_words(y)})",
+        key="ar-year",
+    )
+    with right:
+        scope = st.radio("Report for", [NATIONAL, ONE_REGION], key="ar-scope")
+        region_id = None
+        if scope == ONE_REGION:
+            region_id, _ = choose_region(ctx, key="ar-region")
+
+    with st.spinner("Putting the report together..."):
+        # The preview shows one section at a time, each built when it is picked: a
+        # region's report is small, so it is built whole.
+        report = sr.preview_report(ctx, year, region_id, today)
+        names = sr.region_names(ctx) if region_id is None else None
+
+    st.info(report.rule, icon=":material/shield:")
+    html_column, pdf_column = st.columns(2, width=520)
+    html_column.download_button(
+        "Download the report (HTML)",
+        data=lambda: sr.report_html(ctx, year, region_id, today),
+        file_name=f"{report.file_stem}.html",
+        mime="text/html",
+        icon=":material/download:",
+        key="ar-html",
+    )
+    pdf_column.download_button(
+        "Download the report (PDF)",
+        data=lambda: sr.report_pdf(ctx, year, region_id, today),
+        file_name=f"{report.file_stem}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="ar-pdf",
+    )
+    preview(ctx, report, names, year, today)
+
+
+main()

@@ -2,104 +2,111 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components.context import current
 from components.downloads import download_buttons
 from core.permissions import Action, can
-from db import queries
-from db.audit import audit_log, audit_log_choices
+from services import audit
+from services.context import RequestContext
+from services.regions import regions as active_regions
 
-LIMIT = 500
 EVERYONE = ""
 
-ctx = current()
-if not can(ctx.actor, Action.VIEW_AUDIT_LOG):
-    st.error(
-        "Only national leads and administrators can see the audit log. Each record's own "
-        "History view shows who changed it."
-    )
-    st.stop()
 
-st.title("Audit log")
-st.write(
-    "Every change made through the dashboard: who made it, when, to which record, from "
-    "what to what, and why. Newest first."
-)
-
-with Session(ctx.engine) as session:
-    choices = audit_log_choices(session)
-    regions = queries.regions(session)
-
-if choices["first"] is None:
-    st.info("Nothing has been recorded yet. Changes will appear here as people make them.")
-    st.stop()
-
-region_names = dict(zip(regions["id"], regions["name"], strict=True))
+@dataclass(frozen=True)
+class Filters:
+    region_ids: list[int]
+    entity_types: list[str]
+    username: str
+    since: date
+    until: date
 
 
 def kind_words(entity_type: str) -> str:
     return entity_type.replace("_", " ").capitalize()
 
 
-with st.container(border=True):
-    st.markdown("**Filters**")
-    left, middle = st.columns(2)
-    chosen_regions = left.multiselect(
-        "Region",
-        list(region_names),
-        format_func=region_names.get,
-        placeholder="All regions and national records",
-    )
-    chosen_kinds = middle.multiselect(
-        "Kind of record",
-        choices["entity_types"],
-        format_func=kind_words,
-        placeholder="All kinds",
-    )
-    person_column, from_column, to_column = st.columns(3)
-    person = person_column.selectbox(
-        "Person",
-        [EVERYONE, *choices["usernames"]],
-        format_func=lambda name: "Everyone" if name == EVERYONE else name,
-    )
-    first_day = choices["first"].date()
-    last_day = max(choices["last"].date(), date.today())
-    since = from_column.date_input("From", value=first_day, format="DD/MM/YYYY")
-    until = to_column.date_input("To (including this day)", value=last_day, format="DD/MM/YYYY")
+def filters(choices: audit.LogChoices, region_names: dict[int, str]) -> Filters:
+    with st.container(border=True):
+        st.markdown("**Filters**")
+        left, middle = st.columns(2)
+        chosen_regions = left.multiselect(
+            "Region",
+            list(region_names),
+            format_func=region_names.get,
+            placeholder="All regions and national records",
+        )
+        chosen_kinds = middle.multiselect(
+            "Kind of record",
+            choices.entity_types,
+            format_func=kind_words,
+            placeholder="All kinds",
+        )
+        person_column, from_column, to_column = st.columns(3)
+        person = person_column.selectbox(
+            "Person",
+            [EVERYONE, *choices.usernames],
+            format_func=lambda name: "Everyone" if name == EVERYONE else name,
+        )
+        first_day = choices.first.date()
+        last_day = max(choices.last.date(), date.today())
+        since = from_column.date_input("From", value=first_day, format="DD/MM/YYYY")
+        until = to_column.date_input("To (including this day)", value=last_day, format="DD/MM/YYYY")
+    return Filters(chosen_regions, chosen_kinds, person, since, until)
 
-if since > until:
-    st.warning("The 'From' date is after the 'To' date. Please change one of them.")
-    st.stop()
 
-with Session(ctx.engine) as session:
-    events = audit_log(
-        session,
-        region_ids=chosen_regions or None,
-        entity_types=chosen_kinds or None,
-        username=person or None,
-        since=datetime.combine(since, time.min),
-        until=datetime.combine(until + timedelta(days=1), time.min),
-        limit=LIMIT + 1,
+def audit_log_page(ctx: RequestContext) -> None:
+    if not can(ctx.actor, Action.VIEW_AUDIT_LOG):
+        st.error(
+            "Only national leads and administrators can see the audit log. Each record's own "
+            "History view shows who changed it."
+        )
+        st.stop()
+
+    st.title("Audit log")
+    st.write(
+        "Every change made through the dashboard: who made it, when, to which record, from "
+        "what to what, and why. Newest first."
     )
+    choices = audit.log_choices(ctx)
+    regions = active_regions(ctx)
+    if choices.first is None:
+        st.info("Nothing has been recorded yet. Changes will appear here as people make them.")
+        return
 
-if events.empty:
-    st.info("No changes match these filters.")
-    st.stop()
+    chosen = filters(choices, dict(zip(regions["id"], regions["name"], strict=True)))
+    if chosen.since > chosen.until:
+        st.warning("The 'From' date is after the 'To' date. Please change one of them.")
+        return
 
-if len(events) > LIMIT:
-    events = events.head(LIMIT)
-    st.info(
-        f"More than {LIMIT} changes match, so only the newest {LIMIT} are shown. "
-        "Narrow the filters (for example the dates) to see older ones.",
-        icon=":material/info:",
+    found = audit.recent_changes(
+        ctx,
+        region_ids=chosen.region_ids or None,
+        entity_types=chosen.entity_types or None,
+        username=chosen.username or None,
+        since=chosen.since,
+        until=chosen.until,
     )
-else:
-    noun = "change matches" if len(events) == 1 else "changes match"
-    st.caption(f"{len(events)} {noun} these filters. At most the newest {LIMIT} are shown.")
+    events, limit = found.events, audit.LOG_LIMIT
+    if events.empty:
+        st.info("No changes match these filters.")
+        return
+    if found.more:
+        st.info(
+            f"More than {limit} changes match, so only the newest {limit} are shown. "
+            "Narrow the filters (for example the dates) to see older ones.",
+            icon=":material/info:",
+        )
+    else:
+        noun = "change matches" if len(events) == 1 else "changes match"
+        st.caption(f"{len(events)} {noun} these filters. At most the newest {limit} are shown.")
 
-st.dataframe(events, hide_index=True, width="stretch")
-download_buttons(events, "audit-log", key="audit-log")
+    st.dataframe(events, hide_index=True, width="stretch")
+    download_buttons(events, "audit-log", key="audit-log")
+
+
+audit_log_page(current())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from components.context import current
 from components.downloads import download_buttons
@@ -13,82 +12,82 @@ from components.importer import import_section
 from components.region_picker import choose_region
 from core.formatting import escape_markdown
 from core.importer import ImportPreview
+from core.metric_import import column_help
 from core.periods import format_period, quarter_start
 from core.permissions import Action, can
-from db.metric_import import (
-    IMPORT_MAX_BYTES,
-    column_help,
-    import_metric_values,
-    metric_guide,
-    preview_metric_values,
-    template_frame,
-)
+from services import imports
+from services.context import RequestContext
 
-ctx = current()
-st.title("Import values")
-st.write(
-    "Add or update many metric values at once from a spreadsheet. Download the template, "
-    "fill in your figures, and upload the file. We check every row first and list anything "
-    "that needs fixing. Nothing is saved until the file is clean and you press Save. Then "
-    "every row is saved together, or none at all."
-)
 
-region_id, region_name = choose_region(ctx, key="import-region")
-if not can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id):
-    st.info(
-        f"You can see {escape_markdown(region_name)}'s metrics, but you cannot change their "
-        "values. A regional lead or an administrator imports them.",
-        icon=":material/lock:",
+def last_complete_quarter(today: date) -> date:
+    """The start of the quarter before the one ``today`` is in."""
+    this_quarter = quarter_start(today)
+    return (
+        date(this_quarter.year - 1, 10, 1)
+        if this_quarter.month == 1
+        else date(this_quarter.year, this_quarter.month - 3, 1)
     )
-    st.stop()
-
-this_quarter = quarter_start(date.today())
-last_quarter = (
-    date(this_quarter.year - 1, 10, 1)
-    if this_quarter.month == 1
-    else date(this_quarter.year, this_quarter.month - 3, 1)
-)
-with Session(ctx.engine) as session:
-    template = template_frame(session, region_id, last_quarter)
-    guide = metric_guide(session, region_id)
-
-st.caption(
-    f"The template lists {escape_markdown(region_name)}'s metrics for "
-    f"{format_period(last_quarter)}, the last complete quarter. Change the period to import "
-    "another quarter, and add rows for groups or other quarters as you need."
-    + (" A file may hold values for any region." if ctx.actor.is_national else "")
-)
 
 
-def preview(data: bytes, filename: str) -> ImportPreview:
-    return preview_metric_values(ctx.engine, ctx.actor, data, filename, max_bytes=IMPORT_MAX_BYTES)
+def import_values_page(ctx: RequestContext) -> None:
+    st.title("Import values")
+    st.write(
+        "Add or update many metric values at once from a spreadsheet. Download the template, "
+        "fill in your figures, and upload the file. We check every row first and list anything "
+        "that needs fixing. Nothing is saved until the file is clean and you press Save. Then "
+        "every row is saved together, or none at all."
+    )
 
-
-def commit(result: ImportPreview, progress) -> str:
-    counts = import_metric_values(ctx.engine, ctx.actor, result, progress=progress)
-    return f"Saved: {counts.describe('value')}. Each change is in the value's history."
-
-
-import_section(
-    key="metric-values-import",
-    columns_help=column_help(),
-    template=template,
-    template_name=f"metric-values-{region_name.lower().replace(' ', '-')}",
-    preview=preview,
-    commit=commit,
-    max_bytes=IMPORT_MAX_BYTES,
-)
-
-with st.expander(f"Metric codes and groups for {escape_markdown(region_name)}"):
-    if guide.empty:
-        st.write("This region has no metrics yet.")
-    else:
-        st.write(
-            "Use these codes in the metric_code column. A metric with a characteristic can "
-            "also take one value per group: put the characteristic and the group's name in "
-            "their columns."
+    region_id, region_name = choose_region(ctx, key="import-region")
+    if not can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id):
+        st.info(
+            f"You can see {escape_markdown(region_name)}'s metrics, but you cannot change their "
+            "values. A regional lead or an administrator imports them.",
+            icon=":material/lock:",
         )
-        st.dataframe(guide, hide_index=True, width="stretch")
-        download_buttons(
-            guide, f"metric-codes-{region_name.lower().replace(' ', '-')}", key="guide"
-        )
+        st.stop()
+
+    last_quarter = last_complete_quarter(date.today())
+    found = imports.import_guide(ctx, region_id, last_quarter)
+    template, guide = found.template, found.guide
+
+    st.caption(
+        f"The template lists {escape_markdown(region_name)}'s metrics for "
+        f"{format_period(last_quarter)}, the last complete quarter. Change the period to import "
+        "another quarter, and add rows for groups or other quarters as you need."
+        + (" A file may hold values for any region." if ctx.actor.is_national else "")
+    )
+
+    def preview(data: bytes, filename: str) -> ImportPreview:
+        return imports.preview_values(ctx, data, filename)
+
+    def commit(result: ImportPreview, progress) -> str:
+        counts = imports.import_values(ctx, result, progress)
+        return f"Saved: {counts.describe('value')}. Each change is in the value's history."
+
+    import_section(
+        key="metric-values-import",
+        columns_help=column_help(),
+        template=template,
+        template_name=f"metric-values-{region_name.lower().replace(' ', '-')}",
+        preview=preview,
+        commit=commit,
+        max_bytes=imports.IMPORT_MAX_BYTES,
+    )
+
+    with st.expander(f"Metric codes and groups for {escape_markdown(region_name)}"):
+        if guide.empty:
+            st.write("This region has no metrics yet.")
+        else:
+            st.write(
+                "Use these codes in the metric_code column. A metric with a characteristic can "
+                "also take one value per group: put the characteristic and the group's name in "
+                "their columns."
+            )
+            st.dataframe(guide, hide_index=True, width="stretch")
+            download_buttons(
+                guide, f"metric-codes-{region_name.lower().replace(' ', '-')}", key="guide"
+            )
+
+
+import_values_page(current())

@@ -3,7 +3,8 @@ one region, as plain data first and then as HTML and PDF.
 
 The plan commits Rethink to publishing its findings every year. :func:`build_report`
 reads everything the report needs for a financial year (1 April to 31 March) and a scope
-and returns an :class:`AnnualReport`: sections of headings, paragraphs and tables whose
+(through ``services.report_data.ReportReads``: this module never reaches the database
+itself) and returns an :class:`AnnualReport`: sections of headings, paragraphs and tables whose
 figures are already in words and already under disclosure control. The same structure
 is rendered three ways, so the three always agree: :func:`render_html` (Jinja2, with
 autoescaping, so text people typed can never become markup), :func:`render_pdf` (the
@@ -74,16 +75,18 @@ from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import financial_year_of, format_period, year_label
 from core.progress import STATUS_LABELS, ProgressResult, combine
+from core.projects import (
+    COMMITMENT_RULE,
+    COMMITMENT_TARGET,
+    Commitment,
+    RegionProjects,
+    counted_toward,
+)
 from core.statuses import PROJECT_STATUSES
-from db import compare as db_compare
-from db import equity as db_equity
-from db import feedback as db_feedback
-from db import projects as db_projects
-from db import queries
+from core.theme_words import METHOD_SENTENCES
 from db.cache import cached_read
-from db.plan import theme_tags_note
-from db.theme_progress import METHOD_SENTENCES, metric_statuses, theme_statuses
 from reports.pdf import Column, ReportPDF
+from services.report_data import ReportReads
 
 __all__ = [
     "AnnualReport",
@@ -216,7 +219,7 @@ def _as_date(value: Any) -> date:
 def report_years(session: Session, today: date) -> list[int]:
     """Financial years with metric values, newest first, up to the current one; the
     latest completed year is always offered."""
-    periods = queries.value_periods(session)
+    periods = ReportReads(session).value_periods()
     current = financial_year_of(today)
     years = {financial_year_of(_as_date(p)) for p in periods}
     years = {y for y in years if y <= current}
@@ -297,7 +300,7 @@ def _change_words(latest: float | None, before: float | None, unit: str, *, show
 
 @dataclass
 class _Context:
-    session: Session
+    reads: ReportReads
     year: int
     threshold: int
     today: date
@@ -477,8 +480,8 @@ def _national_metric_table(
 ) -> pd.DataFrame:
     rows = []
     national = definitions[definitions["scope"] == "national"]
-    every_series = db_compare.national_series_by_metric(
-        ctx.session, region_ids, dict(zip(national["id"], national["unit"], strict=True))
+    every_series = ctx.reads.national_series_by_metric(
+        region_ids, dict(zip(national["id"], national["unit"], strict=True))
     )
     for metric in national.to_dict("records"):
         series = every_series[metric["id"]]
@@ -574,12 +577,12 @@ def _commitment_row(
     """A region's projects against the aim it set itself, or (``national``) all regions'
     against the plan's commitment of three across the organisation."""
     counts = _project_counts(mine)
-    counted = db_projects.counted_toward(counts)
+    counted = counted_toward(counts)
     if national:
-        commitment = db_projects.Commitment(name, counted)
+        commitment = Commitment(name, counted)
         aim_words, against = f"The plan's {commitment.target}", commitment.style.label
     else:
-        region = db_projects.RegionProjects(name, counted, aim)
+        region = RegionProjects(name, counted, aim)
         aim_words = region.aim_words
         against = region.style.label if region.style else "No aim of its own"
     return {
@@ -596,7 +599,7 @@ def _commitment_row(
 
 def _theme_tags_note(ctx: _Context) -> str:
     """' The themes ... are proposed, not yet confirmed ...' while they are."""
-    note = theme_tags_note(ctx.session)
+    note = ctx.reads.theme_tags_note()
     return f" {note}" if note else ""
 
 
@@ -642,7 +645,7 @@ def _equity_blocks(
     ctx: _Context,
     region_ids: list[int],
     national: bool,
-    characteristics: dict[str, db_equity.CharacteristicInfo],
+    characteristics: dict[str, eq.CharacteristicInfo],
     key: str,
     level: int = 3,
 ) -> list[Block]:
@@ -669,13 +672,13 @@ def _equity_counts(
     ctx: _Context,
     region_ids: list[int],
     measure: eq.Measure,
-    characteristics: dict[str, db_equity.CharacteristicInfo],
+    characteristics: dict[str, eq.CharacteristicInfo],
 ) -> tuple[str, pd.DataFrame, str] | None:
     """(characteristic, counts by group, when in words) for the year, or None."""
     for char_code in ETHNICITY_CHARACTERISTICS:
         if char_code not in characteristics:
             continue
-        frame = db_equity.equity_counts(ctx.session, region_ids, measure.code, char_code)
+        frame = ctx.reads.equity_counts(region_ids, measure.code, char_code)
         if frame.empty:
             continue
         days = [_as_date(p) for p in frame["period_start"]]
@@ -762,7 +765,7 @@ def _equity_measure(
     ctx: _Context,
     region_ids: list[int],
     measure: eq.Measure,
-    info: db_equity.CharacteristicInfo,
+    info: eq.CharacteristicInfo,
     counts: pd.DataFrame,
     when: str,
     view: eq.View,
@@ -778,7 +781,7 @@ def _equity_measure(
     )
     population = None
     if measure.kind in ("count", "rate"):
-        population = db_equity.population_for(ctx.session, region_ids, info.code, ctx.year).frame
+        population = ctx.reads.population_for(region_ids, info.code, ctx.year).frame
     analysis = eq.analyse(
         measure,
         counts,
@@ -847,34 +850,33 @@ class _Inputs:
 
     @functools.cached_property
     def themes(self) -> pd.DataFrame:
-        return theme_statuses(self.ctx.session, self.region_ids, until=self.ctx.end)
+        return self.ctx.reads.theme_statuses(self.region_ids, until=self.ctx.end)
 
     @functools.cached_property
     def metrics(self) -> pd.DataFrame:
-        return metric_statuses(self.ctx.session, self.region_ids, until=self.ctx.end)
+        return self.ctx.reads.metric_statuses(self.region_ids, until=self.ctx.end)
 
     @functools.cached_property
     def theme_names(self) -> dict[int, str]:
-        themes = queries.monitoring_themes(self.ctx.session)
+        themes = self.ctx.reads.monitoring_themes()
         return dict(zip(themes["id"], themes["name"], strict=True))
 
     @functools.cached_property
     def projects(self) -> pd.DataFrame:
-        return _projects_in_year(self.ctx, db_projects.projects(self.ctx.session, self.region_ids))
+        return _projects_in_year(self.ctx, self.ctx.reads.projects(self.region_ids))
 
     @functools.cached_property
     def feedback(self) -> pd.DataFrame:
         # Only the year's feedback counts (see _as_at_year_end).
-        return db_feedback.feedback_timings(
-            self.ctx.session,
+        return self.ctx.reads.feedback_timings(
             self.region_ids,
             received_from=self.ctx.start,
             received_before=self.ctx.end,
         )
 
     @functools.cached_property
-    def characteristics(self) -> dict[str, db_equity.CharacteristicInfo]:
-        return db_equity.characteristics(self.ctx.session)
+    def characteristics(self) -> dict[str, eq.CharacteristicInfo]:
+        return self.ctx.reads.characteristics()
 
 
 def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Section:
@@ -969,13 +971,13 @@ def _region_section(
     )
 
     blocks.append(Heading("Metrics"))
-    definitions = queries.metric_definitions(ctx.session, region_id)
+    definitions = ctx.reads.metric_definitions(region_id)
     frequencies = dict(zip(definitions["id"], definitions["frequency"], strict=True))
     people = {
         int(i): bool(c)
         for i, c in zip(definitions["id"], definitions["counts_people"], strict=True)
     }
-    totals = db_compare.period_totals(ctx.session, [region_id], definitions["id"].tolist())
+    totals = ctx.reads.period_totals([region_id], definitions["id"].tolist())
     metric_rows = metrics[metrics["region_id"] == region_id]
     if metric_rows.empty:
         blocks.append(Paragraph("No metrics are set up for this region."))
@@ -995,8 +997,8 @@ def _region_section(
     blocks.append(Heading("Community projects"))
     in_region = projects[projects["region_id"] == region_id]
     counts = _project_counts(in_region)
-    aim = db_projects.project_aims(ctx.session, [region_id]).get(region_id)
-    commitment = db_projects.RegionProjects(name, db_projects.counted_toward(counts), aim)
+    aim = ctx.reads.project_aims([region_id]).get(region_id)
+    commitment = RegionProjects(name, counted_toward(counts), aim)
     people = _people(_people_total(in_region), ctx.threshold, False)
     blocks.append(
         Paragraph(
@@ -1013,7 +1015,7 @@ def _region_section(
                 key=f"{key}-projects",
                 caption=f"{name}: community projects running in {year_label(ctx.year)}",
                 frame=_region_projects_table(ctx, in_region),
-                note=db_projects.COMMITMENT_RULE,
+                note=COMMITMENT_RULE,
             )
         )
 
@@ -1078,9 +1080,7 @@ def _national_themes(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> S
 
 def _national_metrics(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
     label = year_label(ctx.year)
-    definitions = (
-        queries.metric_definitions(ctx.session, region_ids[0]) if region_ids else pd.DataFrame()
-    )
+    definitions = ctx.reads.metric_definitions(region_ids[0]) if region_ids else pd.DataFrame()
     return Section(
         "metrics",
         NATIONAL_SECTIONS["metrics"],
@@ -1108,7 +1108,7 @@ def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) ->
     label = year_label(ctx.year)
     projects = inputs.projects
     projects_of = dict(tuple(projects.groupby("region_id")))
-    aims = db_projects.project_aims(ctx.session, region_ids)
+    aims = ctx.reads.project_aims(region_ids)
     project_rows = [
         _commitment_row(
             ctx.region_names[r],
@@ -1124,7 +1124,7 @@ def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) ->
         NATIONAL_NAME, projects, _people(total_people, ctx.threshold, True), national=True
     )
     counted = national_projects["Active"] + national_projects["Completed"]
-    met = counted >= db_projects.COMMITMENT_TARGET
+    met = counted >= COMMITMENT_TARGET
     return Section(
         "projects",
         NATIONAL_SECTIONS["projects"],
@@ -1149,7 +1149,7 @@ def _national_projects(ctx: _Context, region_ids: list[int], inputs: _Inputs) ->
                 key="national-projects",
                 caption=f"Community projects running in {label}, by region",
                 frame=pd.DataFrame([*project_rows, national_projects]),
-                note=db_projects.COMMITMENT_RULE
+                note=COMMITMENT_RULE
                 + " People reached is rounded for each region and exact for all regions.",
             ),
         ),
@@ -1236,12 +1236,13 @@ def build_report(
     :data:`NATIONAL_SECTIONS`; None: all of them). A region's section is the same in the
     national report as in its own."""
     today = today or date.today()
-    regions = queries.regions(session)
+    reads = ReportReads(session)
+    regions = reads.regions()
     names = dict(zip(regions["id"].astype(int), regions["name"], strict=True))
     codes = dict(zip(regions["id"].astype(int), regions["code"], strict=True))
     if region_id is not None and region_id not in names:
         raise ValueError("There is no such region.")
-    ctx = _Context(session, year, threshold, today, names, codes)
+    ctx = _Context(reads, year, threshold, today, names, codes)
     region_ids = list(names) if region_id is None else [region_id]
     inputs = _Inputs(ctx, region_ids)
     wanted = set(NATIONAL_SECTIONS) if sections is None else set(sections)

@@ -19,20 +19,15 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from components.metric_chart import describe_chart
 from core import meetings as words
 from core.disclosure import DEFAULT_THRESHOLD
-from core.feedback_rules import WAITING_STATUSES, feedback_figures
+from core.metric_series import describe_chart
 from core.statuses import FEEDBACK_STATUSES
-from db import feedback as db_feedback
-from db import meetings as db_meetings
-from db.models import ForumMeeting, Region
-from db.plan import theme_tags_note
-from db.theme_progress import METHOD_SENTENCES, theme_statuses
+from core.theme_words import METHOD_SENTENCES
 from reports.paper_chart import PaperChart, paper_chart
 from reports.pdf import Column, ReportPDF
+from services.meetings import MeetingFigures, pack_figures
 
 #: The size of each metric's chart in the pack (mm): it sits beside its data table.
 CHART_WIDTH = 98
@@ -63,7 +58,7 @@ class MetricPage:
 #: Quarters in each metric's table (the chart shows them all; the dashboard has the rest).
 TABLE_QUARTERS = 8
 #: The key to every chart in the pack (printed once instead of a legend on each chart;
-#: the series are components.metric_chart.SERIES).
+#: the series are core.metric_series's).
 CHART_KEY = (
     "recorded values are the blue line with round points; the baseline is a black "
     "square; the target is a green diamond; the straight line from baseline to target "
@@ -73,8 +68,7 @@ CHART_KEY = (
 
 def file_name(region_name: str, meeting_date: date) -> str:
     """'meeting-pack-london-2026-08-15.pdf'."""
-    slug = "-".join("".join(c if c.isalnum() else " " for c in region_name.lower()).split())
-    return f"meeting-pack-{slug}-{meeting_date:%Y-%m-%d}.pdf"
+    return f"meeting-pack-{words.slug(region_name)}-{meeting_date:%Y-%m-%d}.pdf"
 
 
 def metric_page(
@@ -172,32 +166,39 @@ def build_meeting_pack(
     demo: bool = False,
     today: date | None = None,
 ) -> bytes:
-    """The meeting pack for one of a region's meetings, as PDF bytes.
+    """The meeting pack for one of a region's meetings, as PDF bytes, read through
+    ``services.meetings`` (see :func:`render_meeting_pack`). Raises ``LookupError`` when
+    the meeting is not one of the region's."""
+    return render_meeting_pack(
+        pack_figures(engine, region_id, meeting_id),
+        disclosure_threshold=disclosure_threshold,
+        demo=demo,
+        today=today,
+    )
+
+
+def render_meeting_pack(
+    figures: MeetingFigures,
+    *,
+    disclosure_threshold: int = DEFAULT_THRESHOLD,
+    demo: bool = False,
+    today: date | None = None,
+) -> bytes:
+    """The meeting pack for the meeting ``figures`` describe (the same figures the
+    Forum meeting page shows), as PDF bytes.
 
     ``disclosure_threshold``: counts below it are suppressed (the app's setting);
-    ``demo`` marks every page "Synthetic demo data". Raises ``LookupError`` when the
-    meeting is not one of the region's.
+    ``demo`` marks every page "Synthetic demo data". The pack is for circulation, so
+    disclosure control applies whoever made it.
     """
     today = today or date.today()
-    with Session(engine) as session:
-        region = session.get(Region, region_id)
-        meeting = session.get(ForumMeeting, meeting_id)
-        if region is None or meeting is None or meeting.region_id != region_id:
-            raise LookupError("That meeting is not one of this region's meetings.")
-        meeting_date, attendees, chair = (
-            meeting.meeting_date,
-            meeting.attendees_count,
-            meeting.chair,
-        )
-        window = db_meetings.meeting_window(session, meeting_id)
-        changes = db_meetings.changes_since_last_meeting(session, region_id, meeting_id)
-        themes = theme_statuses(session, [region_id])
-        tags_note = theme_tags_note(session)
-        metrics, values = db_meetings.theme_metrics(session, region_id)
-        waiting = db_feedback.feedback_items(session, region_id, statuses=sorted(WAITING_STATUSES))
-        timings = db_feedback.feedback_timings(session, [region_id])
-        decisions = db_meetings.meeting_decisions(session, meeting_id)
-        region_name = region.name
+    region_name = figures.region_name
+    meeting_date = figures.meeting_date
+    attendees = figures.record["attendees_count"]
+    chair = figures.record["chair"]
+    window, changes, themes = figures.window, figures.changes, figures.themes
+    tags_note, metrics, values = figures.tags_note, figures.metrics, figures.values
+    waiting, decisions = figures.waiting, figures.decisions
 
     pages, starred, rounded = _metric_pages(metrics, values, disclosure_threshold)
     theme_ids = [int(t) for t in themes["theme_id"]]
@@ -298,15 +299,15 @@ def build_meeting_pack(
 
     # Open feedback.
     pdf.heading("Open feedback", new_page=True)
-    figures = feedback_figures(timings.to_dict("records"), today)
+    shown = figures.feedback(today)
     if waiting.empty:
         pdf.paragraph("No feedback is waiting for a response. Thank you.")
     else:
         pdf.paragraph(
-            f"{len(waiting)} of {figures.total} items of feedback are still waiting for a "
+            f"{len(waiting)} of {shown.total} items of feedback are still waiting for a "
             "response (received or in progress), the oldest first. "
-            f"Share answered so far: {figures.as_row()['Share answered']}; "
-            f"median time to respond: {figures.as_row()['Median days to respond']}."
+            f"Share answered so far: {shown.as_row()['Share answered']}; "
+            f"median time to respond: {shown.as_row()['Median days to respond']}."
         )
         table = _open_feedback_table(waiting.sort_values("received_on"), today)
         pdf.table_from_frame(
@@ -330,7 +331,7 @@ def build_meeting_pack(
         )
     else:
         pdf.table_from_frame(
-            db_meetings.decisions_table(decisions),
+            words.decisions_table(decisions),
             columns={
                 "Theme": Column(1.0),
                 "Decision": Column(2.5),

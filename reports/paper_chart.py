@@ -1,7 +1,7 @@
 """A metric's chart drawn straight onto a PDF page with fpdf2's lines and shapes, for the
 meeting pack.
 
-The points are the screen chart's (``components.metric_chart.chart_frame``), drawn with
+The points are the screen chart's (``core.metric_series.chart_frame``), drawn with
 the same colours, point shapes and dashes (``SERIES``), so paper and screen show the same
 thing. Drawing them as shapes takes about a millisecond a chart; rendering the Altair
 chart to a picture took about a tenth of a second and a JavaScript engine's memory, which
@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 from fpdf import FPDF
 
-from components.metric_chart import SERIES, TRAJECTORY, axis_title, chart_frame
 from core.formatting import format_value
+from core.metric_series import SERIES, TRAJECTORY, axis_title, chart_frame
 from core.periods import format_period, quarters_between
 
 #: Type sizes (points) of the axis labels and the axis titles.

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.passwords import hash_password
 from core.periods import Period, quarters_between
 from core.statuses import FEEDBACK_SOURCES
@@ -249,7 +250,10 @@ class DemoBuilder:
             )
             self.session.execute(
                 update(m.AuditEvent)
-                .where(m.AuditEvent.entity_type == "plan_action", m.AuditEvent.entity_id == kept.id)
+                .where(
+                    m.AuditEvent.entity_type == Entity.PLAN_ACTION,
+                    m.AuditEvent.entity_id == kept.id,
+                )
                 .values(
                     entity_id=template.id,
                     region_id=None,
@@ -262,7 +266,7 @@ class DemoBuilder:
             self.session.execute(delete(m.ActionUpdate).where(m.ActionUpdate.action_id.in_(ids)))
             self.session.execute(
                 delete(m.AuditEvent).where(
-                    m.AuditEvent.entity_type == "plan_action", m.AuditEvent.entity_id.in_(ids)
+                    m.AuditEvent.entity_type == Entity.PLAN_ACTION, m.AuditEvent.entity_id.in_(ids)
                 )
             )
             self.session.execute(
@@ -292,7 +296,7 @@ class DemoBuilder:
             )
             self._audit(
                 lead,
-                "plan_action",
+                Entity.PLAN_ACTION,
                 action.id,
                 "update",
                 region,
@@ -388,7 +392,9 @@ class DemoBuilder:
             if metric.disaggregated_by:
                 self._group_values(metric, region, quarter, value, lead, entered)
             self.session.flush()
-            self._audit(lead, "metric_value", row.id, "create", region, entered, {"value": value})
+            self._audit(
+                lead, Entity.METRIC_VALUE, row.id, "create", region, entered, {"value": value}
+            )
 
     def _group_values(
         self,

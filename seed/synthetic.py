@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from core.entities import Entity
 from core.passwords import hash_password
 from core.periods import Period, quarters_between
 from db import models as m
@@ -287,7 +288,7 @@ class SyntheticBuilder:
                     "occurred_at": row["entered_at"],
                     "user_id": row["entered_by_id"],
                     "username": f"lead.{row['region_id']}",
-                    "entity_type": "metric_value",
+                    "entity_type": Entity.METRIC_VALUE,
                     "entity_id": row["id"],
                     "region_id": row["region_id"],
                     "action": "create",

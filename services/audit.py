@@ -1,13 +1,39 @@
-"""The audit log as people read it: each record's history."""
+"""The audit log as people read it: each record's history, and the whole log filtered."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from db.audit import audit_log, audit_log_choices
 from db.audit import entity_history as _entity_history
 from services.context import RequestContext, reading
+
+#: The most changes the audit log shows at once (newest first).
+LOG_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class LogChoices:
+    """What the log can be filtered by: kinds of record and people (sorted), and the
+    first and last moments it covers (None when nothing has been recorded)."""
+
+    entity_types: list[str]
+    usernames: list[str]
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """The newest changes matching the filters (at most ``LOG_LIMIT``), and whether
+    more matched than are shown."""
+
+    events: pd.DataFrame
+    more: bool
 
 
 def entity_history(
@@ -16,3 +42,36 @@ def entity_history(
     """Who changed these records, when, from what to what and why; oldest first."""
     with reading(ctx) as session:
         return _entity_history(session, entity_type, entity_ids)
+
+
+def log_choices(ctx: RequestContext) -> LogChoices:
+    """What the audit log can be filtered by."""
+    with reading(ctx) as session:
+        return LogChoices(**audit_log_choices(session))
+
+
+def recent_changes(
+    ctx: RequestContext,
+    *,
+    region_ids: Sequence[int] | None,
+    entity_types: Sequence[str] | None,
+    username: str | None,
+    since: date,
+    until: date,
+    limit: int = LOG_LIMIT,
+) -> LogPage:
+    """The newest changes matching the filters, from the start of ``since`` to the end
+    of ``until`` (that day included); newest first."""
+    with reading(ctx) as session:
+        events = audit_log(
+            session,
+            region_ids=region_ids,
+            entity_types=entity_types,
+            username=username,
+            since=datetime.combine(since, time.min),
+            until=datetime.combine(until + timedelta(days=1), time.min),
+            limit=limit + 1,
+        )
+    if len(events) > limit:
+        return LogPage(events.head(limit), more=True)
+    return LogPage(events, more=False)

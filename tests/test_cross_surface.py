@@ -33,11 +33,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.testing.v1 import app_test as app_test_module
 
 import components.downloads
 import components.metric_chart
+import core.metric_series
 from core.disclosure import MetricFigure, disclose_metric_figure
 from core.formatting import format_value
 from core.periods import financial_year_of, format_period, parse_period
@@ -48,10 +47,11 @@ from db.models import ForumMeeting, Metric, MetricValue, Region, User
 from reports.annual_report import build_report, render_html, render_pdf
 from reports.meeting_pack import build_meeting_pack, metric_page
 from seed import synthetic
-from tests.app.conftest import _NavigationOnlyPagesManager, new_app, sign_in
+from tests.app.apptest_adapter import convert_arrow_bytes_to_pandas_df, navigation_only
+from tests.app.conftest import new_app, sign_in
 
 THRESHOLD = 5
-RECORDED = components.metric_chart.RECORDED
+RECORDED = core.metric_series.RECORDED
 #: Every surface (and part of one) the module reads: each must be compared in a run.
 SURFACES = (
     "Metrics page, summary table",
@@ -832,7 +832,7 @@ def check_every_surface(
 
 def app_settings(monkeypatch: pytest.MonkeyPatch, url: str, *, demo: bool) -> None:
     # As tests/app/conftest.py does for every page test: run app.py's navigation.
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+    navigation_only(monkeypatch)
     monkeypatch.setenv("AMHE_DATABASE_URL", url)
     monkeypatch.setenv("AMHE_LOGIN_SLEEP_TIME", "0")
     if demo:

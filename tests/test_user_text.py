@@ -61,6 +61,7 @@ SAFE_FIELDS = {
     "numerator", "denominator", "size", "days", "method", "proportion", "exact",
     "is_manual", "is_national", "role", "outcome", "people", "years", "noun",
     "meeting_date", "status_label", "confirmed", "themes_confirmed_at",
+    "tags_note",  # the app's own sentence about proposed themes (ThemeConfirmation.note)
 }  # fmt: skip
 #: Attributes of objects the app's own code builds (``measure.description`` is the
 #: measure's fixed wording, ``window.sentence`` a sentence about dates); a row's field of

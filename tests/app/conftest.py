@@ -5,27 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
+
+from tests.app.apptest_adapter import navigation_only
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-class _NavigationOnlyPagesManager(PagesManager):
-    """AppTest resets ``uses_pages_directory`` before every run, so with a ``pages/``
-    folder it runs the last page's file on its own (the old folder-based multipage
-    mode) instead of app.py. The real server decides once per process and app.py's
-    ``st.navigation`` turns the folder mode off; this does the same for AppTest."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(autouse=True)
 def _navigation_only(monkeypatch):
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+    navigation_only(monkeypatch)
 
 
 @pytest.fixture

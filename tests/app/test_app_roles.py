@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import pages_for
+from tests.app.apptest_adapter import element_tree
 from tests.app.conftest import new_app, sign_in
 from tests.markdown_text import shown
 
@@ -29,7 +30,7 @@ def texts(at) -> str:
         for child in getattr(node, "children", {}).values():
             walk(child)
 
-    walk(at._tree)
+    walk(element_tree(at))
     return "\n".join(parts)
 
 

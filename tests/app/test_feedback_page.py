@@ -186,7 +186,7 @@ def test_a_change_made_meanwhile_is_not_overwritten(signed_in, db):
     button(at, "Save response").click()
     at.run()
     assert not at.exception
-    assert "Someone else changed this feedback item" in at.warning[0].value
+    assert "Someone else changed this feedback item" in at.error[0].value
     with Session(db) as session:
         assert session.get(FeedbackItem, feedback_id).response == "Answered in another window."
     # the form now shows the other person's answer, ready to edit and save again

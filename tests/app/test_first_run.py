@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from app import pages_for
 from core.permissions import SYSTEM_ACTOR, Actor
@@ -25,6 +24,7 @@ from reports.meeting_pack import build_meeting_pack
 from seed.demo import ILLUSTRATIVE_AGREED_WITH
 from seed.load import ensure_reference_data
 from seed.reference import NATIONAL_METRICS, PLAN_ACTIONS
+from tests.app.apptest_adapter import convert_arrow_bytes_to_pandas_df
 from tests.app.conftest import new_app, sign_in
 from tests.app.test_app_roles import texts
 

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.disclosure import disclose_metric_figure
 from core.periods import format_period
 from db.engine import build_engine
 from db.models import ForumMeeting, MeetingDecision, Metric, MetricValue, PlanAction, Region
+from tests.app.apptest_adapter import convert_arrow_bytes_to_pandas_df
 from tests.app.test_app_roles import texts
 from tests.markdown_text import shown
 

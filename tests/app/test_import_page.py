@@ -12,6 +12,7 @@ import db.metric_import as metric_import
 from app import pages_for
 from db.engine import build_engine
 from db.models import AuditEvent, Metric, MetricValue, Region
+from tests.app.apptest_adapter import element_tree
 from tests.markdown_text import shown
 
 PAGE = "pages/import_values.py"
@@ -32,7 +33,7 @@ def all_text(at) -> str:
         for child in getattr(node, "children", {}).values():
             walk(child)
 
-    walk(at._tree)
+    walk(element_tree(at))
     return shown("\n".join(parts))
 
 

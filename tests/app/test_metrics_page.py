@@ -11,17 +11,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from components.metric_chart import (
+from components.metric_chart import build_metric_chart
+from core import metric_grid
+from core.metric_progress import MetricSpec, metric_progress
+from core.metric_series import (
     BASELINE,
     LEGEND_TITLE,
     RECORDED,
     TARGET,
     TRAJECTORY,
-    build_metric_chart,
     chart_frame,
     metric_table,
 )
-from core.metric_progress import MetricSpec, metric_progress
 from core.statuses import OKABE_ITO, PROGRESS_STATUSES
 from db import metrics as dbm
 from db.engine import build_engine
@@ -64,7 +65,9 @@ def expected_status(engine, code: str, region_code: str) -> str:
         metric_id = session.scalar(select(Metric.id).where(Metric.code == code))
         record = dbm.metric_record(session, metric_id)
         values = dbm.metric_values(session, region_id(engine, region_code), [metric_id])
-    result = metric_progress(MetricSpec.from_mapping(record), dbm.overall_series(values, metric_id))
+    result = metric_progress(
+        MetricSpec.from_mapping(record), metric_grid.overall_series(values, metric_id)
+    )
     return PROGRESS_STATUSES[result.status].label
 
 

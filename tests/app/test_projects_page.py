@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.projects import ENTITY
 from db.engine import build_engine
 from db.models import AuditEvent, CommunityProject, Region
-from db.projects import ENTITY, project_record, update_project
+from db.projects import project_record, update_project
 from db.users import actor_for
 
 PAGE = "pages/projects.py"

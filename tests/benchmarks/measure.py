@@ -299,19 +299,13 @@ def run(database_url: str, engine_kind: str, scale: int) -> RunResult:
 
 def _navigation_only() -> None:
     """Make AppTest run scripts as the server does: app.py's st.navigation (see
-    tests/app/conftest.py), and each script compiled once. AppTest makes a new script
+    tests/app/apptest_adapter.py), and each script compiled once. AppTest makes a new script
     cache for every run, so without this every run would include compiling app.py and
     the page (about 50 ms for the larger pages), which a server does once."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test as app_test_module
-    from streamlit.testing.v1 import local_script_runner
+    from tests.app.apptest_adapter import navigation_only_from_now_on, share_script_cache
 
-    from tests.app.conftest import _NavigationOnlyPagesManager
-
-    app_test_module.PagesManager = _NavigationOnlyPagesManager
-    shared = ScriptCache()
-    app_test_module.ScriptCache = lambda: shared
-    local_script_runner.ScriptCache = lambda: shared
+    navigation_only_from_now_on()
+    share_script_cache()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,3 +56,19 @@ def test_visible_regions():
 def test_a_regional_role_without_a_region_can_do_nothing_regional():
     orphan = Actor(9, "orphan", Role.REGIONAL_LEAD, None)
     assert not any(can(orphan, action, LONDON) for action in Action)
+
+
+def test_page_actions_follow_the_roles_that_open_each_page():
+    assert can(lead, Action.VIEW_IMPORT_VALUES)
+    assert can(lead, Action.VIEW_IMPORT_VALUES, LONDON)
+    assert not can(lead, Action.VIEW_IMPORT_VALUES, NORTH_WEST)
+    assert can(admin, Action.VIEW_IMPORT_VALUES)
+    for actor in (national, forum):
+        assert not can(actor, Action.VIEW_IMPORT_VALUES)
+    assert can(admin, Action.VIEW_ADMINISTRATION)
+    for actor in (national, lead, forum):
+        assert not can(actor, Action.VIEW_ADMINISTRATION)
+        assert not can(actor, Action.VIEW_ADMINISTRATION, actor.region_id)
+    for action in (Action.VIEW_AUDIT_LOG, Action.VIEW_ALL_REGIONS):
+        assert can(national, action) and can(admin, action)
+        assert not can(lead, action) and not can(forum, action)

@@ -1,7 +1,14 @@
-"""Integrity checks for the seed reference content in ``seed/reference.py``."""
+"""Integrity checks for the seed reference content: the data files in ``seed/data``, as
+``seed/reference.py`` reads them."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import shutil
+import subprocess
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -412,3 +419,170 @@ def test_organisation_wide_actions_and_titles_that_carry_the_plans_meaning():
         assert words in sd3, words
     assert "culturally appropriate advocacy services" in sd3
     assert "at least three" in titles["MH2"]
+
+
+# --- the data files (seed/data) -------------------------------------------
+
+
+def test_loaded_values_are_those_the_python_literals_held():
+    """The reference content moved from Python literals to seed/data unchanged."""
+    assert len(ref.ALL_THEMES) == 7
+    assert [t.sort_order for t in ref.ALL_THEMES] == list(range(1, 8))
+    assert ref.THEMES[0].definition.startswith("Recognising and understanding the diverse")
+    assert ref.LEADERSHIP_THEME.definition.endswith(
+        "core pieces of legislation which apply are being followed."
+    )
+    assert ref.ACTION_AREAS[-1] == ref.ActionArea(
+        "service_user_carer_data_feedback", "Service user and carer data and feedback", 6
+    )
+    lg1, mh3 = ref.PLAN_ACTIONS[0], next(a for a in ref.PLAN_ACTIONS if a.code == "MH3")
+    assert (lg1.code, lg1.themes, lg1.page, lg1.sort_order, lg1.organisation_wide) == (
+        "LG1",
+        ("leadership_governance",),
+        12,
+        1,
+        True,
+    )
+    assert (mh3.themes, mh3.page, mh3.sort_order) == (
+        ("coproduction", "cultural_awareness", "partnership_working"),
+        15,
+        17,
+    )
+    assert mh3.description.endswith(
+        "address:\n- Language translation service needs and or other accessibility requirements."
+        "\n- Cultural food requirements.\n- Religious and faith requirements, such as access to"
+        " prayer spaces and spiritual support.\n- Varied and appropriate types of aftercare"
+        " offered by mental health provisions.\n- Use of trauma informed approaches."
+    )
+    assert "Plan’s delivery" in next(a for a in ref.PLAN_ACTIONS if a.code == "LG5").description
+    assert [a.code for a in ref.PLAN_ACTIONS if a.page == 14] == ["WF1", "WF2", "WF3", "WF4", "WF5"]
+    assert [len(r.areas) for r in ref.REGIONS] == [6, 5, 6, 4, 3, 6, 6]
+    assert [r.sort_order for r in ref.REGIONS] == list(range(1, 8))
+    south_west = ref.REGIONS[-1]
+    assert south_west.areas[1] == ref.Area(
+        "bristol_north_somerset_and_south_gloucestershire",
+        "Bristol, North Somerset and South Gloucestershire ICB",
+    )
+    assert [len(c.groups) for c in ref.CHARACTERISTICS] == [26, 7, 8, 3, 3, 9, 5]
+    assert [c.sort_order for c in ref.CHARACTERISTICS] == list(range(1, 8))
+    ethnicity = _characteristic("ethnicity").groups
+    assert ethnicity[0] == ref.Group("asian", "Asian, Asian British or Asian Welsh", 1)
+    assert ethnicity[2] == ref.Group("chinese", "Chinese", 3, parent="asian", nhs_code="R")
+    assert ethnicity[-1] == ref.Group("not_known", "Not known", 26, nhs_code="99", is_missing=True)
+    assert _characteristic("age_band").groups[0] == ref.Group("16_17", "16-17", 1)
+    assert ref.NHS_ETHNIC_CATEGORIES["A"] == ("White British", "White")
+    assert len(ref.NHS_ETHNIC_CATEGORIES) == 18
+    assert [m.code for m in ref.NATIONAL_METRICS] == [
+        "CA01",
+        "CA02",
+        "SK01",
+        "SK02",
+        "PW01",
+        "PW02",
+        "CP01",
+        "CP02",
+        "WF01",
+        "WF02",
+        "CL01",
+        "CL02",
+    ]
+    ca02 = ref.NATIONAL_METRICS[1]
+    assert (ca02.limit, ca02.baseline_value, ca02.target_value, ca02.disaggregated_by) == (
+        100,
+        98.0,
+        99.0,
+        "ethnicity_broad",
+    )
+    assert type(ca02.limit) is int and type(ca02.baseline_value) is float
+    assert [m.code for m in ref.NATIONAL_METRICS if not m.counts_people] == [
+        "PW01",
+        "PW02",
+        "CP01",
+        "CL01",
+    ]
+    assert ref.NATIONAL_METRICS[4].limit is None
+    l01, l04 = ref.LOCAL_METRIC_EXAMPLES[0], ref.LOCAL_METRIC_EXAMPLES[-1]
+    assert l01.coproduction == ref.CoproductionRecord(
+        agreed_with="Regional Forum",
+        where="{region} Regional Forum",
+        note="Members asked to track how many people reach us through trusted community "
+        "organisations.",
+    )
+    assert (l04.code_suffix, l04.coproduction, l04.target_value) == ("L04", None, 30.0)
+    assert ref.UNITS == ("count", "percentage", "rate", "score")
+
+
+def test_every_data_file_is_read_and_valid():
+    files = {p.name for p in ref.DATA_DIR.iterdir()} - {"README.md"}
+    assert files == set(ref.DATA_FILES), "a data file the loader does not read, or one missing"
+    for name in ref.DATA_FILES:
+        path = ref.DATA_DIR / name
+        text = path.read_text(encoding="utf-8")  # UTF-8, as the README asks
+        assert text.endswith("\n") and "\r" not in text, name
+        if name.endswith(".toml"):
+            tomllib.loads(text)
+        else:
+            rows = list(csv.reader(io.StringIO(text), strict=True))
+            assert len({len(row) for row in rows}) == 1, name
+    assert ref.load() == ref.load(ref.DATA_DIR)
+    assert ref.load().plan_actions == ref.PLAN_ACTIONS
+
+
+def test_data_files_are_not_git_ignored():
+    """They ship with the code: the app reads them from its checkout."""
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    names = [str(ref.DATA_DIR / name) for name in ("README.md", *ref.DATA_FILES)]
+    ignored = subprocess.run(
+        ["git", "check-ignore", *names], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert ignored.stdout == "", ignored.stdout
+
+
+def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(ref.DATA_DIR, data)
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        (
+            "plan_actions.toml",
+            "page = 12",
+            'page = "12"',
+            "plan_actions.toml, action LG1: page should be a whole number, not '12'",
+        ),
+        ("plan_actions.toml", 'code = "LG2"\n', 'code = "LG2"\ncolour = "red"\n', "unknown"),
+        ("plan_actions.toml", 'title = "Board-level AMHE champion"\n', "", "title"),
+        (
+            "themes.toml",
+            'name = "Leadership and governance"\nmonitoring = false',
+            'name = "Leadership and governance"\nmonitoring = true',
+            "monitoring = false",
+        ),
+        ("themes.toml", 'name = "Workforce"', 'name = "Workforce', "themes.toml"),
+        ("national_metrics.toml", "baseline_value = 45.0", "baseline_value = 'lots'", "CA01"),
+        ("regions.csv", "region_code,region_name,area_name", "region,name,area", "first line"),
+        (
+            "regions.csv",
+            "London,North Central London ICB",
+            "Londres,North Central London ICB",
+            "two names",
+        ),
+        ("characteristic_groups.csv", "Not stated,,Z,yes", "Not stated,,Z,oui", "line"),
+        ("characteristic_groups.csv", "sex,male,Male,,,", "sexe,male,Male,,,", "sexe"),
+        ("action_areas.csv", "staff_training,Staff training", "staff_training", "line 3"),
+        ("local_metric_examples.toml", 'agreed_with = "Regional Forum"\n', "", "L01"),
+    ],
+)
+def test_a_mistake_in_a_data_file_names_the_file_and_entry(tmp_path, name, old, new, message):
+    data = _broken_copy(tmp_path, name, old, new)
+    with pytest.raises(ref.ReferenceDataError, match=re.escape(message)):
+        ref.load(data)

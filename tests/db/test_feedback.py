@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.feedback_rules import feedback_figures
+from core.feedback_rules import feedback_figures, feedback_table
 from core.permissions import Actor, PermissionDenied, Role
 from db.feedback import (
     add_feedback,
     feedback_figures_by_region,
     feedback_items,
-    feedback_table,
     feedback_timings,
     linkable_actions,
     respond_to_feedback,

@@ -41,11 +41,12 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from core.metric_grid import next_quarter
 from core.periods import format_period
 from core.permissions import Actor
 from db import equity as de
 from db.metric_import import import_metric_values, preview_metric_values
-from db.metrics import ValueChange, entry_groups, metric_values, next_quarter, save_values
+from db.metrics import ValueChange, entry_groups, metric_values, save_values
 from db.models import AuditEvent, Base, EquityCount, Metric, Region
 from db.users import actor_for
 from tests.db.test_metric_import import ten_thousand_rows

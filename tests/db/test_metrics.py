@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import metric_grid, metric_words
+from core.metric_grid import LoadedValue
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import year_fraction
 from core.permissions import Actor, PermissionDenied
 from db import metrics as dbm
 from db.metrics import (
     Cell,
-    LoadedValue,
     MetricDraft,
     ValueChange,
     ValueConflict,
@@ -103,7 +104,7 @@ def loaded(engine, region_id: int, metric_id: int, period: date) -> LoadedValue 
     """What a page would load for one cell."""
     with Session(engine) as session:
         values = dbm.metric_values(session, region_id, [metric_id], overall_only=True)
-    return dbm.loaded_cells(values).get(Cell(metric_id, period))
+    return metric_grid.loaded_cells(values).get(Cell(metric_id, period))
 
 
 def draft(engine, **changes) -> MetricDraft:
@@ -253,14 +254,14 @@ def test_numbers_only_in_the_grids():
     metrics = [{"id": 1, "code": "CA01", "unit": "percentage"}]
     periods = [NEXT]
     edited = pd.DataFrame({"Quarter": ["Q3 2026/27"], "CA01": ["lots"]})
-    changes, problems = dbm.wide_grid_changes(edited, periods, metrics, {})
+    changes, problems = metric_grid.wide_grid_changes(edited, periods, metrics, {})
     assert changes == []
     assert [str(p) for p in problems] == ["Q3 2026/27 · CA01: 'lots' is not a number."]
 
     rows = [Cell(1, NEXT)]
-    detail = dbm.detail_grid(rows, {})
+    detail = metric_grid.detail_grid(rows, {})
     detail.loc[0, "Numerator"] = math.inf
-    changes, problems = dbm.detail_grid_changes(detail, rows, metrics[0], {})
+    changes, problems = metric_grid.detail_grid_changes(detail, rows, metrics[0], {})
     assert changes == [] and problems[0].column == "numerator"
     assert "not a finite number" in problems[0].message
 
@@ -350,7 +351,7 @@ def test_one_audit_event_per_changed_value(demo_engine):
     ca01_seen = loaded(demo_engine, london, ca01.id, LAST)
     pw01_seen = loaded(demo_engine, london, pw01.id, LAST)
     with Session(demo_engine) as session:
-        group = dbm.loaded_cells(dbm.metric_values(session, london, [ca02.id]))[
+        group = metric_grid.loaded_cells(dbm.metric_values(session, london, [ca02.id]))[
             Cell(ca02.id, LAST, "ethnicity_broad", "White")
         ]
     first = last_event_id(demo_engine)
@@ -421,7 +422,7 @@ def test_entry_groups_leave_out_totals_and_put_missing_last(engine):
 
 
 def test_entry_periods():
-    assert dbm.entry_periods(LAST, 4, date(2026, 11, 26)) == [
+    assert metric_grid.entry_periods(LAST, 4, date(2026, 11, 26)) == [
         date(2025, 10, 1),
         date(2026, 1, 1),
         date(2026, 4, 1),
@@ -429,7 +430,10 @@ def test_entry_periods():
         NEXT,
     ]
     # No values yet: up to the last complete quarter.
-    assert dbm.entry_periods(None, 2, date(2026, 2, 10)) == [date(2025, 7, 1), date(2025, 10, 1)]
+    assert metric_grid.entry_periods(None, 2, date(2026, 2, 10)) == [
+        date(2025, 7, 1),
+        date(2025, 10, 1),
+    ]
 
 
 def test_the_wide_grid_round_trip():
@@ -442,16 +446,16 @@ def test_the_wide_grid_round_trip():
         Cell(1, LAST): LoadedValue(50.0, 50.0, 100.0, "a note", 3),
         Cell(2, LAST): LoadedValue(12.0, None, None, "", 1),
     }
-    grid = dbm.wide_grid(periods, metrics, cells)
+    grid = metric_grid.wide_grid(periods, metrics, cells)
     assert list(grid.columns) == ["Quarter", "CA01", "PW01"]
     assert list(grid["Quarter"]) == ["Q2 2026/27", "Q3 2026/27"]
-    assert dbm.wide_grid_changes(grid, periods, metrics, cells) == ([], [])
+    assert metric_grid.wide_grid_changes(grid, periods, metrics, cells) == ([], [])
 
     edited = grid.copy()
     edited.loc[0, "CA01"] = 50.04  # the stored 50/100 still gives it: kept
     edited.loc[1, "CA01"] = 150.0
     edited.loc[0, "PW01"] = 13.0
-    changes, problems = dbm.wide_grid_changes(edited, periods, metrics, cells)
+    changes, problems = metric_grid.wide_grid_changes(edited, periods, metrics, cells)
     by_cell = {c.cell: c for c in changes}
     kept = by_cell[Cell(1, LAST)]
     assert (kept.numerator, kept.denominator, kept.note, kept.expected_version) == (
@@ -467,7 +471,7 @@ def test_the_wide_grid_round_trip():
     ]
 
     edited.loc[0, "CA01"] = 60.0  # no longer matches 50/100: cleared
-    changes, _ = dbm.wide_grid_changes(edited, periods, metrics, cells)
+    changes, _ = metric_grid.wide_grid_changes(edited, periods, metrics, cells)
     cleared = {c.cell: c for c in changes}[Cell(1, LAST)]
     assert (cleared.numerator, cleared.denominator) == (None, None)
 
@@ -479,17 +483,17 @@ def test_the_detail_grid_works_out_a_percentage_and_names_groups():
         "unit": "percentage",
         "disaggregated_by": "ethnicity_broad",
     }
-    rows = dbm.detail_rows([NEXT], metric_row, ["White", "Mixed or Multiple ethnic groups"])
+    rows = metric_grid.detail_rows([NEXT], metric_row, ["White", "Mixed or Multiple ethnic groups"])
     assert rows == [
         Cell(7, NEXT),
         Cell(7, NEXT, "ethnicity_broad", "White"),
         Cell(7, NEXT, "ethnicity_broad", "Mixed or Multiple ethnic groups"),
     ]
-    grid = dbm.detail_grid(rows, {})
-    assert list(grid["Group"]) == [dbm.OVERALL, "White", "Mixed or Multiple ethnic groups"]
+    grid = metric_grid.detail_grid(rows, {})
+    assert list(grid["Group"]) == [metric_words.OVERALL, "White", "Mixed or Multiple ethnic groups"]
     grid.loc[1, ["Numerator", "Denominator"]] = [45.0, 60.0]
     grid.loc[2, ["Value", "Numerator", "Denominator"]] = [50.0, 70.0, 60.0]
-    changes, problems = dbm.detail_grid_changes(grid, rows, metric_row, {})
+    changes, problems = metric_grid.detail_grid_changes(grid, rows, metric_row, {})
     assert changes[0].value == 75.0 and changes[0].group_name == "White"
     assert [str(p) for p in problems] == [
         "Q3 2026/27 · CA02 · Mixed or Multiple ethnic groups · numerator: "
@@ -526,7 +530,7 @@ def test_progress_of_seeded_metrics_matches_the_formulas(demo_engine, code):
             0
         ]
         values = dbm.metric_values(session, london, [int(definitions["id"])])
-    series = dbm.overall_series(values, int(definitions["id"]))
+    series = metric_grid.overall_series(values, int(definitions["id"]))
     result = metric_progress(MetricSpec.from_mapping(definitions), series)
     direction = 1 if definitions["direction"] == "increase" else -1
     expected = _by_hand(
@@ -548,7 +552,9 @@ def test_entering_a_value_at_the_target_achieves_it(demo_engine):
     with Session(demo_engine) as session:
         record = dbm.metric_record(session, ca01.id)
         values = dbm.metric_values(session, london, [ca01.id])
-    result = metric_progress(MetricSpec.from_mapping(record), dbm.overall_series(values, ca01.id))
+    result = metric_progress(
+        MetricSpec.from_mapping(record), metric_grid.overall_series(values, ca01.id)
+    )
     assert result.status == "target_achieved"
 
 
@@ -568,7 +574,9 @@ def test_a_manual_status_overrides_with_its_reason(demo_engine):
     with Session(demo_engine) as session:
         values = dbm.metric_values(session, london, [l01.id])
         row = dbm.metric_record(session, l01.id)
-    result = metric_progress(MetricSpec.from_mapping(row), dbm.overall_series(values, l01.id))
+    result = metric_progress(
+        MetricSpec.from_mapping(row), metric_grid.overall_series(values, l01.id)
+    )
     assert result.status == "limited_progress" and result.is_manual
     assert result.manual_reason == "Data gap"
 
@@ -581,7 +589,9 @@ def test_a_new_metric_with_one_value_has_not_enough_data(demo_engine):
     with Session(demo_engine) as session:
         values = dbm.metric_values(session, london, [new_id])
         row = dbm.metric_record(session, new_id)
-    result = metric_progress(MetricSpec.from_mapping(row), dbm.overall_series(values, new_id))
+    result = metric_progress(
+        MetricSpec.from_mapping(row), metric_grid.overall_series(values, new_id)
+    )
     assert result.status == "not_available"
 
 
@@ -745,8 +755,8 @@ def test_recording_coproduction_removes_the_not_yet_coproduced_label(demo_engine
     lead = actor(demo_engine, "london.lead")
     l04 = metric(demo_engine, "LONDON-L04")
     record = metric_record(demo_engine, l04.id)
-    assert not dbm.is_coproduced(record)
-    assert "Not yet coproduced" in dbm.coproduction_text(record)
+    assert not metric_words.is_coproduced(record)
+    assert "Not yet coproduced" in metric_words.coproduction_text(record)
     update_metric(
         demo_engine,
         lead,
@@ -760,8 +770,8 @@ def test_recording_coproduction_removes_the_not_yet_coproduced_label(demo_engine
         ),
     )
     record = metric_record(demo_engine, l04.id)
-    assert dbm.is_coproduced(record)
-    assert dbm.coproduction_text(record) == (
+    assert metric_words.is_coproduced(record)
+    assert metric_words.coproduction_text(record) == (
         "Agreed with Hackney Caribbean Elderly Organisation at Community centre, Hackney "
         "on 3 June 2026."
     )

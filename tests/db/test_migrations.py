@@ -172,3 +172,59 @@ def test_organisation_wide_actions_and_plan_titles_are_migrated(database_kind):
         assert any(r.id == copy_id for r in rows)  # kept, with its history
         assert plan.superseded_copies(session, london)["id"].tolist() == [copy_id]
         assert copy_id not in plan.region_actions(session, london)["id"].tolist()
+
+
+def test_the_models_and_the_migrations_agree(engine):
+    """A database upgraded to the newest revision is what db/models.py describes: a
+    change to the models needs its migration (python -m db.manage revision -m ...)."""
+    from db.engine import schema_differences
+
+    assert schema_differences(engine) == []
+
+
+def test_manage_revision_writes_the_next_migration_from_the_models(tmp_path, capsys, monkeypatch):
+    """``python -m db.manage revision`` numbers the migration after the newest and finds
+    what the models add (here a table added for the test), in the repository's style."""
+    import shutil
+    import subprocess
+    import sys
+
+    from sqlalchemy import Column, Integer, String, Table
+
+    from db import manage
+    from db.engine import MIGRATIONS_DIR, new_revision
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    newest = max(p.name[:4] for p in (migrations / "versions").glob("[0-9]*.py"))
+    number = f"{int(newest) + 1:04d}"
+
+    probe = Table(
+        "migration_probe",
+        Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20)),
+    )
+    try:
+        path, changed = new_revision("add the probe", migrations)
+    finally:
+        Base.metadata.remove(probe)
+    assert changed
+    assert path.name == f"{number}_add_the_probe.py"
+    source = path.read_text()
+    assert f'revision: str = "{number}"' in source
+    assert f'down_revision: str | Sequence[str] | None = "{newest}"' in source
+    assert 'create_table(\n        "migration_probe"' in source
+    assert 'drop_table("migration_probe")' in source
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", str(path)], capture_output=True
+    )
+    assert ruff.returncode == 0, ruff.stdout
+
+    # The command line: the models without the probe now drop the table again.
+    path.unlink()
+    monkeypatch.setattr(manage, "new_revision", lambda message: new_revision(message, migrations))
+    assert manage.main(["revision", "-m", "Nothing new"]) == 0
+    written = next((migrations / "versions").glob(f"{number}_*.py"))
+    assert written.name == f"{number}_nothing_new.py"
+    assert "it is empty" in capsys.readouterr().out

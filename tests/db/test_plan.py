@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from core import plan_words
 from core.permissions import Actor, PermissionDenied
 from db import plan
 from db.models import (
@@ -764,13 +765,13 @@ def test_adopting_into_an_empty_region_with_made_up_actors(engine):
 
 
 def test_overdue_words():
-    assert plan.overdue_words(1) == "Overdue by 1 day"
-    assert plan.overdue_words(12) == "Overdue by 12 days"
+    assert plan_words.overdue_words(1) == "Overdue by 1 day"
+    assert plan_words.overdue_words(12) == "Overdue by 12 days"
     on = date(2026, 5, 1)
-    assert plan.due_words(None, on=on) == "No due date"
-    assert plan.due_words(on, on=on) == "Due today"
-    assert plan.due_words(date(2026, 5, 2), on=on) == "Due tomorrow"
-    assert plan.due_words(date(2026, 6, 30), on=on) == "Due 30 Jun 2026"
+    assert plan_words.due_words(None, on=on) == "No due date"
+    assert plan_words.due_words(on, on=on) == "Due today"
+    assert plan_words.due_words(date(2026, 5, 2), on=on) == "Due tomorrow"
+    assert plan_words.due_words(date(2026, 6, 30), on=on) == "Due 30 Jun 2026"
 
 
 # --- organisation-wide actions ----------------------------------------------------------

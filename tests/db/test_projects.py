@@ -11,6 +11,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.permissions import Actor, PermissionDenied
+from core.projects import (
+    COMMITMENT_RULE,
+    ENTITY,
+    NATIONAL_NAME,
+    Commitment,
+    PartnerInput,
+    ProjectInput,
+    RegionProjects,
+    commitment_table,
+    national_commitment,
+    parse_aim,
+    parse_people_reached,
+    partners_from_rows,
+    project_problems,
+)
 from db.models import (
     Area,
     AuditEvent,
@@ -21,21 +36,8 @@ from db.models import (
     project_theme,
 )
 from db.projects import (
-    COMMITMENT_RULE,
-    ENTITY,
-    NATIONAL_NAME,
-    Commitment,
-    PartnerInput,
-    ProjectInput,
-    RegionProjects,
-    commitment_table,
     create_project,
-    national_commitment,
-    parse_aim,
-    parse_people_reached,
-    partners_from_rows,
     project_aims,
-    project_problems,
     project_record,
     project_status_counts,
     projects,

@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import metric_grid
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period
 from core.statuses import PROGRESS_STATUSES
@@ -45,9 +46,9 @@ def grid_layout(app_server: AppServer) -> tuple[list[str], int, str]:
                 & definitions["disaggregated_by"].isna()
             ]
             values = dbm.metric_values(session, london, mine["id"].tolist(), overall_only=True)
-            latest = dbm.latest_period(values, mine["id"].tolist())
+            latest = metric_grid.latest_period(values, mine["id"].tolist())
             ca01 = session.scalar(select(Metric.id).where(Metric.code == "CA01"))
-        return list(mine["code"]), ca01, format_period(dbm.next_quarter(latest))
+        return list(mine["code"]), ca01, format_period(metric_grid.next_quarter(latest))
     finally:
         engine.dispose()
 
@@ -86,7 +87,7 @@ def progress_label(app_server: AppServer, metric_id: int) -> tuple[str, str]:
             record = dbm.metric_record(session, metric_id)
             values = dbm.metric_values(session, london, [metric_id])
         result = metric_progress(
-            MetricSpec.from_mapping(record), dbm.overall_series(values, metric_id)
+            MetricSpec.from_mapping(record), metric_grid.overall_series(values, metric_id)
         )
         return PROGRESS_STATUSES[result.status].label, result.explanation
     finally:

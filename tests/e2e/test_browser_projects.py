@@ -7,9 +7,9 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.projects import COMMITMENT_RULE
 from db.engine import build_engine
 from db.models import CommunityProject
-from db.projects import COMMITMENT_RULE
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
     act,

@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from components.metric_chart import BASELINE, RECORDED, TARGET, TRAJECTORY, chart_frame
+from core.metric_series import BASELINE, RECORDED, TARGET, TRAJECTORY, chart_frame
 from reports.paper_chart import (
     EMPTY_TEXT,
     QUARTER_SPACING,

@@ -1,0 +1,74 @@
+"""The parts of streamlit-authenticator that are not its public API, kept in one place.
+
+The sign-in form is ours (components/auth.py), so it reaches past ``Authenticate``'s
+widgets to its controllers: checking a password, forgetting a sign-in, and setting or
+deleting the cookie. tests/app/test_auth_adapter.py fails loudly, naming this file,
+when an upgrade of the library moves any of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+__all__ = [
+    "Authenticator",
+    "LoginError",
+    "check_password",
+    "delete_cookie",
+    "forget_sign_in",
+    "new_authenticator",
+    "restore_sign_in",
+    "set_cookie",
+]
+
+Authenticator = stauth.Authenticate
+
+
+def new_authenticator(
+    credentials: dict[str, Any],
+    *,
+    cookie_name: str,
+    cookie_key: str,
+    cookie_expiry_days: float,
+    login_sleep_time: float,
+) -> Authenticator:
+    """An authenticator on these credentials (their passwords already hashed)."""
+    return stauth.Authenticate(
+        credentials,
+        cookie_name=cookie_name,
+        cookie_key=cookie_key,
+        cookie_expiry_days=cookie_expiry_days,
+        auto_hash=False,
+        login_sleep_time=login_sleep_time,
+    )
+
+
+def restore_sign_in(auth: Authenticator) -> None:
+    """Sign in from the re-authentication cookie, when there is one, drawing nothing.
+
+    Raises :class:`LoginError` when the cookie names an account that is not active."""
+    auth.login(location="unrendered")
+
+
+def check_password(auth: Authenticator, username: str, password: str) -> bool:
+    """True when the password is right; the authenticator then holds the sign-in in the
+    session state (``authentication_status``, ``username``, ...)."""
+    return bool(auth.authentication_controller.login(username, password))
+
+
+def forget_sign_in(auth: Authenticator) -> None:
+    """Clear the authenticator's own session state for this sign-in."""
+    auth.authentication_controller.logout()
+
+
+def set_cookie(auth: Authenticator) -> None:
+    """Write the re-authentication cookie for the signed-in user."""
+    auth.cookie_controller.set_cookie()
+
+
+def delete_cookie(auth: Authenticator) -> None:
+    """Delete the re-authentication cookie."""
+    auth.cookie_controller.delete_cookie()

@@ -1,0 +1,177 @@
+"""A metric's card on the Metrics page: its status, what it measures, its coproduction,
+its chart and table, its groups and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components import downloads  # looked up at each call, so tests can record it
+from components.badges import status_badge
+from components.history import history_view
+from components.metric_chart import metric_chart
+from core.entities import Entity
+from core.formatting import escape_markdown as plain
+from core.formatting import format_value
+from core.metric_words import direction_words, is_coproduced, none_if_blank, unit_words
+from core.periods import format_period
+from core.progress import ProgressResult
+from core.statuses import PROGRESS_STATUSES
+from services.context import RequestContext
+from services.metrics import MetricsPage
+
+
+def label(row: Mapping[str, Any]) -> str:
+    return f"{row['code']} · {row['name']}"
+
+
+def status_words(result: ProgressResult | str) -> str:
+    if isinstance(result, str):
+        return "Cannot be worked out"
+    return result.label + (" (set by hand)" if result.is_manual else "")
+
+
+def coproduction_line(row: Mapping[str, Any]) -> None:
+    if row["scope"] == "local" and not is_coproduced(row):
+        st.markdown(":orange-badge[:material/pending: Not yet coproduced]")
+        st.caption(
+            "Nobody has recorded who this local metric was agreed with, where or when. "
+            "Agree it with the Regional Forum or a partner, then record it."
+        )
+        return
+    with_whom = none_if_blank(row.get("coproduced_with"))
+    if not with_whom:
+        st.markdown(":material/handshake: **Coproduction:** not recorded.")
+        return
+    with_whom = plain(with_whom)
+    where = plain(none_if_blank(row.get("coproduced_at")) or "not recorded")
+    when = none_if_blank(row.get("coproduced_on"))
+    st.markdown(
+        f":material/handshake: **Agreed with:** {with_whom} · **Where:** {where} · "
+        f"**When:** {f'{when:%-d %B %Y}' if when else 'not recorded'}"
+    )
+
+
+def about(row: Mapping[str, Any], characteristic_names: Mapping[str, str]) -> None:
+    unit = row["unit"]
+    lines = [
+        f"**What it measures:** {plain(row['definition'] or 'No definition yet.')}",
+        f"**Unit:** {unit_words(unit)} · **Counts people:** "
+        f"{'yes' if row.get('counts_people', True) is not False else 'no'} · **Direction:** "
+        f"{direction_words(row['direction'])}",
+        f"**Data source:** {plain(row['data_source'] or 'Not recorded')}",
+    ]
+    baseline_period = none_if_blank(row.get("baseline_period"))
+    baseline_value = none_if_blank(row.get("baseline_value"))
+    target_value = none_if_blank(row.get("target_value"))
+    target_date = none_if_blank(row.get("target_date"))
+    facts = []
+    if baseline_period is not None:
+        shown = format_value(baseline_value, unit) if baseline_value is not None else "(recorded)"
+        facts.append(f"**Baseline:** {shown} in {format_period(baseline_period)}")
+    if target_value is not None and target_date is not None:
+        facts.append(
+            f"**Target:** {format_value(target_value, unit)} by {format_period(target_date)}"
+        )
+    else:
+        facts.append("**Target:** none set")
+    limit = none_if_blank(row.get("limit_value"))
+    if limit is not None:
+        facts.append(f"**Natural limit:** {format_value(limit, unit)}")
+    characteristic = none_if_blank(row.get("disaggregated_by"))
+    if characteristic:
+        facts.append(
+            f"**Broken down by:** {plain(characteristic_names.get(characteristic, characteristic))}"
+        )
+    lines.append(" · ".join(facts))
+    st.markdown("\n\n".join(lines))
+
+
+def status_block(result: ProgressResult | str) -> None:
+    if isinstance(result, str):
+        st.markdown(":gray-badge[:material/help: Cannot be worked out]")
+        st.write(plain(result))
+        return
+    style = PROGRESS_STATUSES[result.status]
+    status_badge(style, suffix=" (set by hand)" if result.is_manual else "")
+    if result.is_manual:
+        st.write(
+            "Status set by hand, overriding the calculation. Reason: " + plain(result.manual_reason)
+        )
+    else:
+        st.write(plain(result.explanation))
+
+
+def group_table(row: Mapping[str, Any], values: pd.DataFrame) -> None:
+    groups = values[(values["metric_id"] == row["id"]) & (values["characteristic"] != "")]
+    if groups.empty:
+        return
+    latest = max(groups["period_start"])
+    at = groups[groups["period_start"] == latest]
+    table = pd.DataFrame(
+        {
+            "Group": at["group_name"].to_numpy(),
+            "Value": at["value"].astype("float64").to_numpy(),
+            "Numerator": at["numerator"].astype("float64").to_numpy(),
+            "Denominator": at["denominator"].astype("float64").to_numpy(),
+        }
+    )
+    st.markdown(f"**By group, {format_period(latest)}**")
+    st.dataframe(table, hide_index=True, width="stretch", key=f"groups-{row['id']}", placeholder="")
+    downloads.download_buttons(
+        table, f"{row['code']}-by-group-{format_period(latest)}", key=f"g-{row['id']}"
+    )
+
+
+def metric_card(
+    ctx: RequestContext,
+    page: MetricsPage,
+    row: Mapping[str, Any],
+    values: pd.DataFrame,
+    result: ProgressResult | str,
+) -> None:
+    mine = values[values["metric_id"] == row["id"]]
+    with st.container(border=True):
+        st.subheader(plain(row["name"]), anchor=False)
+        scope = (
+            "National core metric, shared by all regions"
+            if row["scope"] == "national"
+            else f"Local metric for {plain(page.region_name)}"
+        )
+        st.caption(f"{plain(row['code'])} · {scope}")
+        status_block(result)
+        about(row, page.characteristic_names)
+        coproduction_line(row)
+        metric_chart(row, mine, key=f"metric-{row['id']}")
+        group_table(row, values)
+        history_view(
+            ctx,
+            Entity.METRIC,
+            [int(row["id"])],
+            key=f"history-metric-{row['id']}",
+            title="History of this definition",
+        )
+        history_view(
+            ctx,
+            Entity.METRIC_VALUE,
+            mine["id"].astype(int).tolist(),
+            key=f"history-values-{row['id']}",
+            title="History of its values",
+        )
+
+
+ALL_THEMES = "All themes"
+
+
+def theme_filter(page: MetricsPage, key: str) -> int | None:
+    options = [None, *page.themes["id"].tolist()]
+    chosen = st.selectbox(
+        "Theme",
+        options,
+        format_func=lambda t: ALL_THEMES if t is None else page.theme_names[t],
+        key=key,
+    )
+    return chosen

@@ -1,0 +1,83 @@
+"""A theme's score by quarter: the small trend chart on the Themes page, with its figures."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components import downloads  # looked up at each call, so tests can record it
+from components.charts import remembered_spec, show_chart
+from core.statuses import OKABE_ITO
+
+TREND_COLUMNS = ["period_start", "period", "score", "status_label", "metrics_counted"]
+
+
+def slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def trend_chart(theme: str, data: pd.DataFrame) -> alt.LayerChart:
+    first, last = data["period"].iloc[0], data["period"].iloc[-1]
+    description = (
+        f"Line chart of the {theme} score in each quarter from {first} to {last}, on a "
+        f"scale of -5 to 5. In {last} it was {data['score'].iloc[-1]:.1f}: "
+        f"{data['status_label'].iloc[-1].lower()}."
+    )
+    base = alt.Chart(data, height=150)
+    zero = (
+        alt.Chart(pd.DataFrame({"score": [0]}))
+        .mark_rule(color=OKABE_ITO["grey"], strokeDash=[4, 4])
+        .encode(y="score:Q")
+    )
+    line = base.mark_line(point=True, color=OKABE_ITO["blue"]).encode(
+        x=alt.X(
+            "period_start:T",
+            title="Quarter",
+            axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+        ),
+        y=alt.Y(
+            "score:Q",
+            title="Score",
+            scale=alt.Scale(domain=[-5, 5]),
+            axis=alt.Axis(values=[-5, -2.5, 0, 2.5, 5]),
+        ),
+        tooltip=[
+            alt.Tooltip("period:N", title="Quarter"),
+            alt.Tooltip("score:Q", title="Score", format=".1f"),
+            alt.Tooltip("status_label:N", title="Status"),
+            alt.Tooltip("metrics_counted:Q", title="Metrics counted"),
+        ],
+    )
+    return alt.layer(line, zero).properties(
+        title=alt.Title("Score by quarter", fontSize=13, anchor="start"),
+        description=description,
+    )
+
+
+def trend_chart_of_rows(theme: str, rows: tuple[tuple, ...]) -> alt.LayerChart:
+    return trend_chart(theme, pd.DataFrame(list(rows), columns=TREND_COLUMNS))
+
+
+def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str) -> None:
+    """The theme's trend chart and, folded away, its figures (``trend``: every theme's)."""
+    data = trend[trend["theme_id"] == theme_id].reset_index(drop=True)
+    if data.empty:
+        st.write("No trend yet: a score needs at least a year of values.")
+        return
+    chart_data = data.assign(period_start=pd.to_datetime(data["period_start"]))
+    rows = tuple(chart_data[TREND_COLUMNS].itertuples(index=False, name=None))
+    show_chart(remembered_spec(trend_chart_of_rows, theme, rows), width="stretch", height=250)
+    with st.expander("Trend figures"):
+        table = pd.DataFrame(
+            {
+                "Quarter": data["period"],
+                "Score": data["score"].round(2),
+                "Status": data["status_label"],
+                "Metrics counted": data["metrics_counted"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        downloads.download_buttons(
+            table, f"theme-trend-{slug(region_name)}-{slug(theme)}", key=f"trend-{theme_id}"
+        )

@@ -1,0 +1,27 @@
+"""The kinds of record a change is about: one list for the whole app.
+
+Each member names a kind of record as the audit log keeps it (``AuditEvent.entity_type``),
+as a registered write declares it (``db.writes.registered_write(..., entity=...)``) and
+as a cached read depends on it (``db.cache.cached_read(...)`` topics). A ``StrEnum``
+member equals its string, so rows written before this list existed still match.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Entity(StrEnum):
+    AREA = "area"
+    CHARACTERISTIC_GROUP = "characteristic_group"
+    COMMUNITY_PROJECT = "community_project"
+    EQUITY_COUNT = "equity_count"
+    FEEDBACK_ITEM = "feedback_item"
+    FORUM_MEETING = "forum_meeting"
+    MEETING_DECISION = "meeting_decision"
+    METRIC = "metric"
+    METRIC_VALUE = "metric_value"
+    PLAN_ACTION = "plan_action"
+    POPULATION_COUNT = "population_count"
+    PROJECT_AIM = "project_aim"
+    USER = "user"

@@ -1,0 +1,58 @@
+"""The Overview page: each region's themes, actions by status and latest metric values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.permissions import Action, can
+from db import queries
+from db.plan import theme_tags_note
+from services.context import RequestContext, reading
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The regions this person sees (all, or their own) with their action totals."""
+
+    names: dict[int, str]
+    themes: pd.DataFrame
+    region_ids: list[int]
+    totals: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RegionThemes:
+    """One region's action counts and latest metric values by theme."""
+
+    counts: pd.DataFrame
+    latest: pd.DataFrame
+    tags_note: str | None
+
+
+def overview(ctx: RequestContext) -> Overview:
+    with reading(ctx) as session:
+        all_regions = queries.regions(session)
+        themes = queries.monitoring_themes(session)
+        if can(ctx.actor, Action.VIEW_ALL_REGIONS):
+            region_ids = all_regions["id"].tolist()
+        else:
+            region_ids = [ctx.actor.region_id]
+        totals = queries.action_status_totals(session, region_ids)
+    names = dict(zip(all_regions["id"], all_regions["name"], strict=True))
+    return Overview(names, themes, region_ids, totals)
+
+
+def region_themes(ctx: RequestContext, region_id: int) -> RegionThemes:
+    """One region's six theme cards' figures (read for that region alone)."""
+    with reading(ctx) as session:
+        counts = queries.action_status_counts(session, [region_id])
+        latest = queries.latest_metric_values(session, [region_id])
+        tags_note = theme_tags_note(session)
+    return RegionThemes(counts, latest, tags_note)
+
+
+def sees_exact_figures(ctx: RequestContext, region_id: int) -> bool:
+    """Whether this person sees a region's figures exactly (else under disclosure control)."""
+    return can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
