@@ -4,15 +4,12 @@ it or changing only its status (regional leads). Each saves through
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from components.outcome import run_write
-from core.errors import StaleWrite
+from components.outcome import forgetting, run_write
 from core.feedback_rules import (
     NEXT_STATUS,
     NO_PERSONAL_DETAILS,
@@ -57,22 +54,6 @@ def add_form(ctx: RequestContext, region_id: int, theme_names: dict[int, str], t
                 return added
 
             run_write(add, success="Thank you. The feedback has been added.", where=WHERE)
-
-
-def _forgetting(loaded_key: str, write: Callable[..., Any]) -> Callable[..., Any]:
-    """``write``, forgetting the version this person loaded once it is saved or found
-    stale, so the form after the rerun starts from the newest version."""
-
-    def run(*args: Any) -> Any:
-        try:
-            result = write(*args)
-        except StaleWrite:
-            st.session_state.pop(loaded_key, None)
-            raise
-        st.session_state.pop(loaded_key, None)
-        return result
-
-    return run
 
 
 def respond_forms(ctx: RequestContext, row: pd.Series, actions: pd.DataFrame) -> None:
@@ -120,7 +101,7 @@ def respond_forms(ctx: RequestContext, row: pd.Series, actions: pd.DataFrame) ->
         save = st.form_submit_button("Save response", type="primary")
     if save:
         run_write(
-            _forgetting(loaded_key, feedback.respond),
+            forgetting(feedback.respond, loaded_key),
             ctx,
             feedback_id,
             loaded,
@@ -145,7 +126,7 @@ def respond_forms(ctx: RequestContext, row: pd.Series, actions: pd.DataFrame) ->
         change = st.form_submit_button("Change status")
     if change:
         run_write(
-            _forgetting(loaded_key, feedback.change_status),
+            forgetting(feedback.change_status, loaded_key),
             ctx,
             feedback_id,
             loaded,

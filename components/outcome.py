@@ -84,3 +84,34 @@ def run_write(
         st.rerun()
     show_outcome(where)
     return result
+
+
+def forgetting(
+    write: Callable[..., R], *keys: str, then: Callable[[], None] | None = None
+) -> Callable[..., R]:
+    """``write``, forgetting the versions kept under ``keys`` once it is saved or found
+    stale (someone else changed the record first), and calling ``then`` once it is saved."""
+
+    def run(*args: Any, **kwargs: Any) -> R:
+        try:
+            result = write(*args, **kwargs)
+        except StaleWrite:
+            for key in keys:
+                st.session_state.pop(key, None)
+            raise
+        for key in keys:
+            st.session_state.pop(key, None)
+        if then is not None:
+            then()
+        return result
+
+    return run
+
+
+def next_round(key: str, round_: int) -> Callable[[], None]:
+    """A step that moves the form kept under ``key`` to a fresh (empty) one."""
+
+    def step() -> None:
+        st.session_state[key] = round_ + 1
+
+    return step

@@ -4,14 +4,12 @@ local action and an adopted national one (Local plan page). Each saves through
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from components.outcome import run_write, show_outcome
-from core.errors import StaleWrite
+from components.outcome import forgetting, next_round, run_write, show_outcome
 from core.formatting import escape_markdown as plain
 from core.plan_words import (
     DESCRIPTION_MAX,
@@ -41,37 +39,6 @@ def remember_open(action_id: int, version: int) -> int:
         kept = (action_id, version)
         st.session_state["plan-open"] = kept
     return kept[1]
-
-
-def forgetting(
-    write: Callable[..., R], *keys: str, then: Callable[[], None] | None = None
-) -> Callable[..., R]:
-    """``write``, forgetting the versions kept under ``keys`` once it is saved or found
-    stale (someone else changed the record first), and calling ``then`` once it is saved."""
-
-    def run(*args: Any, **kwargs: Any) -> R:
-        try:
-            result = write(*args, **kwargs)
-        except StaleWrite:
-            for key in keys:
-                st.session_state.pop(key, None)
-            raise
-        for key in keys:
-            st.session_state.pop(key, None)
-        if then is not None:
-            then()
-        return result
-
-    return run
-
-
-def next_round(key: str, round_: int) -> Callable[[], None]:
-    """A step that moves the form kept under ``key`` to a fresh (empty) one."""
-
-    def step() -> None:
-        st.session_state[key] = round_ + 1
-
-    return step
 
 
 def due_date_input(setting: PlanSetting, value: Any = None) -> Any:

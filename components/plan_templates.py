@@ -7,11 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.outcome import run_write, show_outcome
+from components.outcome import forgetting, run_write, show_outcome
 from components.plan_forms import (
     OPEN_KEYS,
     due_date_input,
-    forgetting,
     themes_input,
     update_form,
 )

@@ -11,8 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.outcome import keep_outcome, run_write
-from components.plan_forms import forgetting, next_round
+from components.outcome import forgetting, keep_outcome, next_round, run_write
 from core.errors import StaleWrite
 from core.formatting import escape_markdown as md
 from core.projects import (
