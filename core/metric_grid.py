@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from core.disclosure import disclosed_explanation
 from core.errors import StaleWrite, WriteRefused
 from core.formatting import format_value
 from core.metric_words import OVERALL, is_blank, none_if_blank
@@ -444,3 +445,39 @@ class ValueConflict(StaleWrite):
             + " ".join(c.message for c in self.conflicts)
             + " Their values are kept. Check them, then save your changes again."
         )
+
+
+@dataclass(frozen=True)
+class DisclosedFigures:
+    """A region's overall metric values as recorded and as a person under disclosure
+    control sees them (``core.disclosure``), with what a page needs to show them."""
+
+    exact: dict[int, Series]
+    shown: dict[int, Series]
+    units: dict[int, str]
+    counts_people: dict[int, bool]
+    threshold: int
+
+    def value_at(self, metric_id: int, period: Any) -> float | None:
+        """The value shown for a metric in a period (None: hidden or not recorded)."""
+        day = none_if_blank(period)
+        for at, value in self.shown.get(int(metric_id), []):
+            if _as_day(at) == _as_day(day):
+                return value
+        return None
+
+    def explanation(self, metric_id: int, text: str) -> str:
+        """A status explanation quoting the values as shown (or left out)."""
+        metric_id = int(metric_id)
+        return disclosed_explanation(
+            text,
+            self.units.get(metric_id),
+            self.exact.get(metric_id, []),
+            self.shown.get(metric_id, []),
+            counts_people=self.counts_people.get(metric_id, True),
+            threshold=self.threshold,
+        )
+
+
+def _as_day(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime | pd.Timestamp) else value

@@ -28,10 +28,10 @@ from core.feedback_rules import (
     source_problem,
     summary_problems,
 )
+from core.metric_words import none_if_blank
 from core.permissions import Action
 from core.statuses import FEEDBACK_STATUSES
 from db.cache import cached_by_region
-from db.metrics import none_if_blank
 from db.models import FeedbackItem, PlanAction, Region, Theme
 from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -28,22 +27,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.disclosure import disclosed_explanation, suppress_metric_values
+from core.disclosure import suppress_metric_values
 from core.entities import Entity
 from core.metric_draft import MetricDraft, definition_problems
 from core.metric_grid import (
     Cell,
     CellProblem,
     Conflict,
-    Series,
+    DisclosedFigures,
     ValueChange,
     ValueConflict,
     ValueProblems,
     change_problems,
     overall_series_by_metric,
-)
-from core.metric_words import (
-    none_if_blank,
 )
 from core.periods import format_period
 from core.permissions import Action
@@ -181,42 +177,6 @@ def entry_groups(session: Session, characteristic: str) -> list[str]:
 
 
 # --- progress helpers for pages -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DisclosedFigures:
-    """A region's overall metric values as recorded and as a person under disclosure
-    control sees them (``core.disclosure``), with what a page needs to show them."""
-
-    exact: dict[int, Series]
-    shown: dict[int, Series]
-    units: dict[int, str]
-    counts_people: dict[int, bool]
-    threshold: int
-
-    def value_at(self, metric_id: int, period: Any) -> float | None:
-        """The value shown for a metric in a period (None: hidden or not recorded)."""
-        day = none_if_blank(period)
-        for at, value in self.shown.get(int(metric_id), []):
-            if _as_day(at) == _as_day(day):
-                return value
-        return None
-
-    def explanation(self, metric_id: int, text: str) -> str:
-        """A status explanation quoting the values as shown (or left out)."""
-        metric_id = int(metric_id)
-        return disclosed_explanation(
-            text,
-            self.units.get(metric_id),
-            self.exact.get(metric_id, []),
-            self.shown.get(metric_id, []),
-            counts_people=self.counts_people.get(metric_id, True),
-            threshold=self.threshold,
-        )
-
-
-def _as_day(value: Any) -> Any:
-    return value.date() if isinstance(value, datetime | pd.Timestamp) else value
 
 
 def disclosed_figures(session: Session, region_id: int, threshold: int) -> DisclosedFigures:

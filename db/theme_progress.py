@@ -27,7 +27,7 @@ from core.entities import Entity
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import format_period
 from core.progress import STATUS_LABELS, ProgressResult, combine
-from core.theme_words import METHOD_SENTENCES, TREND_METHOD
+from core.theme_words import METHOD_SENTENCES, TREND_METHOD, theme_explanation
 from db import queries
 from db.cache import cached_by_region, cached_read
 from db.models import Metric, Theme
@@ -242,22 +242,6 @@ def metric_statuses(
     return pd.DataFrame(rows, columns=METRIC_STATUS_COLUMNS)
 
 
-def _theme_explanation(results: list[ProgressResult], combined: ProgressResult) -> str:
-    if not results:
-        return "Not enough data yet: no metrics are set up for this theme."
-    if combined.status != "not_available":
-        return combined.explanation
-    total, manual = len(results), sum(1 for r in results if r.is_manual)
-    if manual == total:
-        whose = "its metric has" if total == 1 else f"all {total} of its metrics have"
-        return f"No calculated status: {whose} a status set by hand, which has no score."
-    whose = "its metric has" if total == 1 else f"none of its {total} metrics has"
-    text = f"Not enough data yet: {whose} a score, which needs values at least a year apart"
-    if manual:
-        text += f" ({manual} has a status set by hand, which has no score)"
-    return f"{text}."
-
-
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -302,7 +286,7 @@ def theme_statuses(
                     "status": combined.status,
                     "status_label": STATUS_LABELS[combined.status],
                     "score": combined.score,
-                    "explanation": _theme_explanation(results, combined),
+                    "explanation": theme_explanation(results, combined),
                     "metrics_counted": sum(1 for r in results if r.score is not None),
                     "metrics_total": len(results),
                     "actions_total": total,

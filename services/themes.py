@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.metric_grid import DisclosedFigures
 from core.permissions import Action, can
 from db import metrics as dbm
 from db import theme_progress
@@ -22,7 +23,7 @@ class ThemesPage:
     metrics: pd.DataFrame
     trend: pd.DataFrame
     tags_note: str | None
-    disclosed: dbm.DisclosedFigures | None
+    disclosed: DisclosedFigures | None
 
 
 def themes_page(ctx: RequestContext, region_id: int) -> ThemesPage:
