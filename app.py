@@ -14,6 +14,7 @@ from components.auth import (
     signed_in_username,
 )
 from components.context import prepared_engine
+from components.my_settings import email_settings
 from core.config import ConfigError, load_settings
 from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Action, Actor, can
@@ -48,6 +49,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/projects.py", "Community projects", ":material/groups:"),
     PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
     PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
+    PageSpec("pages/sign_off.py", "Quarterly sign-off", ":material/verified:"),
     PageSpec("pages/equity.py", "Equity", ":material/balance:"),
     PageSpec(
         "pages/compare_regions.py",
@@ -61,7 +63,12 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/summarize:",
         action=Action.VIEW_ALL_REGIONS,
     ),
-    PageSpec("pages/audit_log.py", "Audit log", ":material/history:", action=Action.VIEW_AUDIT_LOG),
+    PageSpec(
+        "pages/audit_log.py",
+        "Audit log",
+        ":material/history:",
+        action=Action.VIEW_AUDIT_LOG,
+    ),
     PageSpec(
         "pages/admin.py",
         "Administration",
@@ -119,8 +126,12 @@ def main() -> None:
         # A callback, so the sign-out happens before the next run draws anything: that
         # run then shows the sign-in form and deletes the cookie, with no st.rerun().
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(auth,))
+        email_settings()
+    # Expanded: Streamlit would fold a list of more than ten pages under "View more"
+    # (its sectioned navigation puts headings inside the list, which axe refuses).
     navigation = st.navigation(
-        [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(actor)]
+        [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(actor)],
+        expanded=True,
     )
     try:
         navigation.run()

@@ -11,16 +11,19 @@ import streamlit as st
 
 from components import downloads  # looked up at each call, so tests can record it
 from components.badges import status_badge
+from components.comments import item_comments_panel
 from components.history import history_view
 from components.metric_chart import metric_chart
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
-from core.metric_words import direction_words, is_coproduced, none_if_blank, unit_words
+from core.forum import DecisionChoice, agreed_at_forum, has_coproduction_record
+from core.metric_words import direction_words, none_if_blank, unit_words
 from core.periods import format_period
 from core.progress import ProgressResult
 from core.statuses import PROGRESS_STATUSES
 from services.context import RequestContext
+from services.forum import PageComments
 from services.metrics import MetricsPage
 
 
@@ -34,8 +37,20 @@ def status_words(result: ProgressResult | str) -> str:
     return result.label + (" (set by hand)" if result.is_manual else "")
 
 
-def coproduction_line(row: Mapping[str, Any]) -> None:
-    if row["scope"] == "local" and not is_coproduced(row):
+def forum_agreement_line(agreement: DecisionChoice) -> None:
+    """``Agreed at the Regional Forum on 12 March 2026``, with the decision's words."""
+    st.markdown(f":material/groups: **{agreed_at_forum(agreement.meeting_date)}**")
+    st.caption("The forum's decision: " + plain(agreement.text))
+
+
+def coproduction_line(row: Mapping[str, Any], agreement: DecisionChoice | None = None) -> None:
+    """The coproduction record: the forum meeting that agreed it (when linked) and the
+    free-text record of who agreed it, where and when (for metrics agreed elsewhere)."""
+    if agreement is not None:
+        forum_agreement_line(agreement)
+        if not none_if_blank(row.get("coproduced_with")):
+            return
+    if row["scope"] == "local" and not has_coproduction_record(row):
         st.markdown(":orange-badge[:material/pending: Not yet coproduced]")
         st.caption(
             "Nobody has recorded who this local metric was agreed with, where or when. "
@@ -132,7 +147,11 @@ def metric_card(
     row: Mapping[str, Any],
     values: pd.DataFrame,
     result: ProgressResult | str,
+    agreement: DecisionChoice | None = None,
+    comments: PageComments | None = None,
 ) -> None:
+    """A metric's card; ``agreement``: the forum decision it was agreed at; ``comments``:
+    the page's comments on metrics (read at once), to show this one's."""
     mine = values[values["metric_id"] == row["id"]]
     with st.container(border=True):
         st.subheader(plain(row["name"]), anchor=False)
@@ -144,7 +163,7 @@ def metric_card(
         st.caption(f"{plain(row['code'])} · {scope}")
         status_block(result)
         about(row, page.characteristic_names)
-        coproduction_line(row)
+        coproduction_line(row, agreement)
         metric_chart(row, mine, key=f"metric-{row['id']}")
         group_table(row, values)
         history_view(
@@ -161,6 +180,8 @@ def metric_card(
             key=f"history-values-{row['id']}",
             title="History of its values",
         )
+        if comments is not None:
+            item_comments_panel(ctx, comments, int(row["id"]))
 
 
 ALL_THEMES = "All themes"

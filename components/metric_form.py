@@ -28,6 +28,7 @@ from services.context import RequestContext
 from services.metrics import (
     MetricsPage,
     create_metric,
+    forum_decisions,
     metric_record,
     region_code_prefix,
     update_metric,
@@ -37,6 +38,7 @@ NEW_LOCAL = "new-local"
 NEW_NATIONAL = "new-national"
 PARTNER = "A community partner or another group (name it below)"
 NOT_AGREED = "Not agreed yet"
+NOT_AT_FORUM = "Not agreed at a Regional Forum meeting recorded here"
 CALCULATED = "Worked out from the values (recommended)"
 QUARTERS = quarters_between(date(2020, 4, 1), date(2035, 1, 1))
 
@@ -103,6 +105,27 @@ def define_view(
 
 def is_local(page: MetricsPage, choice: Any) -> bool:
     return isinstance(choice, int) and page.by_id[choice]["scope"] == "local"
+
+
+def forum_decision_select(
+    ctx: RequestContext, page: MetricsPage, draft: MetricDraft, k: str
+) -> int | None:
+    """The coproduction record as a link: the decision of one of the region's Regional
+    Forum meetings that agreed the metric (or this change to it), or none."""
+    decisions = {d.id: d.label for d in forum_decisions(ctx, page.region_id)}
+    options: list[int | None] = [None, *decisions]
+    current = draft.agreed_decision_id if draft.agreed_decision_id in decisions else None
+    return st.selectbox(
+        "Agreed at a Regional Forum meeting",
+        options,
+        index=options.index(current),
+        format_func=lambda d: NOT_AT_FORUM if d is None else decisions[d],
+        key=f"{k}-decision",
+        help="The decision recorded at the meeting (Forum meeting page) that agreed this "
+        "metric, or this change to it. The metric's card then says it was agreed at the "
+        "Regional Forum on that date. For a metric agreed elsewhere, leave this and fill in "
+        "who, where and when below.",
+    )
 
 
 def metric_form(
@@ -215,6 +238,9 @@ def metric_form(
             )
 
         st.subheader("Coproduction", anchor=False)
+        agreed_decision_id = None
+        if choice == NEW_LOCAL or is_local(page, choice):
+            agreed_decision_id = forum_decision_select(ctx, page, draft, k)
         bodies = [NOT_AGREED, *COPRODUCTION_BODIES, PARTNER]
         current_with = draft.coproduced_with
         if not current_with:
@@ -300,6 +326,7 @@ def metric_form(
         manual_status=manual,
         manual_status_reason=manual_reason if manual else "",
         counts_people=counts_people,
+        agreed_decision_id=agreed_decision_id,
     )
     if body == PARTNER and not agreed_with:
         problems = ["Name the community partner or group it was agreed with."]

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.badges import status_markdown
+from components.comments import item_comments_panel
 from components.downloads import download_buttons
 from components.history import history_view
 from core.entities import Entity
@@ -14,6 +15,7 @@ from core.formatting import escape_markdown as plain
 from core.plan_words import action_label, due_words, overdue_words, status_label
 from core.statuses import ACTION_STATUSES
 from services.context import RequestContext
+from services.forum import PageComments
 from services.plan import ActionFilters, PlanSetting
 
 
@@ -91,7 +93,13 @@ def _open_action(region_id: int, action_id: int) -> None:
     st.session_state[f"plan-selected-{region_id}"] = action_id
 
 
-def action_card(row: pd.Series, setting: PlanSetting) -> None:
+def action_card(
+    row: pd.Series,
+    setting: PlanSetting,
+    ctx: RequestContext | None = None,
+    comments: PageComments | None = None,
+) -> None:
+    """An action's card; with ``comments`` (the page's, read at once), its comments."""
     with st.container(border=True):
         card_top(row, setting)
         owner = plain(row["owner"]) if row["owner"] else "No owner yet"
@@ -110,12 +118,21 @@ def action_card(row: pd.Series, setting: PlanSetting) -> None:
             icon=":material/expand_circle_down:",
             help="Shows this action below, with its progress updates and history.",
         )
+        if ctx is not None and comments is not None:
+            item_comments_panel(ctx, comments, int(row["id"]))
 
 
 def actions_by_area(
-    actions: pd.DataFrame, setting: PlanSetting, filters: ActionFilters, *, may_edit: bool
+    actions: pd.DataFrame,
+    setting: PlanSetting,
+    filters: ActionFilters,
+    *,
+    may_edit: bool,
+    ctx: RequestContext | None = None,
+    comments: PageComments | None = None,
 ) -> None:
-    """The actions shown, under each action area, with the download of them."""
+    """The actions shown, under each action area, with the download of them (and, with
+    ``ctx`` and ``comments``, each action's comments)."""
     region_name = setting.region_name
     if setting.total == 0:
         st.info(
@@ -142,7 +159,7 @@ def actions_by_area(
                 else "No actions in this area yet."
             )
         for _, row in in_area.iterrows():
-            action_card(row, setting)
+            action_card(row, setting, ctx, comments)
 
 
 def action_details(
@@ -178,7 +195,11 @@ def action_details(
 
 
 def organisation_wide_card(
-    ctx: RequestContext, row: pd.Series, updates_of_action: pd.DataFrame, setting: PlanSetting
+    ctx: RequestContext,
+    row: pd.Series,
+    updates_of_action: pd.DataFrame,
+    setting: PlanSetting,
+    comments: PageComments | None = None,
 ) -> None:
     with st.container(border=True):
         card_top(row, setting)
@@ -197,6 +218,8 @@ def organisation_wide_card(
             key=f"history-wide-{setting.region_id}-{row['id']}",
             title="Change history",
         )
+        if comments is not None:
+            item_comments_panel(ctx, comments, int(row["id"]))
 
 
 def superseded_copies(ctx: RequestContext, setting: PlanSetting, updates: pd.DataFrame) -> None:

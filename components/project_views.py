@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.badges import status_badge, status_markdown
+from components.comments import item_comments_panel
 from components.downloads import download_buttons
 from components.history import history_view
 from components.project_forms import edit_project_form
@@ -16,6 +17,7 @@ from core.formatting import escape_markdown as md
 from core.projects import COMMITMENT_TARGET, ENTITY, national_commitment
 from core.statuses import PROJECT_STATUSES
 from services.context import RequestContext
+from services.forum import PageComments
 
 
 def said(text: object, empty: str) -> str:
@@ -86,8 +88,15 @@ def project_table(frame: pd.DataFrame, file_stem: str, key: str, *, with_region:
 
 
 def project_card(
-    ctx: RequestContext, row: pd.Series, theme_names: dict[int, str], *, can_edit: bool
+    ctx: RequestContext,
+    row: pd.Series,
+    theme_names: dict[int, str],
+    *,
+    can_edit: bool,
+    comments: PageComments | None = None,
 ) -> None:
+    """A project's card: what it is, where, when, its history, its comments (with
+    ``comments``, the page's, read at once) and, for its editors, the edit form."""
     with st.container(border=True):
         st.markdown(f"#### {md(row['title'])}")
         if row["status"] in PROJECT_STATUSES:
@@ -115,6 +124,8 @@ def project_card(
             key=f"history-project-{row['id']}",
             title=f"History of {row['title']}",
         )
+        if comments is not None:
+            item_comments_panel(ctx, comments, int(row["id"]))
         if can_edit:
             edit_project_form(ctx, int(row["id"]), row["title"], theme_names)
 

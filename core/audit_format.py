@@ -29,6 +29,12 @@ ACTION_WORDS = {
     "reset_password": "Password reset",
     "adopt": "Adopted from the national plan",
     "respond": "Responded",
+    "submit": "Submitted for sign-off",
+    "sign off": "Signed off by the Regional Forum",
+    "questions": "Questions from the Regional Forum",
+    "reopen": "Reopened",
+    "attendance": "Attendance recorded",
+    "answer": "Answered",
 }
 
 

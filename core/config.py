@@ -30,6 +30,12 @@ class Settings:
     cookie_expiry_days: float = 1.0
     login_sleep_time: float = 0.2
     disclosure_threshold: int = 5
+    #: How many weeks after a quarter ends its figures are due (the quarterly cycle).
+    figures_due_weeks: int = 6
+    #: Where reminder emails are sent from: an SMTP URL (``smtp://host:port``, or
+    #: ``smtps://user:password@host:465``) and the sender's address; empty: no email.
+    smtp_url: str = ""
+    mail_from: str = ""
 
 
 def _secrets(path: Path | None = None) -> dict[str, object]:
@@ -76,10 +82,20 @@ def load_settings(
             'python -c "import secrets; print(secrets.token_urlsafe(48))"'
         )
     threshold = int(env.get("AMHE_DISCLOSURE_THRESHOLD", file.get("disclosure_threshold", 5)))
+    due_weeks_text = str(env.get("AMHE_FIGURES_DUE_WEEKS", file.get("figures_due_weeks", 6)))
+    if not due_weeks_text.strip().isdigit() or not 0 <= int(due_weeks_text) <= 52:
+        raise ConfigError(
+            "AMHE_FIGURES_DUE_WEEKS (or figures_due_weeks under [amhe] in "
+            f".streamlit/secrets.toml) must be a whole number of weeks from 0 to 52, not "
+            f"'{due_weeks_text}'."
+        )
     return Settings(
         database_url=url,
         demo_mode=demo,
         cookie_key=key or _GENERATED_DEMO_KEY,
         login_sleep_time=float(env.get("AMHE_LOGIN_SLEEP_TIME", "0.2")),
         disclosure_threshold=threshold,
+        figures_due_weeks=int(due_weeks_text),
+        smtp_url=env.get("AMHE_SMTP_URL") or str(file.get("smtp_url") or ""),
+        mail_from=env.get("AMHE_MAIL_FROM") or str(file.get("mail_from") or ""),
     )

@@ -12,8 +12,10 @@ from enum import StrEnum
 
 
 class Entity(StrEnum):
+    AGENDA_ITEM = "agenda_item"
     AREA = "area"
     CHARACTERISTIC_GROUP = "characteristic_group"
+    COMMENT = "comment"
     COMMUNITY_PROJECT = "community_project"
     EQUITY_COUNT = "equity_count"
     FEEDBACK_ITEM = "feedback_item"
@@ -24,4 +26,7 @@ class Entity(StrEnum):
     PLAN_ACTION = "plan_action"
     POPULATION_COUNT = "population_count"
     PROJECT_AIM = "project_aim"
+    QUARTER_QUESTION = "quarter_question"
+    QUARTER_REVIEW = "quarter_review"
+    REMINDER = "reminder"
     USER = "user"

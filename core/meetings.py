@@ -567,6 +567,8 @@ class DisclosedRow:
     recorded: float | None
     figure: MetricFigure
     note: str = ""
+    #: Whether the quarter is signed off by the Regional Forum (None: not known here).
+    signed_off: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -595,6 +597,9 @@ class DisclosedValues:
 
     @property
     def table(self) -> pd.DataFrame:
+        """The table in words, newest first; with a "Figures" column (signed off or
+        provisional) when the rows know their quarter's sign-off."""
+        known = any(r.signed_off is not None for r in self.rows)
         rows = [
             {
                 "Quarter": format_period(r.period_start),
@@ -604,10 +609,16 @@ class DisclosedValues:
                 "Numerator": count_text(r.figure.numerator, r.figure.numerator_hidden),
                 "Denominator": count_text(r.figure.denominator, r.figure.denominator_hidden),
                 "Note": r.note,
+                "Figures": sign_off_words(r.signed_off),
             }
             for r in reversed(self.rows)
         ]
-        return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+        return pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *(["Figures"] if known else [])])
+
+    @property
+    def provisional(self) -> int:
+        """How many of the quarters shown are not yet signed off."""
+        return sum(r.signed_off is False for r in self.rows)
 
     @property
     def starred(self) -> int:
@@ -679,12 +690,13 @@ def disclose_metric_values(
         return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
     rows = []
-    for period, value, numerator, denominator, note in zip(
+    for period, value, numerator, denominator, note, signed in zip(
         column("period_start"),
         column("value"),
         column("numerator"),
         column("denominator"),
         column("note"),
+        column("signed_off"),
         strict=True,
     ):
         figure = disclose_metric_figure(
@@ -698,8 +710,16 @@ def disclose_metric_values(
         )
         recorded = None if _missing(value) else float(value)
         text = "" if _missing(note) else str(note)
-        rows.append(DisclosedRow(_as_day(period), recorded, figure, text))
+        known = None if _missing(signed) else bool(signed)
+        rows.append(DisclosedRow(_as_day(period), recorded, figure, text, known))
     return DisclosedValues(tuple(rows), unit)
+
+
+def sign_off_words(signed_off: bool | None) -> str:
+    """ "Signed off", "Provisional", or "" when not known."""
+    if signed_off is None:
+        return ""
+    return "Signed off" if signed_off else "Provisional"
 
 
 def _as_day(value: Any) -> date:

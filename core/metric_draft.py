@@ -44,6 +44,10 @@ class MetricDraft:
     #: people, which disclosure control hides or rounds for forum members and in
     #: published reports. Events held, partnership agreements and organisations are not.
     counts_people: bool = True
+    #: The Regional Forum decision that agreed a local metric (or its latest change):
+    #: the coproduction record as a link to the meeting. None when it was agreed
+    #: elsewhere (the free-text fields above say where); national metrics have none.
+    agreed_decision_id: int | None = None
 
     def cleaned(self) -> MetricDraft:
         """Text trimmed, the code in capitals, empty choices as None."""
@@ -69,6 +73,9 @@ class MetricDraft:
             manual_status=self.manual_status or None,
             manual_status_reason=self.manual_status_reason.strip(),
             counts_people=bool(self.counts_people),
+            agreed_decision_id=(
+                int(self.agreed_decision_id) if self.agreed_decision_id is not None else None
+            ),
         )
 
     @classmethod
@@ -88,6 +95,8 @@ class MetricDraft:
             value = none_if_blank(record.get(name))
             values[name] = (value or "") if name in text else value
         values["counts_people"] = values["counts_people"] is not False  # unknown: people
+        if values["agreed_decision_id"] is not None:
+            values["agreed_decision_id"] = int(values["agreed_decision_id"])
         return cls(**values)
 
 

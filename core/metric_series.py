@@ -144,14 +144,15 @@ CHART_FIELDS = (
 
 def metric_table(values: pd.DataFrame) -> pd.DataFrame:
     """The overall values as a table, newest first: quarter, value, numerator,
-    denominator, note."""
+    denominator, note (and whether the quarter's figures are signed off or provisional,
+    when the values say)."""
     overall = values
     if overall is not None and not overall.empty and "characteristic" in overall.columns:
         overall = overall[overall["characteristic"].fillna("") == ""]
     if overall is None or overall.empty:
         return pd.DataFrame(columns=TABLE_COLUMNS)
     overall = overall.sort_values("period_start", ascending=False)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Quarter": [format_period(p) for p in overall["period_start"]],
             "Value": overall["value"].astype("float64").to_numpy(),
@@ -164,3 +165,9 @@ def metric_table(values: pd.DataFrame) -> pd.DataFrame:
             "Note": overall.get("note", pd.Series([""] * len(overall))).fillna("").to_numpy(),
         }
     )
+    if "signed_off" in overall.columns:
+        # Figures not yet signed off by the Regional Forum are provisional.
+        table["Figures"] = [
+            "Signed off" if bool(flag) else "Provisional" for flag in overall["signed_off"]
+        ]
+    return table

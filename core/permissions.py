@@ -49,6 +49,19 @@ class Action(StrEnum):
     # checks the same action). Pages everyone signed in sees have no action.
     VIEW_IMPORT_VALUES = "view_import_values"
     VIEW_ADMINISTRATION = "view_administration"
+    # The quarterly cycle and the Regional Forum's voice.
+    SUBMIT_QUARTER = "submit_quarter"
+    REOPEN_QUARTER = "reopen_quarter"
+    SIGN_OFF_QUARTER = "sign_off_quarter"
+    RECORD_ATTENDANCE = "record_attendance"
+    ANSWER_FORUM = "answer_forum"
+    COMMENT = "comment"
+    PROPOSE_AGENDA = "propose_agenda"
+    HIDE_COMMENT = "hide_comment"
+    # A person's own settings (email reminders): not tied to a region.
+    EDIT_OWN_SETTINGS = "edit_own_settings"
+    # Sending the reminder emails (the command line, as the system).
+    SEND_REMINDERS = "send_reminders"
 
 
 #: Actions a role may take in its own region (regional roles) ...
@@ -66,14 +79,35 @@ _OWN_REGION: dict[str, frozenset[Action]] = {
             Action.EDIT_EQUITY,
             Action.VIEW_EXACT_EQUITY,
             Action.VIEW_IMPORT_VALUES,
+            Action.SUBMIT_QUARTER,
+            Action.REOPEN_QUARTER,
+            Action.SIGN_OFF_QUARTER,
+            Action.RECORD_ATTENDANCE,
+            Action.ANSWER_FORUM,
+            Action.COMMENT,
+            Action.PROPOSE_AGENDA,
+            Action.HIDE_COMMENT,
+            Action.EDIT_OWN_SETTINGS,
         }
     ),
-    Role.FORUM_MEMBER: frozenset({Action.VIEW_REGION, Action.ADD_FEEDBACK}),
+    # Forum members take part in decisions (propose, comment, record attendance and, as
+    # chair, the forum's agreement) but never change figures, actions or projects.
+    Role.FORUM_MEMBER: frozenset(
+        {
+            Action.VIEW_REGION,
+            Action.ADD_FEEDBACK,
+            Action.SIGN_OFF_QUARTER,
+            Action.RECORD_ATTENDANCE,
+            Action.COMMENT,
+            Action.PROPOSE_AGENDA,
+            Action.EDIT_OWN_SETTINGS,
+        }
+    ),
 }
 
 #: Opening a page is not tied to one region: a regional role may open the pages of its
 #: own-region actions when no region is named (the page then offers only its region).
-PAGE_ACTIONS = frozenset({Action.VIEW_IMPORT_VALUES})
+PAGE_ACTIONS = frozenset({Action.VIEW_IMPORT_VALUES, Action.EDIT_OWN_SETTINGS})
 
 #: ... and actions a national role may take anywhere.
 _ANYWHERE: dict[str, frozenset[Action]] = {
@@ -86,6 +120,7 @@ _ANYWHERE: dict[str, frozenset[Action]] = {
             Action.DEFINE_NATIONAL_METRIC,
             Action.VIEW_EXACT_EQUITY,
             Action.VIEW_AUDIT_LOG,
+            Action.EDIT_OWN_SETTINGS,
         }
     ),
 }

@@ -1,4 +1,4 @@
-"""Command-line administration: schema upgrades and accounts.
+"""Command-line administration: schema upgrades, accounts, backups and reminders.
 
     python -m db.manage upgrade
     python -m db.manage revision -m "what changed"
@@ -6,9 +6,13 @@
     python -m db.manage reset-password USERNAME
     python -m db.manage backup PATH
     python -m db.manage restore PATH
+    python -m db.manage send-reminders
 
 Passwords are asked for at the prompt (or read from AMHE_NEW_PASSWORD, for scripts),
 never taken on the command line where they would stay in the shell history.
+
+send-reminders emails each person (with an address and reminders on) one message
+listing what needs them, through AMHE_SMTP_URL as AMHE_MAIL_FROM; run it once a day.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from pathlib import Path
 
 from core.config import ConfigError, load_settings
 from core.permissions import SYSTEM_ACTOR, Role
+from core.reminders import MailSettingsError, ReminderSendError
 from db.backup import BackupError, backup, restore
 from db.engine import DatabaseUnavailable, get_engine, new_revision, upgrade_schema
+from db.reminders import send_reminders
 from db.users import create_user, reset_password
 from db.writes import WriteRefused
 from seed.load import ensure_reference_data
@@ -63,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     saved.add_argument("path", type=Path)
     restored = commands.add_parser("restore", help="replace the database with a backup file")
     restored.add_argument("path", type=Path)
+    commands.add_parser(
+        "send-reminders",
+        help="email each person what needs them today (once a day; nothing when nothing "
+        "does), through AMHE_SMTP_URL as AMHE_MAIL_FROM",
+    )
     return parser
 
 
@@ -90,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             backup(engine, args.path)
             print(f"Saved a backup to {args.path}.")
+        elif args.command == "send-reminders":
+            summary = send_reminders(engine, load_settings(require_cookie_key=False))
+            print(summary.sentence())
+            return 1 if summary.refused else 0
         elif args.command == "upgrade":
             print("The database schema is up to date.")
         elif args.command == "create-user":
@@ -107,7 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reset-password":
             reset_password(engine, SYSTEM_ACTOR, args.username, _password())
             print(f"Set a new password for '{args.username}'.")
-    except (BackupError, ConfigError, DatabaseUnavailable, WriteRefused) as exc:
+    except (
+        BackupError,
+        ConfigError,
+        DatabaseUnavailable,
+        MailSettingsError,
+        ReminderSendError,
+        WriteRefused,
+    ) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -37,8 +37,9 @@ from core.metric_import import (
     describe_key,
     value_keys,
 )
-from core.periods import format_period
+from core.periods import format_period, quarter_start
 from core.permissions import Action, Actor
+from core.validation import Problem
 from db.models import (
     AuditEvent,
     Characteristic,
@@ -48,6 +49,7 @@ from db.models import (
     Region,
     utcnow,
 )
+from db.quarterly import period_problems
 from db.writes import StaleWrite, UnitOfWork, WriteRefused, jsonable, registered_write
 
 #: The largest file the import accepts (the server's own upload limit is higher).
@@ -191,6 +193,16 @@ def existing_values(
 # ------------------------------------------------------------------------ dry run
 
 
+def _period_problems(session: Session, rows: Sequence[dict[str, Any]]) -> list[Problem]:
+    """A problem for each row in a quarter that has not begun or is signed off."""
+    blocked = period_problems(session, {(r["region_id"], r["period_start"]) for r in rows})
+    return [
+        Problem("period", blocked[key], int(row.get("row", 0)))
+        for row in rows
+        if (key := (row["region_id"], quarter_start(row["period_start"]))) in blocked
+    ]
+
+
 def preview_metric_values(
     engine: Engine,
     actor: Actor,
@@ -208,7 +220,7 @@ def preview_metric_values(
     with Session(engine) as session:
         lookups = load_lookups(session)
         clean, row_problems = check_rows(rows, lookups, actor)
-        problems += row_problems
+        problems += row_problems + _period_problems(session, clean)
         existing = {} if problems else existing_values(session, value_keys(clean))
     preview = build_preview(clean, problems, existing)
     preview.source = filename
@@ -287,6 +299,12 @@ def import_metric_values(
     for region_id in sorted({r["region_id"] for r in rows}):
         uow.require(Action.EDIT_METRIC_VALUES, region_id)
     _check_metrics(uow, rows)
+    blocked = _period_problems(uow.session, rows)
+    if blocked:
+        raise WriteRefused(
+            f"Row {blocked[0].row}: {blocked[0].message} Nothing was saved. Upload the file "
+            "again to check it."
+        )
 
     session = uow.session
     existing = existing_values(session, value_keys(rows), lock=True)

@@ -44,16 +44,19 @@ from core.metric_grid import (
 from core.periods import format_period
 from core.permissions import Action
 from core.validation import MetricRules
+from db.forum import decision_problem
 from db.models import (
     Characteristic,
     CharacteristicGroup,
     Metric,
     MetricValue,
+    QuarterReview,
     Region,
     Theme,
     User,
     utcnow,
 )
+from db.quarterly import period_problems
 from db.writes import UnitOfWork, WriteRefused, jsonable, registered_write
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "note")
@@ -80,6 +83,7 @@ METRIC_FIELDS = (
     "coproduced_on",
     "manual_status",
     "manual_status_reason",
+    "agreed_decision_id",
 )
 
 # --- reads --------------------------------------------------------------------------
@@ -97,6 +101,7 @@ VALUE_COLUMNS = [
     "version",
     "entered_by",
     "entered_at",
+    "signed_off",
 ]
 
 
@@ -107,7 +112,9 @@ def metric_values(
     *,
     overall_only: bool = False,
 ) -> pd.DataFrame:
-    """A region's values of some metrics, with who entered each; oldest first."""
+    """A region's values of some metrics, with who entered each and whether their
+    quarter is signed off (``signed_off``; otherwise the value is provisional); oldest
+    first."""
     query = (
         select(
             MetricValue.id,
@@ -122,8 +129,16 @@ def metric_values(
             MetricValue.version,
             User.display_name,
             MetricValue.entered_at,
+            # Whether the value's quarter is signed off (otherwise it is provisional).
+            QuarterReview.id.is_not(None),
         )
         .outerjoin(User, User.id == MetricValue.entered_by_id)
+        .outerjoin(
+            QuarterReview,
+            (QuarterReview.region_id == MetricValue.region_id)
+            & (QuarterReview.period_start == MetricValue.period_start)
+            & (QuarterReview.status == "signed_off"),
+        )
         .where(MetricValue.region_id == region_id)
     )
     if metric_ids is not None:
@@ -256,6 +271,8 @@ def save_values(uow: UnitOfWork, region_id: int, changes: Sequence[ValueChange])
             )
         seen.add(change.cell)
         problems += change_problems(_rules_of(metric), change)
+    blocked = period_problems(session, {(region_id, c.period_start) for c in changes})
+    problems += sorted(set(blocked.values()))
     if problems:
         raise ValueProblems(problems)
 
@@ -403,7 +420,9 @@ def _user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
 # --- metric definitions -------------------------------------------------------------
 
 
-def _check_references(session: Session, draft: MetricDraft, metric_id: int | None) -> None:
+def _check_references(
+    session: Session, draft: MetricDraft, metric_id: int | None, region_id: int | None
+) -> None:
     theme = session.get(Theme, draft.theme_id) if draft.theme_id is not None else None
     if theme is None or not theme.monitoring:
         raise WriteRefused("Choose one of the six monitoring themes.")
@@ -417,6 +436,9 @@ def _check_references(session: Session, draft: MetricDraft, metric_id: int | Non
     clash = session.scalar(select(Metric.id).where(Metric.code == draft.code))
     if clash is not None and clash != metric_id:
         raise WriteRefused(f"The code {draft.code} is already used by another metric.")
+    # The coproduction record: a decision of one of the metric's region's forum meetings.
+    if problem := decision_problem(session, draft.agreed_decision_id, region_id):
+        raise WriteRefused(problem)
 
 
 def _audit_view(session: Session, metric: Metric) -> dict[str, Any]:
@@ -449,7 +471,7 @@ def create_metric(uow: UnitOfWork, draft: MetricDraft, region_id: int | None = N
     problems = definition_problems(draft, scope="national" if region_id is None else "local")
     if problems:
         raise WriteRefused(" ".join(problems))
-    _check_references(uow.session, draft, None)
+    _check_references(uow.session, draft, None, region_id)
     metric = Metric(
         scope="national" if region_id is None else "local",
         region_id=region_id,
@@ -495,7 +517,7 @@ def update_metric(
     problems = definition_problems(draft, scope=metric.scope)
     if problems:
         raise WriteRefused(" ".join(problems))
-    _check_references(uow.session, draft, metric.id)
+    _check_references(uow.session, draft, metric.id, metric.region_id)
     before = _audit_view(uow.session, metric)
     _apply(metric, draft)
     uow.session.flush()

@@ -147,6 +147,8 @@ class User(Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Whether the person wants the daily reminder email (sent only with an address).
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     region: Mapped[Region | None] = relationship()
 
 
@@ -283,6 +285,9 @@ class Metric(Base):
     manual_status: Mapped[str | None] = mapped_column(String(30))
     manual_status_reason: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The Regional Forum decision that agreed the metric (or its latest change); None
+    #: when it was agreed elsewhere (the free-text coproduction fields say where).
+    agreed_decision_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_decision.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = versioned(version)
     theme: Mapped[Theme] = relationship()
@@ -400,6 +405,13 @@ class ForumMeeting(Base):
     attendees_count: Mapped[int | None] = mapped_column(Integer)
     chair: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Attendance, by who people were there as (None: not recorded); the names are
+    #: optional and as the meeting wrote them.
+    service_users: Mapped[int | None] = mapped_column(Integer)
+    carers: Mapped[int | None] = mapped_column(Integer)
+    partners: Mapped[int | None] = mapped_column(Integer)
+    staff: Mapped[int | None] = mapped_column(Integer)
+    attendee_names: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decisions: Mapped[list[MeetingDecision]] = relationship(
@@ -479,3 +491,111 @@ class PopulationCount(Base):
     source: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = versioned(version)
+
+
+# --- the quarterly cycle and the forum's voice -------------------------------------
+
+
+class QuarterReview(Base):
+    """Where a region's quarter is in the cycle: submitted by the regional lead, signed
+    off by the Regional Forum at a meeting, reopened with a reason. No row: not yet
+    submitted (due or overdue by the date, see core.quarterly)."""
+
+    __tablename__ = "quarter_review"
+    __table_args__ = (UniqueConstraint("region_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    #: ``submitted``, ``questions`` (the forum asked the region questions),
+    #: ``signed_off`` or ``reopened`` (a core.quarterly.Stage).
+    status: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(120), default="")
+    #: Why a metric has no value for the quarter: {metric id (text): reason}.
+    missing_reasons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_off_by: Mapped[str] = mapped_column(String(120), default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("forum_meeting.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopened_by: Mapped[str] = mapped_column(String(120), default="")
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
+    #: How many times it has been signed off (a reopened quarter is signed off again).
+    sign_offs: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
+
+
+class QuarterQuestion(Base):
+    """A question the Regional Forum asked the region about a submitted quarter, and
+    the region's answer."""
+
+    __tablename__ = "quarter_question"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("quarter_review.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("forum_meeting.id"))
+    question: Mapped[str] = mapped_column(Text)
+    asked_by: Mapped[str] = mapped_column(String(120))
+    asked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str] = mapped_column(String(120), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Comment(Base):
+    """A comment on an action, metric or project of a region, shown with the item to
+    everyone in the region. Nobody edits another person's words; the regional lead can
+    hide a comment with a reason (the comment is kept, and the log says why)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_item", "entity_type", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    #: ``plan_action``, ``metric`` or ``community_project`` (a core.entities.Entity).
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str] = mapped_column(String(120), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_by: Mapped[str] = mapped_column(String(120), default="")
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
+
+
+class AgendaItem(Base):
+    """An item proposed for a region's next Regional Forum meeting, and its answer."""
+
+    __tablename__ = "agenda_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    proposed_by: Mapped[str] = mapped_column(String(120))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: The meeting it was taken at (None: waiting for the next meeting).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("forum_meeting.id"))
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str] = mapped_column(String(120), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
+
+
+class ReminderSent(Base):
+    """One reminder email sent to a person on a day, so a second run that day sends
+    nothing twice (and a failed send, never recorded, is sent by the next run)."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("user_id", "sent_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    address: Mapped[str] = mapped_column(String(200))
+    items: Mapped[int] = mapped_column(Integer)

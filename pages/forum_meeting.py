@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.agenda import agenda_at_meeting, agenda_proposals
 from components.context import current
 from components.meeting_forms import (
     WHERE,
@@ -24,6 +25,8 @@ from components.meeting_view import (
     waiting_feedback,
 )
 from components.outcome import show_outcome
+from components.quarter_views import WHERE as QUARTER_WHERE
+from components.quarter_views import attendance_form, review_agenda
 from components.region_picker import choose_region
 from core.disclosure import rule_text
 from core.formatting import escape_markdown
@@ -78,8 +81,12 @@ def pack_download(ctx: RequestContext, figures: MeetingFigures) -> None:
 def normal_view(ctx: RequestContext, figures: MeetingFigures, manage: bool) -> None:
     """The meeting for the people preparing and recording it."""
     meeting_details(figures)
+    attendance_form(ctx, figures.region_id, figures.meeting_id, figures.record.get("chair") or "")
     pack_download(ctx, figures)
     since_last_meeting(figures)
+    review_agenda(ctx, figures)
+    agenda_at_meeting(ctx, figures.region_id, figures.meeting_id)
+    agenda_proposals(ctx, figures.region_id)
     decisions(figures)
     if manage:
         decision_form(ctx, figures)
@@ -94,6 +101,7 @@ st.title("Forum meeting")
 chosen_region, chosen_name = choose_region(context)
 may_manage = can(context.actor, Action.MANAGE_MEETINGS, chosen_region)
 show_outcome(WHERE)
+show_outcome(QUARTER_WHERE)
 chosen_meeting = choose_meeting(context, chosen_region, chosen_name, may_manage)
 present = st.toggle(
     "Present on a shared screen",

@@ -19,12 +19,14 @@ from components.plan_actions import (
 from components.plan_forms import add_form, adopt_form, edit_form, remember_open, update_form
 from components.plan_templates import template_section
 from components.region_picker import choose_region
+from core.entities import Entity
 from core.formatting import escape_markdown as plain
 from core.permissions import Action, can
 from core.plan_words import action_labels, status_label
 from core.statuses import ACTION_STATUSES
 from services import plan as plan_service
 from services.context import RequestContext
+from services.forum import PageComments, page_comments
 from services.plan import ActionFilters, PlanSetting, RegionActions
 
 
@@ -98,7 +100,7 @@ def one_action(
         edit_form(ctx, row, loaded, setting)
 
 
-def organisation_wide(ctx: RequestContext, setting: PlanSetting) -> None:
+def organisation_wide(ctx: RequestContext, setting: PlanSetting, comments: PageComments) -> None:
     """The actions kept once, nationally, read-only here; and the region's earlier
     copies of them, kept for their history."""
     st.header("Organisation-wide actions", anchor=False)
@@ -113,7 +115,8 @@ def organisation_wide(ctx: RequestContext, setting: PlanSetting) -> None:
     else:
         updates = plan_service.action_updates(ctx, wide_actions["id"].tolist())
         for _, wide in wide_actions.iterrows():
-            organisation_wide_card(ctx, wide, updates[updates["action_id"] == wide["id"]], setting)
+            mine = updates[updates["action_id"] == wide["id"]]
+            organisation_wide_card(ctx, wide, mine, setting, comments)
     if not setting.superseded.empty:
         old_updates = plan_service.action_updates(ctx, setting.superseded["id"].tolist())
         superseded_copies(ctx, setting, old_updates)
@@ -135,10 +138,12 @@ def local_plan(ctx: RequestContext) -> None:
     filters = chosen_filters(setting)
     found = plan_service.region_actions(ctx, region_id, filters, on=setting.today)
     summary(found.actions, setting.total, filters.any)
-    actions_by_area(found.actions, setting, filters, may_edit=may_edit)
+    # Every comment on the region's actions (and the organisation-wide ones) in one read.
+    comments = page_comments(ctx, region_id, Entity.PLAN_ACTION)
+    actions_by_area(found.actions, setting, filters, may_edit=may_edit, ctx=ctx, comments=comments)
     if len(found.actions):
         one_action(ctx, found, setting, may_edit=may_edit)
-    organisation_wide(ctx, setting)
+    organisation_wide(ctx, setting, comments)
     if may_edit:
         st.header("Add to the plan", anchor=False)
         add_form(ctx, setting)

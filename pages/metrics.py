@@ -16,13 +16,21 @@ from components.metric_form import define_view
 from components.outcome import show_outcome
 from components.region_picker import choose_region
 from core.disclosure import rule_text
+from core.entities import Entity
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
-from core.metric_words import is_coproduced
+from core.forum import has_coproduction_record
 from core.periods import format_period
 from core.permissions import Action, can
 from services.context import RequestContext
-from services.metrics import MetricsPage, card_values, metrics_page, metrics_progress
+from services.forum import page_comments
+from services.metrics import (
+    MetricsPage,
+    card_agreements,
+    card_values,
+    metrics_page,
+    metrics_progress,
+)
 
 VIEW_PROGRESS = "Metrics and progress"
 VIEW_ENTER = "Enter values"
@@ -55,7 +63,7 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
         if row["scope"] == "national":
             coproduced = "National core metric"
         else:
-            coproduced = "Yes" if is_coproduced(row) else "Not yet coproduced"
+            coproduced = "Yes" if has_coproduction_record(row) else "Not yet coproduced"
         summary.append(
             {
                 "Code": row["code"],
@@ -89,13 +97,17 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
     ordered = pd.concat([shown[shown["theme_id"] == t] for t in page.theme_names])
     on_cards = card_page(ordered)
     values = card_values(ctx, page.region_id, on_cards)
+    agreements = card_agreements(ctx, on_cards)
+    comments = page_comments(ctx, page.region_id, Entity.METRIC, on_cards["id"].astype(int))
     for theme_id, theme_name in page.theme_names.items():
         in_theme = on_cards[on_cards["theme_id"] == theme_id]
         if in_theme.empty:
             continue
         st.header(plain(theme_name), anchor=False)
         for _, row in in_theme.iterrows():
-            metric_card(ctx, page, row, values, results[int(row["id"])])
+            metric_id = int(row["id"])
+            agreed = agreements.get(metric_id)
+            metric_card(ctx, page, row, values, results[metric_id], agreed, comments)
 
 
 def card_page(ordered: pd.DataFrame) -> pd.DataFrame:

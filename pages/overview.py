@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.attention import attention_panel
 from components.badges import status_markdown
 from components.context import current
 from components.first_run import first_run_notice
 from core.disclosure import disclose_metric_figure
 from core.formatting import escape_markdown, format_value
 from core.periods import format_period
+from core.quarterly import PROVISIONAL_NOTE
 from core.statuses import ACTION_STATUSES
 from services.context import RequestContext
 from services.overview import Overview, overview, region_themes, sees_exact_figures
@@ -78,7 +80,9 @@ def theme_card(
             kind = "year" if row.frequency == "annual" else "quarter"
             st.markdown(
                 f"- {escape_markdown(row.name)}: **{value_text(ctx, row, region_id)}** "
-                f"({format_period(row.period_start, kind)})"
+                f"({format_period(row.period_start, kind)}"
+                + ("" if row.signed_off else ", provisional")
+                + ")"
             )
 
 
@@ -88,7 +92,8 @@ def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
     st.header(escape_markdown(data.names[region_id]), anchor=False)
     st.caption(
         "The six monitoring themes of the AMHE plan. Action counts include every action "
-        "tagged with the theme, so an action serving two themes is counted in both."
+        "tagged with the theme, so an action serving two themes is counted in both. "
+        + PROVISIONAL_NOTE
         + (f" {figures.tags_note}" if figures.tags_note else "")
     )
     themes = data.themes
@@ -103,6 +108,7 @@ def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
 ctx = current()
 data = overview(ctx)
 st.title("Overview")
+attention_panel(ctx)
 first_run_notice(ctx)
 
 if len(data.region_ids) > 1:

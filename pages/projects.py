@@ -25,6 +25,7 @@ from core.permissions import Action, can
 from core.projects import (
     AIM_ENTITY,
     COMMITMENT_RULE,
+    ENTITY,
     RegionProjects,
     commitment_table,
     counted_toward,
@@ -33,6 +34,7 @@ from core.projects import (
 from core.statuses import PROJECT_STATUSES
 from services import projects as project_service
 from services.context import RequestContext
+from services.forum import page_comments
 from services.projects import ProjectsSetting
 
 
@@ -77,13 +79,15 @@ def region_view(
         f"projects-{region_id}",
         with_region=False,
     )
+    # Every comment on the region's projects in one read.
+    comments = page_comments(ctx, region_id, ENTITY)
     for code, style in PROJECT_STATUSES.items():
         in_status = frame[frame["status"] == code]
         if in_status.empty:
             continue
         st.subheader(f":material/{style.icon}: {style.label} ({len(in_status)})", anchor=False)
         for _, row in in_status.iterrows():
-            project_card(ctx, row, setting.theme_names, can_edit=can_edit)
+            project_card(ctx, row, setting.theme_names, can_edit=can_edit, comments=comments)
 
 
 def national_view(ctx: RequestContext, setting: ProjectsSetting) -> None:

@@ -82,6 +82,7 @@ from core.projects import (
     RegionProjects,
     counted_toward,
 )
+from core.quarterly import PROVISIONAL_NOTE, sign_off_table, year_quarters
 from core.statuses import PROJECT_STATUSES
 from core.theme_words import METHOD_SENTENCES
 from db.cache import cached_read
@@ -403,7 +404,11 @@ def _regional_metric_table(
     frequencies: dict[int, str],
     theme_names: dict[int, str],
     counts_people: dict[int, bool] | None = None,
+    signed_off: Collection[date] = (),
 ) -> pd.DataFrame:
+    """A region's metrics in the year: the latest value, its change, the status, and
+    whether the latest value's quarter is signed off (``signed_off``: the quarters that
+    are) or still provisional."""
     people = counts_people or {}
     by_metric: dict[int, list[tuple[date, Any]]] = {}
     for row in totals.itertuples(index=False):
@@ -427,6 +432,7 @@ def _regional_metric_table(
             "Latest value": "No value in the year",
             "Change over the year": "",
             "Status at year end": metric.status_label,
+            "Figures": "",
         }
         if in_year:
             day, latest = max(in_year, key=lambda pair: pair[0])
@@ -434,6 +440,7 @@ def _regional_metric_table(
             text, number = _metric_figure(ctx, latest, metric.unit, counts)
             row["Latest period in the year"] = format_period(day, kind)
             row["Latest value"] = text
+            row["Figures"] = "Signed off" if day in signed_off else "Provisional"
             before_number = None
             if earlier:
                 _, before = max(earlier, key=lambda pair: pair[0])
@@ -455,8 +462,15 @@ def _regional_metric_table(
             "Latest value",
             "Change over the year",
             "Status at year end",
+            "Figures",
         ],
     )
+
+
+def _signed_off_in_year(ctx: _Context, region_id: int) -> set[date]:
+    """The quarters of the year the region has signed off (now, not reopened)."""
+    reviews = ctx.reads.quarter_reviews([region_id], year_quarters(ctx.year))
+    return {_as_date(r.period_start) for r in reviews.itertuples() if r.status == "signed_off"}
 
 
 def _metric_figure(
@@ -879,7 +893,9 @@ class _Inputs:
         return self.ctx.reads.characteristics()
 
 
-def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Section:
+def _about(
+    ctx: _Context, scope_name: str, region_ids: list[int], national: bool, demo: bool
+) -> Section:
     blocks: list[Block] = []
     if demo:
         blocks.append(Paragraph(DEMO_NOTICE))
@@ -905,6 +921,27 @@ def _about(ctx: _Context, scope_name: str, national: bool, demo: bool) -> Sectio
             'projects, how we answered feedback ("You said, we did") and equity figures '
             "by ethnicity."
             + (" A section for each region follows the national summary." if national else "")
+        )
+    )
+    blocks.append(Heading("Which figures are final"))
+    blocks.append(
+        Paragraph(
+            "Each quarter the regional lead submits the region's figures and the Regional "
+            "Forum reviews and signs them off at a meeting. " + PROVISIONAL_NOTE
+        )
+    )
+    periods = year_quarters(ctx.year)
+    blocks.append(
+        Table(
+            key="about-sign-off",
+            caption=f"Quarters of {year_label(ctx.year)} signed off by the Regional Forum",
+            frame=pd.DataFrame(
+                sign_off_table(
+                    {r: ctx.region_names[r] for r in region_ids},
+                    ctx.reads.quarter_reviews(region_ids, periods).to_dict("records"),
+                    periods,
+                )
+            ),
         )
     )
     blocks.append(Heading("Disclosure control"))
@@ -987,7 +1024,13 @@ def _region_section(
                 key=f"{key}-metrics",
                 caption=f"{name}: metrics in {year_label(ctx.year)}",
                 frame=_regional_metric_table(
-                    ctx, metric_rows, totals, frequencies, theme_names, people
+                    ctx,
+                    metric_rows,
+                    totals,
+                    frequencies,
+                    theme_names,
+                    people,
+                    signed_off=_signed_off_in_year(ctx, region_id),
                 ),
                 note="Change over the year: the latest value in the year against the last "
                 "value before the year began. " + percentage_note(ctx.threshold),
@@ -1248,7 +1291,9 @@ def build_report(
     wanted = set(NATIONAL_SECTIONS) if sections is None else set(sections)
 
     scope_name = NATIONAL_NAME if region_id is None else names[region_id]
-    built = [_about(ctx, scope_name, region_id is None, demo)] if "about" in wanted else []
+    built = (
+        [_about(ctx, scope_name, region_ids, region_id is None, demo)] if "about" in wanted else []
+    )
     if region_id is None:
         built.extend(_national_sections(ctx, region_ids, inputs, wanted))
     detailed = region_ids if regions_in_detail is None else set(regions_in_detail)

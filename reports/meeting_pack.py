@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core import meetings as words
+from core import quarterly as quarter_words
 from core.disclosure import DEFAULT_THRESHOLD
 from core.metric_series import describe_chart
 from core.statuses import FEEDBACK_STATUSES
@@ -39,6 +40,7 @@ VALUE_COLUMNS = {
     "Numerator": Column(1.2, "RIGHT"),
     "Denominator": Column(1.4, "RIGHT"),
     "Note": Column(1.5),
+    "Figures": Column(1.2),
 }
 
 
@@ -253,6 +255,26 @@ def render_meeting_pack(
                 continue
             pdf.heading(kind, level=2)
             pdf.bullets(mine["summary"].tolist())
+
+    # The quarters waiting for the forum's review.
+    pdf.heading("Quarterly figures to review")
+    if not figures.quarters:
+        pdf.paragraph("No quarter is waiting for the Regional Forum's review.")
+    for item in figures.quarters:
+        state = item.state
+        pdf.heading(f"{state.label}: {quarter_words.STAGES[state.stage].label}", level=2)
+        pdf.paragraph(quarter_words.STAGES[state.stage].meaning, size=9)
+        for line in state.history():
+            pdf.paragraph(line, size=9)
+        table = item.changes(disclosure_threshold, controlled=True)
+        quarters = {name: Column(1.2, "RIGHT") for name in table.columns[1:3]}
+        pdf.table_from_frame(
+            table, columns={"Metric": Column(3.0), **quarters, "Change": Column(1.4)}
+        )
+        if item.missing:
+            pdf.paragraph("Metrics without a value, and why:", size=9)
+            pdf.bullets(item.missing)
+    pdf.paragraph(quarter_words.PROVISIONAL_NOTE, size=9, style="I")
 
     # Theme statuses.
     pdf.heading("Theme statuses", new_page=True)

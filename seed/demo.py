@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from core.entities import Entity
 from core.passwords import hash_password
-from core.periods import Period, quarters_between
+from core.periods import Period, format_period, quarters_between
 from core.statuses import FEEDBACK_SOURCES
 from db import models as m
 from db.engine import writer
 from seed import reference as ref
 from seed.demo_equity import seed_demo_equity
+from seed.demo_forum import add_forum_demo
 from seed.load import ensure_reference_data
 
 FIRST_QUARTER = date(2023, 10, 1)  # Q3 2023/24
@@ -141,6 +142,8 @@ class DemoBuilder:
         self._projects()
         self._feedback()
         self._meetings()
+        self._quarter_reviews()
+        add_forum_demo(self.session, self.users)
         seed_demo_equity(self.session, self.rng)
 
     def _users(self) -> dict[str, m.User]:
@@ -493,13 +496,116 @@ class DemoBuilder:
         for region in self.regions:
             for quarter in self.quarters[-6:]:
                 day = quarter + timedelta(days=45)
+                counts = [self.rng.randint(2, 8) for _ in range(3)] + [self.rng.randint(1, 3)]
                 self.session.add(
                     m.ForumMeeting(
                         region_id=region.id,
                         meeting_date=day,
-                        attendees_count=self.rng.randint(8, 25),
+                        attendees_count=sum(counts),
+                        service_users=counts[0],
+                        carers=counts[1],
+                        partners=counts[2],
+                        staff=counts[3],
                         chair="Forum co-chair (demo)",
                         notes="Synthetic meeting.",
                         created_by_id=self._lead_for(region).id,
                     )
                 )
+
+    # -- the quarterly cycle -------------------------------------------------------
+    def _quarter_reviews(self) -> None:
+        """Every region's quarters from Q4 2024/25 to Q4 2025/26 signed off, each at the
+        meeting after it; Q1 2026/27 submitted (London's signed off in August, then
+        reopened to correct a figure); London's Q2 2026/27 submitted; the other regions'
+        Q2 2026/27 not yet submitted (overdue)."""
+        self.session.flush()
+        q1, q2 = self.quarters[-2:]
+        for region in self.regions:
+            lead = self._lead_for(region)
+            meetings = {
+                meeting.meeting_date: meeting
+                for meeting in self.session.scalars(
+                    select(m.ForumMeeting).where(m.ForumMeeting.region_id == region.id)
+                )
+            }
+            # Each quarter signed off at the meeting in the quarter after it.
+            for before, after in zip(self.quarters[-7:-2], self.quarters[-6:-1], strict=True):
+                signing = meetings[after + timedelta(days=45)]
+                self._review(region, lead, before, after + timedelta(days=20), sign_off=signing)
+            august = meetings[q2 + timedelta(days=45)]
+            if region.code == "london":
+                review = self._review(region, lead, q1, q1 + timedelta(days=115), sign_off=august)
+                review.status = "reopened"
+                review.reopened_at = self._when(q2 + timedelta(days=70))
+                review.reopened_by = lead.username
+                review.reopen_reason = (
+                    "The July count of people supported was entered twice for one service; "
+                    "correcting it."
+                )
+                review.version += 1
+                self._audit(
+                    lead,
+                    Entity.QUARTER_REVIEW,
+                    review.id,
+                    "reopen",
+                    region,
+                    review.reopened_at,
+                    {"period": format_period(q1)},
+                )
+                self._review(region, lead, q2, q2 + timedelta(days=123))
+            else:
+                self._review(region, lead, q1, q1 + timedelta(days=40))
+
+    def _review(
+        self,
+        region: m.Region,
+        lead: m.User,
+        quarter: date,
+        submitted: date,
+        sign_off: m.ForumMeeting | None = None,
+    ) -> m.QuarterReview:
+        review = m.QuarterReview(
+            region_id=region.id,
+            period_start=quarter,
+            status="submitted",
+            submitted_at=self._when(submitted),
+            submitted_by=lead.username,
+            missing_reasons={},
+            sign_offs=0,
+        )
+        self.session.add(review)
+        self.session.flush()
+        self._audit(
+            lead,
+            Entity.QUARTER_REVIEW,
+            review.id,
+            "submit",
+            region,
+            review.submitted_at,
+            {"period": format_period(quarter)},
+        )
+        if sign_off is not None:
+            review.status = "signed_off"
+            review.signed_off_at = self._when(sign_off.meeting_date, 12)
+            review.signed_off_by = sign_off.chair
+            review.meeting_id = sign_off.id
+            review.sign_offs = 1
+            review.version += 1
+            chair = next(
+                (
+                    u
+                    for u in self.users.values()
+                    if u.role == "forum_member" and u.region_id == region.id
+                ),
+                lead,
+            )
+            self._audit(
+                chair,
+                Entity.QUARTER_REVIEW,
+                review.id,
+                "sign off",
+                region,
+                review.signed_off_at,
+                {"period": format_period(quarter)},
+            )
+        return review

@@ -7,6 +7,7 @@ is here too, so the page only lays them out."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,9 +17,10 @@ import pandas as pd
 
 from core import compare as cc
 from core.formatting import format_value
-from core.periods import format_period
+from core.periods import format_period, quarter_start
 from core.statuses import PROGRESS_STATUSES
 from db import compare as dbc
+from db import quarterly as dbq
 from db import queries, theme_progress
 from db.plan import theme_tags_note
 from services.context import RequestContext, reading
@@ -130,7 +132,14 @@ def metrics_with_values(ctx: RequestContext, region_ids: list[int]) -> set[int]:
         return dbc.metrics_with_values(session, region_ids)
 
 
-def ranking_table(latest: pd.DataFrame, metric: pd.Series, names: dict[int, str]) -> pd.DataFrame:
+def ranking_table(
+    latest: pd.DataFrame,
+    metric: pd.Series,
+    names: dict[int, str],
+    signed_off: Collection[tuple[int, date]] = (),
+) -> pd.DataFrame:
+    """The regions ranked by their latest value, each marked signed off or provisional
+    (``signed_off``: the (region, quarter) pairs the Regional Forum has signed off)."""
     by_region = {int(r.region_id): r for r in latest.itertuples(index=False)}
     rows = []
     for region_id, name in names.items():
@@ -144,9 +153,18 @@ def ranking_table(latest: pd.DataFrame, metric: pd.Series, names: dict[int, str]
                 "Denominator": (
                     None if r is None or pd.isna(r.denominator) else float(r.denominator)
                 ),
+                "Figures": ""
+                if r is None
+                else (
+                    "Signed off"
+                    if (region_id, quarter_start(r.period_start)) in signed_off
+                    else "Provisional"
+                ),
             }
         )
-    frame = pd.DataFrame(rows, columns=["Region", "Value", "Quarter", "Numerator", "Denominator"])
+    frame = pd.DataFrame(
+        rows, columns=["Region", "Value", "Quarter", "Numerator", "Denominator", "Figures"]
+    )
     frame.insert(0, "Rank", cc.rank_values(list(frame["Value"]), metric["direction"]))
     frame["Rank"] = frame["Rank"].astype("Int64")
     frame = frame.sort_values(["Rank", "Region"], na_position="last", kind="stable")
@@ -174,7 +192,10 @@ def metric_comparison(
         latest = dbc.latest_values(session, region_ids, [metric_id])
         figure = dbc.national_figures(session, region_ids, [metric_id]).iloc[0]
         national_trend = dbc.national_series(session, region_ids, metric_id, metric["unit"])
-    return MetricComparison(latest, figure, national_trend, ranking_table(latest, metric, names))
+        signed = dbq.signed_off_quarters(session, region_ids)
+    return MetricComparison(
+        latest, figure, national_trend, ranking_table(latest, metric, names, signed)
+    )
 
 
 def funnel_table(placed: list[cc.FunnelRegion], unit: str, scale: float) -> pd.DataFrame:

@@ -29,6 +29,8 @@ from db import projects as db_projects
 from db.models import Region
 from db.theme_progress import theme_statuses
 from services.context import RequestContext, reading
+from services.quarterly import ReviewItem, read_review_items
+from services.quarterly import today as quarterly_today
 
 DecisionResult = db_meetings.DecisionResult
 
@@ -59,6 +61,8 @@ class MeetingFigures:
     projects: pd.DataFrame
     project_aim: int | None
     controlled: bool = True
+    #: The region's quarters waiting for the forum: the meeting's sign-off agenda item.
+    quarters: tuple[ReviewItem, ...] = ()
 
     @property
     def meeting_date(self) -> date:
@@ -122,6 +126,7 @@ def _read(session: Session, region_id: int, meeting_id: int, controlled: bool) -
         projects=db_projects.projects(session, [region_id]),
         project_aim=project_aim,
         controlled=controlled,
+        quarters=tuple(read_review_items(session, region_id, quarterly_today())),
     )
 
 

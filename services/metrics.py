@@ -10,11 +10,13 @@ from typing import Any
 import pandas as pd
 
 from core.disclosure import disclosed_explanation, suppress_metric_values
+from core.forum import DecisionChoice
 from core.metric_draft import MetricDraft
 from core.metric_grid import Series, ValueChange, overall_series_by_metric
 from core.metric_progress import MetricSpec, metric_progress
 from core.permissions import Action, can
 from core.progress import ProgressResult
+from db import forum as dbf
 from db import metrics as dbm
 from db import queries
 from services.context import RequestContext, reading
@@ -182,3 +184,27 @@ def update_metric(
 ) -> int:
     """Change a metric's definition; returns its new version."""
     return dbm.update_metric(ctx.engine, ctx.actor, metric_id, version, draft, reason)
+
+
+def card_agreements(ctx: RequestContext, on_cards: pd.DataFrame) -> dict[int, DecisionChoice]:
+    """The Regional Forum decision each metric on the cards was agreed at (by metric
+    id; those agreed elsewhere are left out), in one read."""
+    if "agreed_decision_id" not in on_cards or on_cards.empty:
+        return {}
+    linked = on_cards[on_cards["agreed_decision_id"].notna()]
+    if linked.empty:
+        return {}
+    with reading(ctx) as session:
+        decisions = dbf.decisions_by_id(session, linked["agreed_decision_id"].astype(int).tolist())
+    return {
+        int(metric_id): decisions[int(decision_id)]
+        for metric_id, decision_id in zip(linked["id"], linked["agreed_decision_id"], strict=True)
+        if int(decision_id) in decisions
+    }
+
+
+def forum_decisions(ctx: RequestContext, region_id: int) -> list[DecisionChoice]:
+    """The decisions of a region's forum meetings, newest first: the metric form's
+    "Agreed at a Regional Forum meeting"."""
+    with reading(ctx) as session:
+        return dbf.region_decisions(session, region_id)

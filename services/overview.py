@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.periods import quarter_start
 from core.permissions import Action, can
-from db import queries
+from db import quarterly, queries
 from db.plan import theme_tags_note
 from services.context import RequestContext, reading
 
@@ -50,6 +51,14 @@ def region_themes(ctx: RequestContext, region_id: int) -> RegionThemes:
         counts = queries.action_status_counts(session, [region_id])
         latest = queries.latest_metric_values(session, [region_id])
         tags_note = theme_tags_note(session)
+        signed = quarterly.signed_off_quarters(session, [region_id])
+    # Whether each value's quarter is signed off by the Regional Forum (else provisional).
+    latest = latest.assign(
+        signed_off=[
+            (int(r), quarter_start(p)) in signed
+            for r, p in zip(latest["region_id"], latest["period_start"], strict=True)
+        ]
+    )
     return RegionThemes(counts, latest, tags_note)
 
 

@@ -18,6 +18,7 @@ from db import compare as db_compare
 from db import equity as db_equity
 from db import feedback as db_feedback
 from db import projects as db_projects
+from db import quarterly as db_quarterly
 from db import queries
 from db.plan import theme_tags_note
 from db.theme_progress import metric_statuses, theme_statuses
@@ -86,3 +87,6 @@ class ReportReads:
         self, region_ids: Sequence[int] | None, characteristic: str, period_year: int
     ) -> Population:
         return db_equity.population_for(self.session, region_ids, characteristic, period_year)
+
+    def quarter_reviews(self, region_ids: Sequence[int], periods: Sequence[date]) -> pd.DataFrame:
+        return db_quarterly.reviews(self.session, region_ids, periods)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from db.engine import build_engine
 from tests.app.apptest_adapter import navigation_only
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -48,3 +49,21 @@ def signed_in(app_env):
         return at
 
     return make
+
+
+@pytest.fixture
+def app_engine(app_env):
+    """An engine on the app's database, for set-up and checks beside the page."""
+    engine = build_engine(app_env)
+    yield engine
+    engine.dispose()
+
+
+def open_as(signed_in, page: str, username: str, password: str) -> AppTest:
+    """Sign in as ``username`` and open ``page``, which must run without an error."""
+    at = signed_in(username, password)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at

@@ -50,7 +50,8 @@ def test_each_role_signs_in_and_every_page_renders(signed_in, username, password
 
 def test_regional_lead_sees_their_own_region_only(signed_in):
     at = signed_in("london.lead", "demo-london")
-    assert [h.value for h in at.header] == ["London"]
+    # The "Needs your attention" panel, then the region's own themes: no other region.
+    assert [h.value for h in at.header] == ["Needs your attention", "London"]
     assert not at.selectbox
 
 

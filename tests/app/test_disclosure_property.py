@@ -43,6 +43,7 @@ from db.models import EquityCount, Metric, PopulationCount, Region
 from db.users import actor_for
 from reports.annual_report import build_report, report_years, table_cells
 from tests.app.conftest import new_app, sign_in
+from tests.db.test_metric_import import unlock_every_quarter
 
 PAGES = ("pages/overview.py", "pages/themes.py", "pages/metrics.py", "pages/equity.py")
 SETTINGS = settings(
@@ -98,6 +99,8 @@ def world(app_env, monkeypatch):
     monkeypatch.setattr(components.metric_chart, "download_buttons", record_download)
     monkeypatch.setattr(streamlit, "vega_lite_chart", record_chart)
     engine = build_engine(app_env)
+    # Every London value is rewritten, so no quarter may be locked by a sign-off.
+    unlock_every_quarter(engine)
     with Session(engine) as session:
         london = session.scalar(select(Region.id).where(Region.code == "london"))
         lead = actor_for(session, "london.lead")

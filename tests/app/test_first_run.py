@@ -103,7 +103,9 @@ def open_page(at, path: str, **query: str):
 
 
 def page_links(at) -> list[Any]:
-    return [link.proto for link in at.get("page_link")]
+    """The first-run guide's links (each opens a page with a query string; the links of
+    the "Needs your attention" panel have none)."""
+    return [link.proto for link in at.get("page_link") if link.proto.query_string]
 
 
 def chart_rows(chart) -> int:

@@ -10,13 +10,23 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core.disclosure import disclose_metric_figure
 from core.periods import format_period
 from db.engine import build_engine
-from db.models import ForumMeeting, MeetingDecision, Metric, MetricValue, PlanAction, Region
+from db.models import (
+    AgendaItem,
+    ForumMeeting,
+    MeetingDecision,
+    Metric,
+    MetricValue,
+    PlanAction,
+    QuarterQuestion,
+    QuarterReview,
+    Region,
+)
 from tests.app.apptest_adapter import convert_arrow_bytes_to_pandas_df
 from tests.app.test_app_roles import texts
 from tests.markdown_text import shown
@@ -31,6 +41,9 @@ USERS = {
     "admin": "demo-admin",
 }
 MANAGERS = {"london.lead", "northwest.lead", "admin"}  # each in the region they see first
+#: The forms a forum member has on the page (by their keys): attendance, proposing an
+#: agenda item and the forum's outcome on a quarter waiting for sign-off.
+FORUM_MEMBER_FORMS = ("attendance-", "agenda-propose-", "outcome-")
 
 
 @pytest.fixture
@@ -80,8 +93,20 @@ def test_each_role_opens_on_since_the_last_meeting(signed_in, username):
     if username in MANAGERS:
         assert buttons(at) >= EDIT_BUTTONS
     else:
+        # No editing controls for the decisions or the meeting's details. Forum members
+        # may record attendance and propose agenda items (issue 12), and record the
+        # forum's outcome on a quarter waiting for sign-off: those forms are their only
+        # inputs; other read-only roles have none.
         assert not EDIT_BUTTONS & buttons(at), "read-only roles see no editing controls"
-        assert not at.text_area and not at.text_input and not at.date_input
+        inputs = [*at.text_area, *at.text_input, *at.date_input, *at.number_input]
+        forms = {w.form_id for w in inputs}
+        if username == "london.forum":
+            assert all(f.startswith(FORUM_MEMBER_FORMS) for f in forms), forms
+            assert {f.split("-")[0] for f in forms} >= {"attendance", "agenda"}, forms
+            assert {"Save attendance", "Propose item"} <= buttons(at)
+            assert not at.date_input
+        else:
+            assert not inputs, [w.label for w in inputs]
     national = username in ("national.lead", "admin")
     assert ("Region" in [s.label for s in at.selectbox]) == national
 
@@ -138,7 +163,10 @@ def test_lead_records_a_decision_that_appears_in_the_local_plan(signed_in, db):
     assert any("added to the local plan" in s.value for s in at.success)
     assert count(db, PlanAction) == actions_before + 1
     with Session(db) as session:
-        decision = session.scalar(select(MeetingDecision))
+        # The newest decision (the demo already has one, at an earlier London meeting).
+        decision = session.scalars(
+            select(MeetingDecision).order_by(MeetingDecision.id.desc())
+        ).first()
         action = session.get(PlanAction, decision.action_id)
         assert action.title == "Listening event with young Black men"
         assert [t.name for t in action.themes] == ["Cultural awareness"]
@@ -189,6 +217,19 @@ def test_lead_starts_a_new_meeting(signed_in, db):
 def test_a_region_without_meetings_says_so(signed_in, db, username):
     with Session(db) as session, session.begin():
         london = session.scalar(select(Region.id).where(Region.code == "london"))
+        meeting_ids = select(ForumMeeting.id).where(ForumMeeting.region_id == london)
+        # The demo's rows that refer to London's meetings go first: the forum's questions
+        # and outcomes on the quarters, the agenda items taken at a meeting and the local
+        # metric agreed at one (its link to the decision is taken off).
+        decision_ids = select(MeetingDecision.id).where(MeetingDecision.meeting_id.in_(meeting_ids))
+        session.execute(
+            update(Metric)
+            .where(Metric.agreed_decision_id.in_(decision_ids))
+            .values(agreed_decision_id=None)
+        )
+        session.execute(delete(QuarterQuestion).where(QuarterQuestion.meeting_id.in_(meeting_ids)))
+        session.execute(delete(QuarterReview).where(QuarterReview.meeting_id.in_(meeting_ids)))
+        session.execute(delete(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids)))
         for meeting in session.scalars(
             select(ForumMeeting).where(ForumMeeting.region_id == london)
         ):

@@ -13,14 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import db.metric_import as metric_import
+import db.quarterly
 from core.permissions import PermissionDenied
 from db.audit import entity_history
 from db.metric_import import import_metric_values, preview_metric_values
-from db.models import AuditEvent, Metric, MetricValue, Region
+from db.models import AuditEvent, Metric, MetricValue, QuarterQuestion, QuarterReview, Region
 from db.users import actor_for
 from db.writes import WRITE_REGISTRY, StaleWrite, WriteRefused
 
@@ -392,9 +393,28 @@ def test_two_imports_of_the_same_value_at_once_never_lose_an_update(demo_engine,
 # ------------------------------------------------------------- 10,000 rows
 
 
+#: A clock on which every quarter these tests write has begun (they run into the 2030s).
+LATER = date(2999, 1, 1)
+
+
+@pytest.fixture
+def later(monkeypatch):
+    monkeypatch.setattr(db.quarterly, "today", lambda: LATER)
+
+
+def unlock_every_quarter(engine) -> None:
+    """Remove the demo's quarterly sign-offs (test set-up), so no quarter is locked."""
+    with Session(engine) as session, session.begin():
+        session.execute(delete(QuarterQuestion))
+        session.execute(delete(QuarterReview))
+
+
 def ten_thousand_rows(engine) -> bytes:
     """10,000 rows for every region: each region's metrics, overall and by group, over
-    consecutive quarters from the demo's first (so some update values, most are new)."""
+    consecutive quarters from the demo's first (so some update values, most are new).
+    The demo's quarterly sign-offs are removed first, so no quarter is locked; the
+    quarters run into the 2030s, so the tests take the ``later`` clock."""
+    unlock_every_quarter(engine)
     with Session(engine) as session:
         regions = session.execute(select(Region.id, Region.name).order_by(Region.id)).all()
         metrics = session.execute(
@@ -426,7 +446,7 @@ def ten_thousand_rows(engine) -> bytes:
     return to_csv(rows[:10_000])
 
 
-def test_ten_thousand_rows_dry_run_and_commit(demo_engine):
+def test_ten_thousand_rows_dry_run_and_commit(demo_engine, later):
     admin = actor(demo_engine, "admin")
     data = ten_thousand_rows(demo_engine)
     values_before = snapshot(demo_engine)
@@ -454,7 +474,7 @@ def test_ten_thousand_rows_dry_run_and_commit(demo_engine):
 
 
 def test_a_commit_that_fails_at_row_5000_leaves_the_database_exactly_as_before(
-    demo_engine, monkeypatch
+    demo_engine, monkeypatch, later
 ):
     admin = actor(demo_engine, "admin")
     preview = preview_metric_values(demo_engine, admin, ten_thousand_rows(demo_engine), "f.csv")
@@ -476,7 +496,7 @@ def test_a_commit_that_fails_at_row_5000_leaves_the_database_exactly_as_before(
     assert snapshot(demo_engine) == before
 
 
-def test_a_failure_reported_through_progress_halfway_leaves_nothing_behind(demo_engine):
+def test_a_failure_reported_through_progress_halfway_leaves_nothing_behind(demo_engine, later):
     admin = actor(demo_engine, "admin")
     preview = preview_metric_values(demo_engine, admin, ten_thousand_rows(demo_engine), "f.csv")
     before = snapshot(demo_engine)
