@@ -47,6 +47,7 @@ class Latest:
     names: dict[str, str]  # code -> name
     themes: dict[str, str]  # code -> theme name
     quarter: str  # the latest quarter, e.g. "Q2 2026/27"
+    stamp: str  # how Overview dates it: "Q2 2026/27", or "Q2 2026/27, provisional"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def latest(app_server: AppServer) -> Latest:
             metrics = {m.id: m for m in session.scalars(select(Metric))}
             themes = {m.code: m.theme.name for m in metrics.values()}
             values = dbm.metric_values(session, london, overall_only=True)
-        changes, quarters = [], set()
+        changes, quarters, signed = [], set(), set()
         for metric_id, rows in values.groupby("metric_id"):
             metric = metrics[int(metric_id)]
             row = rows.sort_values("period_start").iloc[-1]
@@ -71,6 +72,7 @@ def latest(app_server: AppServer) -> Latest:
             else:
                 continue
             quarters.add(row.period_start)
+            signed.add(bool(row.signed_off))
             changes.append(
                 dbm.ValueChange(
                     int(metric_id),
@@ -87,11 +89,14 @@ def latest(app_server: AppServer) -> Latest:
         assert not metrics_by_code(metrics, THINGS).counts_people
         assert all(metrics_by_code(metrics, code).counts_people for code in PEOPLE)
         assert len(quarters) == 1, "the demo's latest quarter is the same for every metric"
+        assert len(signed) == 1, "a quarter is signed off for all its metrics or none"
         assert dbm.save_values(engine, lead, london, changes).updated == len(changes)
     finally:
         engine.dispose()
     names = {m.code: m.name for m in metrics.values()}
-    return Latest(names, themes, format_period(quarters.pop()))
+    quarter = format_period(quarters.pop())
+    stamp = quarter if signed.pop() else f"{quarter}, provisional"
+    return Latest(names, themes, quarter, stamp)
 
 
 def metrics_by_code(metrics: dict[int, Metric], code: str) -> Metric:
@@ -175,12 +180,12 @@ def test_forum_overview_hides_small_counts_of_people(forum: Page, latest: Latest
     assert_no_errors(forum, "Overview (london.forum)")
     for code in PEOPLE:
         line = overview_line(forum, latest, code)
-        expect(line).to_have_text(f"{latest.names[code]}: * ({latest.quarter})")
+        expect(line).to_have_text(f"{latest.names[code]}: * ({latest.stamp})")
     expect(overview_line(forum, latest, THINGS)).to_have_text(
-        f"{latest.names[THINGS]}: 3 ({latest.quarter})"
+        f"{latest.names[THINGS]}: 3 ({latest.stamp})"
     )
     ca01 = overview_line(forum, latest, PERCENTAGE)
-    expect(ca01).to_have_text(f"{latest.names[PERCENTAGE]}: 25% ({latest.quarter})")
+    expect(ca01).to_have_text(f"{latest.names[PERCENTAGE]}: 25% ({latest.stamp})")
     expect(main(forum)).not_to_contain_text("33.3%")
     assert_accessible(forum, "Overview with small counts (london.forum)")
 
@@ -252,10 +257,10 @@ def test_lead_sees_the_exact_figures(lead: Page, latest: Latest) -> None:
     open_page(lead, "Overview")
     for code in (*PEOPLE, THINGS):
         expect(overview_line(lead, latest, code)).to_have_text(
-            f"{latest.names[code]}: 3 ({latest.quarter})"
+            f"{latest.names[code]}: 3 ({latest.stamp})"
         )
     expect(overview_line(lead, latest, PERCENTAGE)).to_have_text(
-        f"{latest.names[PERCENTAGE]}: 33.3% ({latest.quarter})"
+        f"{latest.names[PERCENTAGE]}: 33.3% ({latest.stamp})"
     )
     themes_lines(lead)
     for code in (*PEOPLE, THINGS):
