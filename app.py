@@ -37,6 +37,7 @@ class PageSpec:
 #: Every page, in the order of the navigation, with the action that shows it.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),
+    PageSpec("pages/search.py", "Search", ":material/search:"),
     PageSpec("pages/themes.py", "Themes", ":material/category:"),
     PageSpec("pages/local_plan.py", "Local plan", ":material/checklist:"),
     PageSpec("pages/metrics.py", "Metrics", ":material/monitoring:"),
@@ -50,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/feedback.py", "Feedback", ":material/forum:"),
     PageSpec("pages/forum_meeting.py", "Forum meeting", ":material/co_present:"),
     PageSpec("pages/sign_off.py", "Quarterly sign-off", ":material/verified:"),
+    PageSpec("pages/reviews.py", "Bi-annual review", ":material/rate_review:"),
     PageSpec("pages/equity.py", "Equity", ":material/balance:"),
     PageSpec(
         "pages/compare_regions.py",

@@ -32,6 +32,8 @@ ICONS = {
     words.Kind.QUARTER_REOPENED: ":material/lock_open:",
     words.Kind.SIGN_OFF_WAITING: ":material/verified:",
     words.Kind.ACTIONS_OVERDUE: ":material/schedule:",
+    words.Kind.ACTIONS_NEED_UPDATE: ":material/update:",
+    words.Kind.PROJECTS_BELOW: ":material/groups:",
     words.Kind.FEEDBACK_WAITING: ":material/forum:",
     words.Kind.AGENDA_WAITING: ":material/co_present:",
     words.Kind.COMMENTS_WAITING: ":material/comment:",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from core import compare as cc
 from core.formatting import format_value
+from core.metric_series import quarter_axis
 from core.periods import format_period
 from core.statuses import OKABE_ITO, PROGRESS_STATUSES
 
@@ -322,14 +323,17 @@ def trends_chart(
     shown = set(frame["series"])
     present = [s for s in series if s[0] in shown]
     legend = alt.Legend(title="Lines", orient="top")
+    quarters = quarter_axis(frame["period_start"])
     chart = (
         alt.Chart(frame)
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X(
-                "period_start:T",
+                "quarter:O",
                 title="Quarter",
-                axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+                sort=quarters,
+                scale=alt.Scale(domain=quarters),
+                axis=alt.Axis(labelAngle=-45, labelOverlap=True),
             ),
             y=alt.Y("value:Q", title=axis_title(unit)),
             color=alt.Color(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -22,14 +23,14 @@ from core.equity_import import (
     POPULATION_OPTIONAL,
     POPULATION_REQUIRED,
     count_columns_help,
-    period_problem,
     population_columns_help,
     population_template_rows,
     template_rows,
 )
 from core.formatting import escape_markdown
 from core.importer import ImportCounts, ImportPreview
-from services import equity
+from core.periods import format_period, last_ended_quarter, quarter_choices, year_choices
+from services import equity, quarterly
 from services.context import RequestContext
 from services.equity import EquityScope
 
@@ -74,6 +75,23 @@ def _save(write: Callable[..., Any], *args: Any, where: str, **kwargs: Any) -> b
     return run_write(write, *args, where=where, rerun=False, **kwargs) is not None
 
 
+def period_picker(where: Any, measure: eq.Measure, *, key: str) -> date:
+    """A picker of the quarters (or, for a yearly measure, the financial years) up to
+    today's, newest first, shown as "Q1 2024/25" (or "2024/25"). It opens on the last
+    one that has ended."""
+    today = quarterly.today()
+    yearly = measure.frequency != "quarter"
+    choices = year_choices(today) if yearly else quarter_choices(today)
+    return where.selectbox(
+        "Year" if yearly else "Quarter",
+        choices,
+        index=1,
+        format_func=lambda start: format_period(start, "year" if yearly else "quarter"),
+        key=f"{key}-{'year' if yearly else 'quarter'}",
+        help="The newest first. A period that has not begun cannot be chosen.",
+    )
+
+
 def enter_count(ctx: RequestContext, scope: EquityScope) -> None:
     region_id = scope.region_id
     assert region_id is not None
@@ -81,16 +99,8 @@ def enter_count(ctx: RequestContext, scope: EquityScope) -> None:
     measure = left.selectbox(
         "Measure", list(eq.MEASURES.values()), format_func=lambda m: m.label, key="eq-in-measure"
     )
-    example = "2024/25 Q1" if measure.frequency == "quarter" else "2024/25"
-    period_text = right.text_input(
-        "Period", placeholder=example, key="eq-in-period", help=f"For example {example}."
-    )
+    period = period_picker(right, measure, key="eq-in-period")
     code, group = _group_choice(scope, "eq-in")
-    period = None
-    if period_text.strip():
-        period, problems = period_problem(measure, period_text)
-        for problem in problems:
-            st.error(escape_markdown(problem.message.capitalize()), icon=":material/error:")
     stored = None
     if period is not None:
         stored = equity.stored_count(ctx, region_id, period, measure.code, code, group)
@@ -119,9 +129,6 @@ def enter_count(ctx: RequestContext, scope: EquityScope) -> None:
         )
     reason = st.text_input("Reason for the change (optional)", key="eq-in-reason")
     if st.button("Save count", type="primary", icon=":material/save:", key="eq-in-save"):
-        if period is None:
-            st.error(f"Enter the period first, for example {example}.", icon=":material/error:")
-            return
         saved = _save(
             equity.save_count,
             ctx,
@@ -242,7 +249,13 @@ def import_counts(ctx: RequestContext, scope: EquityScope) -> None:
         key="equity-counts-import",
         help_rows=count_columns_help(scope.region_name),
         template=pd.DataFrame(
-            template_rows(scope.region_name, "2025/26 Q1", measure, "ethnicity_broad", groups),
+            template_rows(
+                scope.region_name,
+                format_period(last_ended_quarter(quarterly.today())),
+                measure,
+                "ethnicity_broad",
+                groups,
+            ),
             columns=[*COUNT_REQUIRED, *COUNT_OPTIONAL],
         ),
         template_name=file_stem("equity-counts", scope.region_name),

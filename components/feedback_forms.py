@@ -16,6 +16,7 @@ from core.feedback_rules import (
     NO_THEME,
     RESPONSE_MAX_CHARS,
     SUMMARY_MAX_CHARS,
+    we_did,
 )
 from core.statuses import FEEDBACK_SOURCES, FEEDBACK_STATUSES
 from services import feedback
@@ -72,13 +73,14 @@ def respond_forms(ctx: RequestContext, row: pd.Series, actions: pd.DataFrame) ->
 
     with st.form(f"feedback-respond-{feedback_id}-{loaded}"):
         st.markdown("**Respond: what we did**")
+        # One field: what was kept apart as "Action taken" is shown within it and saved
+        # with the response (core.feedback_rules.we_did), leaving that old column empty.
+        said = we_did(row["response"], row["action_taken"])
         response = st.text_area(
             "We did (the response people will see)",
-            value=row["response"],
-            max_chars=RESPONSE_MAX_CHARS,
-        )
-        action_taken = st.text_area(
-            "Action taken", value=row["action_taken"], max_chars=RESPONSE_MAX_CHARS
+            value=said,
+            max_chars=RESPONSE_MAX_CHARS if len(said) <= RESPONSE_MAX_CHARS else None,
+            help="What was done about the feedback, including any action taken.",
         )
         status = st.selectbox(
             "Status",
@@ -106,7 +108,7 @@ def respond_forms(ctx: RequestContext, row: pd.Series, actions: pd.DataFrame) ->
             feedback_id,
             loaded,
             response,
-            action_taken,
+            "",  # "Action taken" is part of "We did" now
             status,
             None if action_id == NO_ACTION else action_id,
             success="The response has been saved.",

@@ -12,12 +12,14 @@ from components import downloads
 from components.badges import status_markdown
 from core.feedback_rules import (
     NO_THEME,
+    STATUS_MEANINGS,
     FeedbackFigures,
     day_words,
     feedback_table,
     format_days,
     format_share,
     waiting_sentence,
+    we_did,
 )
 from core.formatting import escape_markdown as md
 from core.statuses import FEEDBACK_SOURCES, FEEDBACK_STATUSES
@@ -94,10 +96,8 @@ def item_card(row: pd.Series, where: str, today: date) -> None:
             f"{day_words(row['received_on'])} · {md(theme)}"
         )
         st.markdown(f"**You said:** {md(row['summary'])}")
-        if row["response"]:
-            st.markdown(f"**We did:** {md(row['response'])}")
-        if row["action_taken"]:
-            st.markdown(f"**Action taken:** {md(row['action_taken'])}")
+        if did := we_did(row["response"], row["action_taken"]):
+            st.markdown(f"**We did:** {md(did)}")
         if isinstance(row["action_title"], str):
             st.markdown(
                 f"**Plan action it led to:** {md(row['action_code'])} {md(row['action_title'])}"
@@ -136,3 +136,13 @@ def every_region(table: pd.DataFrame) -> None:
     st.header("Every region", anchor=False)
     st.dataframe(table, hide_index=True, width="stretch")
     downloads.download_buttons(table, "feedback-by-region", key="fb-regions")
+
+
+def status_meanings() -> None:
+    """What "responded" and "closed" (and the other statuses) mean, in plain words."""
+    st.markdown(
+        "\n".join(
+            f"- {status_markdown(FEEDBACK_STATUSES[code])} {md(words.split(': ', 1)[1])}"
+            for code, words in STATUS_MEANINGS.items()
+        )
+    )

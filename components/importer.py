@@ -121,6 +121,8 @@ def import_section(
         st.success(
             f"The file is ready: {escape_markdown(result.summary)}.", icon=":material/task_alt:"
         )
+    for notice in result.notices:  # early figures: saved all the same
+        st.warning(escape_markdown(notice), icon=":material/schedule:")
     table = pd.DataFrame(result.display if result.display is not None else result.rows)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, f"{template_name}-preview", key=f"{key}-preview")

@@ -78,8 +78,9 @@ def themes_at_a_glance(figures: MeetingFigures) -> None:
     if figures.tags_note:
         st.caption(figures.tags_note)
     st.caption(
-        "Switch on “Present on a shared screen” to go through the themes, the projects and "
-        "the feedback one section at a time."
+        "Switch on “Present on a shared screen” to go through the quarter's figures, the "
+        "themes and their metrics, the projects, the feedback and the decisions one screen "
+        "at a time."
     )
 
 

@@ -12,13 +12,15 @@ import streamlit as st
 from components import downloads  # looked up at each call, so tests can record it
 from components.badges import status_badge
 from components.comments import item_comments_panel
+from components.corrections import metric_corrections
 from components.history import history_view
-from components.metric_chart import metric_chart
+from components.spc_chart import metric_chart_views
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
 from core.forum import DecisionChoice, agreed_at_forum, has_coproduction_record
-from core.metric_words import direction_words, none_if_blank, unit_words
+from core.metric_grid import overall_series
+from core.metric_words import baseline_words, direction_words, none_if_blank, unit_words
 from core.periods import format_period
 from core.progress import ProgressResult
 from core.statuses import PROGRESS_STATUSES
@@ -70,7 +72,12 @@ def coproduction_line(row: Mapping[str, Any], agreement: DecisionChoice | None =
     )
 
 
-def about(row: Mapping[str, Any], characteristic_names: Mapping[str, str]) -> None:
+def about(
+    row: Mapping[str, Any],
+    characteristic_names: Mapping[str, str],
+    values: pd.DataFrame | None = None,
+) -> None:
+    """What the metric is; ``values``: its values, for the baseline when none is given."""
     unit = row["unit"]
     lines = [
         f"**What it measures:** {plain(row['definition'] or 'No definition yet.')}",
@@ -79,14 +86,11 @@ def about(row: Mapping[str, Any], characteristic_names: Mapping[str, str]) -> No
         f"{direction_words(row['direction'])}",
         f"**Data source:** {plain(row['data_source'] or 'Not recorded')}",
     ]
-    baseline_period = none_if_blank(row.get("baseline_period"))
-    baseline_value = none_if_blank(row.get("baseline_value"))
     target_value = none_if_blank(row.get("target_value"))
     target_date = none_if_blank(row.get("target_date"))
-    facts = []
-    if baseline_period is not None:
-        shown = format_value(baseline_value, unit) if baseline_value is not None else "(recorded)"
-        facts.append(f"**Baseline:** {shown} in {format_period(baseline_period)}")
+    series = overall_series(values, int(row["id"])) if values is not None else []
+    baseline = baseline_words(row.get("baseline_period"), row.get("baseline_value"), series, unit)
+    facts = [f"**Baseline:** {plain(baseline)}"]
     if target_value is not None and target_date is not None:
         facts.append(
             f"**Target:** {format_value(target_value, unit)} by {format_period(target_date)}"
@@ -153,7 +157,7 @@ def metric_card(
     """A metric's card; ``agreement``: the forum decision it was agreed at; ``comments``:
     the page's comments on metrics (read at once), to show this one's."""
     mine = values[values["metric_id"] == row["id"]]
-    with st.container(border=True):
+    with st.container(border=True, key=f"metric-card-{int(row['id'])}"):
         st.subheader(plain(row["name"]), anchor=False)
         scope = (
             "National core metric, shared by all regions"
@@ -162,23 +166,27 @@ def metric_card(
         )
         st.caption(f"{plain(row['code'])} · {scope}")
         status_block(result)
-        about(row, page.characteristic_names)
+        about(row, page.characteristic_names, mine)
         coproduction_line(row, agreement)
-        metric_chart(row, mine, key=f"metric-{row['id']}")
+        metric_chart_views(row, mine, key=f"metric-{row['id']}")
         group_table(row, values)
+        fixes = metric_corrections(ctx, page.region_id, row, mine, where="metrics")
         history_view(
             ctx,
             Entity.METRIC,
             [int(row["id"])],
             key=f"history-metric-{row['id']}",
             title="History of this definition",
+            extra=fixes.retire,
         )
         history_view(
             ctx,
             Entity.METRIC_VALUE,
-            mine["id"].astype(int).tolist(),
+            fixes.value_ids,
             key=f"history-values-{row['id']}",
             title="History of its values",
+            notes=fixes.notes,
+            extra=fixes.withdraw,
         )
         if comments is not None:
             item_comments_panel(ctx, comments, int(row["id"]))

@@ -32,8 +32,8 @@ from core.metric_series import (
     field_value,
     metric_table,
     overall_values,
+    quarter_axis,
 )
-from core.periods import format_period, quarters_between
 
 
 def build_metric_chart(
@@ -53,13 +53,7 @@ def build_metric_chart(
     """
     frame = chart_frame(definition, values)
     unit = field_value(definition, "unit")
-    if frame.empty:
-        domain: list[str] = []
-    else:
-        domain = [
-            format_period(q)
-            for q in quarters_between(min(frame["period_start"]), max(frame["period_start"]))
-        ]
+    domain = quarter_axis(frame["period_start"])
     shown = set(frame["series"])
     present = [s for s in SERIES if s[0] in shown] or [SERIES[0]]
     names = [s[0] for s in present]

@@ -4,7 +4,6 @@ detail (numerator, denominator, note and each group's values), in editable grids
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -12,29 +11,31 @@ import streamlit as st
 from components.metric_card import label, theme_filter
 from components.metric_entry_save import (
     OUTCOME,
+    early_note,
     generation,
     number_column,
     problems_and_save,
     snapshot_key,
+    status_column,
 )
 from components.outcome import show_outcome
 from core.formatting import escape_markdown as plain
 from core.metric_grid import (
     DETAIL_COLUMNS,
+    STATUS_COLUMN,
     WIDE_PERIOD_COLUMN,
     detail_grid,
     detail_grid_changes,
     detail_rows,
-    entry_periods,
-    latest_period,
     loaded_cells,
     wide_grid,
     wide_grid_changes,
 )
 from core.metric_words import direction_words, none_if_blank, unit_words
-from core.periods import format_period
+from core.quarterly import grid_quarters
 from services.context import RequestContext
 from services.metrics import MetricsPage, entry_values, overall_values
+from services.quarterly import today
 
 
 def wide_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
@@ -55,31 +56,32 @@ def wide_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
     key = snapshot_key("wide", page.region_id, chosen or 0, quarters, *ids)
 
     def reload(keep: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The saved values; the quarters shown are worked out afresh unless kept."""
+        """The saved values; the quarters shown (those ended and the current one, so a
+        save never moves them on) are worked out afresh unless kept."""
         values = overall_values(ctx, page.region_id, ids)
         cells = loaded_cells(values)
-        if keep is not None:
-            periods = keep["periods"]
-        else:
-            periods = entry_periods(latest_period(values, ids), quarters, date.today())
+        periods = keep["periods"] if keep is not None else grid_quarters(today(), quarters)
         return {"periods": periods, "cells": cells, "display": cells}
 
     if key not in st.session_state:
         st.session_state[key] = reload()
     grid = st.session_state[key]
     periods = grid["periods"]
-    frame = wide_grid(periods, metrics, grid["display"])
+    frame = wide_grid(periods, metrics, grid["display"], today())
     config: dict[str, Any] = {
-        WIDE_PERIOD_COLUMN: st.column_config.TextColumn("Quarter", disabled=True, width=120)
+        WIDE_PERIOD_COLUMN: st.column_config.TextColumn("Quarter", disabled=True, width=120),
+        STATUS_COLUMN: status_column(),
     }
     for row in metrics:
         config[str(row["code"])] = number_column(row, str(row["code"]))
     st.caption(
-        f"One row per quarter, one column per metric: the last {quarters} quarters with "
-        f"values and, in the last row, the next quarter ({format_period(periods[-1])}). "
-        "Changing a value here clears its numerator and denominator unless they still give "
-        "it. To enter numerators, denominators or notes, enter one metric in detail."
+        f"One row per quarter, one column per metric: the last {quarters} quarters that "
+        "have ended and, in the last row, the current quarter. Type numbers in figures, "
+        "like 12.5 or 1,250. Changing a value here clears its numerator and denominator "
+        "unless they still give it. To enter numerators, denominators or notes, enter one "
+        "metric in detail."
     )
+    early_note(periods)
     st.markdown(
         "\n".join(
             f"- **{plain(m['code'])}**: {plain(m['name'])} ({unit_words(m['unit']).lower()}; "
@@ -118,8 +120,7 @@ def detail_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
         )
         groups = [*groups, *[g for g in extra if g]]
         cells = loaded_cells(values)
-        overall = values[values["characteristic"] == ""]
-        periods = entry_periods(latest_period(overall, [metric_id]), quarters, date.today())
+        periods = grid_quarters(today(), quarters)
         rows = detail_rows(periods, row, groups)
         if keep is not None:
             periods, rows = keep["periods"], keep["rows"]
@@ -128,7 +129,7 @@ def detail_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
     if key not in st.session_state:
         st.session_state[key] = reload()
     grid = st.session_state[key]
-    frame = detail_grid(grid["rows"], grid["display"])
+    frame = detail_grid(grid["rows"], grid["display"], today())
     unit = row["unit"]
     names = page.characteristic_names
     st.caption(
@@ -139,6 +140,7 @@ def detail_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
             if characteristic
             else "One row per quarter. "
         )
+        + "Type numbers in figures, like 12.5 or 1,250. "
         + (
             "For a percentage you may give the numerator and denominator and leave the value "
             "blank: it is worked out for you."
@@ -146,14 +148,16 @@ def detail_entry(ctx: RequestContext, page: MetricsPage, quarters: int) -> None:
             else ""
         )
     )
+    early_note(sorted({c.period_start for c in grid["rows"]}))
     config = {
         "Quarter": st.column_config.TextColumn("Quarter", disabled=True, width=120),
+        "Status": status_column(),
         "Group": st.column_config.TextColumn("Group", disabled=True, width=220),
         "Value": number_column(row, "Value (%)" if unit == "percentage" else "Value"),
-        "Numerator": st.column_config.NumberColumn(
+        "Numerator": st.column_config.TextColumn(
             "Numerator", width=110, help="The count on top, such as the people who said yes."
         ),
-        "Denominator": st.column_config.NumberColumn(
+        "Denominator": st.column_config.TextColumn(
             "Denominator", width=110, help="The count below, such as everyone who answered."
         ),
         "Note": st.column_config.TextColumn("Note", width=260, max_chars=500),
@@ -190,7 +194,7 @@ def entry_view(ctx: RequestContext, page: MetricsPage) -> None:
     quarters = st.selectbox(
         "Quarters to show",
         [4, 8, 12],
-        format_func=lambda n: f"The last {n} quarters and the next one",
+        format_func=lambda n: f"The last {n} quarters and the current one",
         key="entry-quarters",
     )
     st.write(

@@ -8,11 +8,18 @@ import streamlit as st
 
 from components.badges import status_markdown
 from components.comments import item_comments_panel
+from components.corrections import update_corrections
 from components.downloads import download_buttons
 from components.history import history_view
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
-from core.plan_words import action_label, due_words, overdue_words, status_label
+from core.plan_words import (
+    action_label,
+    due_words,
+    needs_update_words,
+    overdue_words,
+    status_label,
+)
 from core.statuses import ACTION_STATUSES
 from services.context import RequestContext
 from services.forum import PageComments
@@ -86,11 +93,32 @@ def card_top(row: pd.Series, setting: PlanSetting) -> None:
     """An action card's first lines: its label, its status badges and its themes."""
     st.markdown(f"**{plain(action_label(row['code'], row['title']))}**")
     st.markdown(status_badges(row))
+    needs_update_line(row, setting)
     st.caption("Themes: " + themes_words(row, setting.unconfirmed_templates))
+
+
+def needs_update_line(row: pd.Series, setting: PlanSetting) -> None:
+    """'Needs an update: on track, but its due date passed ...' when the action's status
+    and dates disagree (``core.plan_words.needs_update_words``)."""
+    last = row.get("last_update")
+    words = needs_update_words(
+        row["status"],
+        row["due_date"],
+        None if last is None or pd.isna(last) else last,
+        on=setting.today,
+    )
+    if words:
+        st.markdown(f":orange-badge[:material/update: Needs an update] {words}")
+
+
+#: Set when "Open details and history" is pressed: the page scrolls to the details.
+SCROLL_TO_DETAILS = "plan-scroll-to-details"
+DETAILS_KEY = "plan-details"
 
 
 def _open_action(region_id: int, action_id: int) -> None:
     st.session_state[f"plan-selected-{region_id}"] = action_id
+    st.session_state[SCROLL_TO_DETAILS] = True
 
 
 def action_card(
@@ -165,9 +193,10 @@ def actions_by_area(
 def action_details(
     ctx: RequestContext, row: pd.Series, updates_of_action: pd.DataFrame, setting: PlanSetting
 ) -> None:
-    with st.container(border=True, key="plan-details"):
+    with st.container(border=True, key=DETAILS_KEY):
         st.subheader(plain(action_label(row["code"], row["title"])), anchor=False)
         st.markdown(status_badges(row))
+        needs_update_line(row, setting)
         st.markdown(plain(row["description"]) or "_No description yet._")
         origin = (
             "Adopted from the national plan."
@@ -185,12 +214,15 @@ def action_details(
         st.write("No progress updates yet.")
     else:
         st.markdown("\n".join(f"1. {update_line(u)}" for _, u in updates_of_action.iterrows()))
+    notes, delete = update_corrections(ctx, row, updates_of_action)
     history_view(
         ctx,
         Entity.PLAN_ACTION,
         [int(row["id"])],
         key=f"history-action-{row['id']}",
         title="Change history",
+        notes=notes,
+        extra=delete,
     )
 
 

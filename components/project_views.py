@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.badges import status_badge, status_markdown
 from components.comments import item_comments_panel
+from components.corrections import delete_project
 from components.downloads import download_buttons
 from components.history import history_view
 from components.project_forms import edit_project_form
@@ -97,7 +98,7 @@ def project_card(
 ) -> None:
     """A project's card: what it is, where, when, its history, its comments (with
     ``comments``, the page's, read at once) and, for its editors, the edit form."""
-    with st.container(border=True):
+    with st.container(border=True, key=f"project-card-{int(row['id'])}"):
         st.markdown(f"#### {md(row['title'])}")
         if row["status"] in PROJECT_STATUSES:
             status_badge(PROJECT_STATUSES[row["status"]])
@@ -123,6 +124,7 @@ def project_card(
             [int(row["id"])],
             key=f"history-project-{row['id']}",
             title=f"History of {row['title']}",
+            extra=delete_project(ctx, int(row["id"])) if can_edit else None,
         )
         if comments is not None:
             item_comments_panel(ctx, comments, int(row["id"]))

@@ -17,6 +17,9 @@ def choose_region(ctx: RequestContext, *, key: str = "region") -> tuple[int, str
         region_id = ctx.actor.region_id
         return region_id, names.get(region_id, "")
     ids = list(names)
+    asked = st.session_state.pop("requested_region_id", None)  # a search result's link
+    if asked in ids:
+        st.session_state[key] = asked
     remembered = st.session_state.get("chosen_region_id")
     index = ids.index(remembered) if remembered in ids else 0
     region_id = st.selectbox("Region", ids, index=index, format_func=names.get, key=key)

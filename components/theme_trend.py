@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import downloads  # looked up at each call, so tests can record it
 from components.charts import remembered_spec, show_chart
+from core.metric_series import quarter_axis
 from core.statuses import OKABE_ITO
 
 TREND_COLUMNS = ["period_start", "period", "score", "status_label", "metrics_counted"]
@@ -30,11 +31,14 @@ def trend_chart(theme: str, data: pd.DataFrame) -> alt.LayerChart:
         .mark_rule(color=OKABE_ITO["grey"], strokeDash=[4, 4])
         .encode(y="score:Q")
     )
+    quarters = quarter_axis(data["period_start"])
     line = base.mark_line(point=True, color=OKABE_ITO["blue"]).encode(
         x=alt.X(
-            "period_start:T",
+            "period:O",
             title="Quarter",
-            axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+            sort=quarters,
+            scale=alt.Scale(domain=quarters),
+            axis=alt.Axis(labelAngle=-45, labelOverlap=True),
         ),
         y=alt.Y(
             "score:Q",

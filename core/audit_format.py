@@ -35,6 +35,11 @@ ACTION_WORDS = {
     "reopen": "Reopened",
     "attendance": "Attendance recorded",
     "answer": "Answered",
+    "share": "Shared with other regions",
+    "unshare": "Kept in the region (no longer shared)",
+    "withdraw": "Withdrawn",
+    "retire": "Retired",
+    "delete_progress_update": "Progress update deleted",
 }
 
 
@@ -52,8 +57,25 @@ def _show(value: Any, key: str = "") -> str:
     return str(value)
 
 
-def describe_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """``status: On track → At risk; owner: (blank) → Sam`` for the fields that differ."""
+#: The fields of a record's history that hold figures about people, by kind of record:
+#: people without exact access to the region's figures (forum members, leads of another
+#: region) read that such a figure changed, never the figure.
+FIGURE_FIELDS: dict[str, frozenset[str]] = {
+    "metric_value": frozenset({"value", "numerator", "denominator"}),
+    "equity_count": frozenset({"numerator", "denominator"}),
+    "population_count": frozenset({"population"}),
+    "community_project": frozenset({"people_reached"}),
+}
+FIGURE_NOT_SHOWN = "changed (the figure is not shown here: see the chart and table)"
+
+
+def describe_changes(
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    hidden: frozenset[str] = frozenset(),
+) -> str:
+    """``status: On track → At risk; owner: (blank) → Sam`` for the fields that differ;
+    a ``hidden`` field says only that it changed."""
     before = before or {}
     after = after or {}
     parts = []
@@ -62,7 +84,9 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
         if old == new:
             continue
         label = key.replace("_", " ")
-        if key not in before:
+        if key in hidden:
+            parts.append(f"{label}: {FIGURE_NOT_SHOWN}")
+        elif key not in before:
             parts.append(f"{label}: {_show(new, key)}")
         else:
             parts.append(f"{label}: {_show(old, key)} → {_show(new, key)}")

@@ -26,6 +26,7 @@ from core.errors import WriteRefused
 from core.importer import ROW, ImportPreview
 from core.periods import PeriodError, financial_year_of, format_period, year_label
 from core.permissions import Action, Actor, can
+from core.quarterly import future_message, has_begun, is_early
 from core.validation import MAX_WHOLE, Problem, parse_number, read_period
 
 COUNT_REQUIRED = ("region", "period", "measure", "characteristic", "group", "numerator")
@@ -102,9 +103,11 @@ def _key(text: object) -> str:
     return " ".join(str(text or "").split()).lower()
 
 
-def _whole(column: str, raw: object, *, required: bool) -> tuple[int | None, list[Problem]]:
+def _whole(
+    column: str, raw: object, *, required: bool, decimal_comma: bool = False
+) -> tuple[int | None, list[Problem]]:
     try:
-        number = parse_number(raw)
+        number = parse_number(raw, decimal_comma=decimal_comma)
     except ValueError as exc:
         return None, [Problem(column, str(exc))]
     if number is None:
@@ -170,7 +173,7 @@ def period_problem(measure: Measure, text: object) -> tuple[date | None, list[Pr
         ]
     wanted = "quarter" if measure.frequency == "quarter" else "year"
     if period.kind != wanted:
-        example = "2024/25 Q1" if wanted == "quarter" else "2024/25"
+        example = "Q1 2024/25" if wanted == "quarter" else "2024/25"
         return None, [
             Problem(
                 "period",
@@ -230,10 +233,13 @@ def check_count_rows(
     rows: Sequence[Mapping[str, Any]],
     reference: EquityReference,
     actor: Actor | None = None,
+    *,
+    decimal_comma: bool = False,
 ) -> tuple[list[EquityRow], list[Problem]]:
     """Checked counts and the problems found (each naming its row and column).
 
     ``actor``: when given, rows for regions the actor may not edit are problems too.
+    ``decimal_comma``: the file marks decimals with a comma (a semicolon-separated file).
     A cell given twice in the file is a problem on the second row.
     """
     good: list[EquityRow] = []
@@ -256,9 +262,13 @@ def check_count_rows(
             reference, raw.get("characteristic", "").strip(), raw.get("group", "").strip()
         )
         mine += found
-        numerator, found = _whole("numerator", raw.get("numerator"), required=True)
+        numerator, found = _whole(
+            "numerator", raw.get("numerator"), required=True, decimal_comma=decimal_comma
+        )
         mine += found
-        denominator, found = _whole("denominator", raw.get("denominator"), required=False)
+        denominator, found = _whole(
+            "denominator", raw.get("denominator"), required=False, decimal_comma=decimal_comma
+        )
         mine += found
         start = None
         if measure is not None:
@@ -290,8 +300,11 @@ def check_population_rows(
     rows: Sequence[Mapping[str, Any]],
     reference: EquityReference,
     actor: Actor | None = None,
+    *,
+    decimal_comma: bool = False,
 ) -> tuple[list[PopulationRow], list[Problem]]:
-    """Checked local population figures and the problems found."""
+    """Checked local population figures and the problems found (``decimal_comma`` as
+    for :func:`check_count_rows`)."""
     good: list[PopulationRow] = []
     problems: list[Problem] = []
     seen: dict[tuple, int] = {}
@@ -306,7 +319,9 @@ def check_population_rows(
         mine += found
         year, found = year_problem(raw.get("year", ""))
         mine += found
-        population, found = _whole("population", raw.get("population"), required=True)
+        population, found = _whole(
+            "population", raw.get("population"), required=True, decimal_comma=decimal_comma
+        )
         mine += found
         source = " ".join(str(raw.get("source", "") or "").split())
         if len(source) > 200:
@@ -392,9 +407,32 @@ def change_word(stored: Any, same: bool) -> str:
     return "unchanged" if same else "updated"
 
 
-def count_display(row: EquityRow, change: str) -> dict[str, Any]:
-    """A checked count as the dry run's table shows it."""
+def timing(row: EquityRow) -> dict[str, Any]:
+    """What :func:`core.quarterly.early_notices` reads of a checked count."""
+    return {
+        "row": row.row,
+        "period_start": row.period_start,
+        "period_kind": MEASURES[row.measure].frequency,
+    }
+
+
+def not_begun_problems(rows: Sequence[EquityRow], today: date) -> list[Problem]:
+    """A problem for each row of a quarter (or year) that has not begun on ``today``."""
+    return [
+        Problem("period", future_message(row.period_start), row.row)
+        for row in rows
+        if not has_begun(row.period_start, today)
+    ]
+
+
+def count_display(row: EquityRow, change: str, today: date | None = None) -> dict[str, Any]:
+    """A checked count as the dry run's table shows it (with an "Early" column, for a
+    period that has not ended on ``today``, when ``today`` is given)."""
     measure = MEASURES[row.measure]
+    early = {}
+    if today is not None:
+        flagged = is_early(row.period_start, measure.frequency, today)
+        early = {"Early": "Early: not ended" if flagged else ""}
     return {
         "Row": row.row,
         "Region": row.region,
@@ -405,6 +443,7 @@ def count_display(row: EquityRow, change: str) -> dict[str, Any]:
         "Numerator": row.numerator,
         "Denominator": "" if row.denominator is None else str(row.denominator),
         "Change": change,
+        **early,
     }
 
 
@@ -432,7 +471,7 @@ def count_columns_help(region_name: str) -> list[tuple[str, str, str]]:
     codes = ", ".join(MEASURES)
     return [
         ("region", "Yes", f"The region's name ({region_name})."),
-        ("period", "Yes", "A quarter, such as 2024/25 Q1; a year (2024/25) for detentions."),
+        ("period", "Yes", "A quarter, such as Q1 2024/25; a year (2024/25) for detentions."),
         ("measure", "Yes", f"One of: {codes}."),
         ("characteristic", "Yes", "Such as ethnicity, ethnicity_broad, age_band, sex."),
         ("group", "Yes", "The group's name as listed on this page, or an NHS ethnic code."),

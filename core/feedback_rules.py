@@ -248,10 +248,44 @@ def waiting_sentence(row: Mapping[str, Any], today: date) -> str:
     return f"Waiting for a response for {format_days(max((today - row['received_on']).days, 0))}."
 
 
-def item_label(row: Mapping[str, Any]) -> str:
-    """An item as the picker lists it: date, source and the start of the summary."""
+def item_label(row: Mapping[str, Any], today: date | None = None) -> str:
+    """An item as the picker lists it: date, source and the start of the summary; with
+    ``today``, first whether it waits and for how long ("Waiting 34 days ·") or how it
+    was answered ("Responded ·")."""
     summary = row["summary"] if len(row["summary"]) <= 60 else row["summary"][:57] + "..."
-    return f"{day_words(row['received_on'])}, {row['source']}: {summary}"
+    label = f"{day_words(row['received_on'])}, {row['source']}: {summary}"
+    if today is None:
+        return label
+    if row["status"] in WAITING_STATUSES:
+        days = max((today - row["received_on"]).days, 0)
+        return f"Waiting {format_days(days)} · {label}"
+    return f"{FEEDBACK_STATUSES[row['status']].label} · {label}"
+
+
+#: What each status means, in plain words (shown on the Feedback page).
+STATUS_MEANINGS = {
+    "received": "Received: the feedback is recorded and nobody has answered it yet.",
+    "in_progress": "In progress: someone is looking into it; it still waits for an answer.",
+    "responded": (
+        'Responded: the regional lead has written what we did about it ("We did"), '
+        "and the person or group who gave it can be told. It can still be followed up."
+    ),
+    "closed": (
+        "Closed: answered and finished, with nothing more to do. Closing also records "
+        "the response date, if it was not answered before."
+    ),
+}
+
+
+def we_did(response: object, action_taken: object) -> str:
+    """The one "We did" text: the response, and the action taken recorded separately
+    before the two became one field (kept, after a blank line, when it says more)."""
+    parts: list[str] = []
+    for text in (response, action_taken):
+        text = text.strip() if isinstance(text, str) else ""
+        if text and text not in parts:
+            parts.append(text)
+    return "\n\n".join(parts)
 
 
 def feedback_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -264,8 +298,9 @@ def feedback_table(items: pd.DataFrame) -> pd.DataFrame:
             "Theme": items["theme_name"].fillna(""),
             "You said": items["summary"],
             "Status": [FEEDBACK_STATUSES[s].label for s in items["status"]],
-            "We did": items["response"],
-            "Action taken": items["action_taken"],
+            "We did": [
+                we_did(r, a) for r, a in zip(items["response"], items["action_taken"], strict=True)
+            ],
             "Linked plan action": [
                 f"{code} {title}".strip() if isinstance(title, str) else ""
                 for code, title in zip(items["action_code"], items["action_title"], strict=True)

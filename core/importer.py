@@ -63,6 +63,8 @@ class ImportPreview:
     ``problems``: everything wrong, each with its row and column; nothing may be
     written while there is one. ``display``: the rows as a person should see them in
     the preview table (defaults to ``rows``). ``noun``: what one row is, in words.
+    ``notices``: what a person should know before saving that does not stop the save
+    (such as figures for a quarter that has not ended yet).
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -73,6 +75,7 @@ class ImportPreview:
     display: list[dict[str, Any]] | None = None
     noun: str = "value"
     source: str = ""  # the file's name, for the audit trail
+    notices: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> ImportCounts:
@@ -256,6 +259,16 @@ def _heading_line(text: str) -> str:
         if line.strip():
             return line
     return ""
+
+
+def uses_decimal_comma(data: bytes, filename: str) -> bool:
+    """Whether a file marks decimals with a comma: a CSV whose heading row uses
+    semicolons (as Excel writes where the comma is the decimal mark). Workbooks and
+    comma- or tab-separated files mark decimals with a full stop."""
+    if not (filename or "").strip().lower().endswith(CSV_EXTENSIONS):
+        return False
+    text = _decode(bytes(data or b""))
+    return text is not None and _delimiter(_heading_line(text.lstrip("\ufeff"))) == ";"
 
 
 def _delimiter(first_line: str) -> str:

@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -50,33 +50,48 @@ ATTENDEES_MAX = 1000
 
 # The kinds of change, in the order the page and the pack list them.
 VALUES = "Values entered"
+QUARTERS = "Quarterly sign-off"
 STATUSES = "Statuses changed"
 COMPLETED = "Actions completed"
 OVERDUE = "Actions overdue"
 NEW_ACTIONS = "New actions"
-PROJECTS = "Projects updated"
+ACTIONS_UPDATED = "Actions updated"
+METRICS = "Metrics added or changed"
+PROJECTS = "Projects added or updated"
 ANSWERED = "Feedback answered"
 NEW_FEEDBACK = "New feedback"
+DECISIONS = "Decisions recorded"
+REMOVED = "Removed as entered by mistake"
 KINDS: tuple[str, ...] = (
     VALUES,
+    QUARTERS,
     STATUSES,
     COMPLETED,
     OVERDUE,
     NEW_ACTIONS,
+    ACTIONS_UPDATED,
+    METRICS,
     PROJECTS,
     ANSWERED,
     NEW_FEEDBACK,
+    DECISIONS,
+    REMOVED,
 )
 #: An icon (Material Symbols name) for each kind, shown beside its words.
 KIND_ICONS = {
     VALUES: "edit_note",
+    QUARTERS: "fact_check",
     STATUSES: "swap_horiz",
     COMPLETED: "task_alt",
     OVERDUE: "schedule",
     NEW_ACTIONS: "add_task",
+    ACTIONS_UPDATED: "update",
+    METRICS: "monitoring",
     PROJECTS: "groups",
     ANSWERED: "mark_chat_read",
     NEW_FEEDBACK: "inbox",
+    DECISIONS: "gavel",
+    REMOVED: "delete",
 }
 
 CHANGE_COLUMNS = ["kind", "when", "summary", "items"]
@@ -112,11 +127,11 @@ def window_words(start: date, end: date, previous_meeting_date: date | None) -> 
         return (
             f"This is the region's first meeting on record, so this lists the changes in "
             f"the {FIRST_MEETING_MONTHS} months before it: from {start:%d %B %Y} to "
-            f"{end:%d %B %Y}."
+            f"{end:%d %B %Y}, the day of the meeting included."
         )
     return (
-        f"Changes from the last meeting ({start:%d %B %Y}) up to this one ({end:%d %B %Y}), "
-        "from the dashboard's record of every change."
+        f"Changes made after the day of the last meeting ({start:%d %B %Y}) up to the end "
+        f"of this one's day ({end:%d %B %Y}), from the dashboard's record of every change."
     )
 
 
@@ -168,21 +183,26 @@ class ValueEntry:
     metric_key: Any  # the metric's id (or code when the value row is gone)
     created: bool
     when: datetime | None = None
+    #: The value was withdrawn as entered by mistake (the row is gone).
+    withdrawn: bool = False
 
 
 def value_changes(entries: Iterable[ValueEntry]) -> list[Change]:
-    """One line per quarter: how many metrics had values entered for it, and (another
-    line) how many had values changed. A metric counts once per quarter, as entered when
-    its value was both entered and changed in the period; group values count with the
-    metric's overall value."""
+    """One line per quarter: how many metrics had values entered for it, and (other
+    lines) how many had values changed and withdrawn. A metric counts once per quarter,
+    as entered when its value was both entered and changed in the period; group values
+    count with the metric's overall value. No value itself is quoted."""
     entered: dict[date, set[Any]] = defaultdict(set)
     changed: dict[date, set[Any]] = defaultdict(set)
-    latest: dict[tuple[date, bool], list[Any]] = defaultdict(list)
+    withdrawn: dict[date, set[Any]] = defaultdict(set)
+    latest: dict[tuple[date, str], list[Any]] = defaultdict(list)
     for entry in entries:
-        (entered if entry.created else changed)[entry.period_start].add(entry.metric_key)
-        latest[(entry.period_start, entry.created)].append(entry.when)
+        how = "withdrawn" if entry.withdrawn else "entered" if entry.created else "changed"
+        found = {"withdrawn": withdrawn, "entered": entered, "changed": changed}[how]
+        found[entry.period_start].add(entry.metric_key)
+        latest[(entry.period_start, how)].append(entry.when)
     lines = []
-    for quarter in sorted(set(entered) | set(changed), reverse=True):
+    for quarter in sorted(set(entered) | set(changed) | set(withdrawn), reverse=True):
         new = entered.get(quarter, set())
         fixed = changed.get(quarter, set()) - new
         label = format_period(quarter)
@@ -190,7 +210,7 @@ def value_changes(entries: Iterable[ValueEntry]) -> list[Change]:
             lines.append(
                 Change(
                     VALUES,
-                    _latest(latest[(quarter, True)]),
+                    _latest(latest[(quarter, "entered")]),
                     f"{label} values entered for {_plural(len(new), 'metric')}",
                     len(new),
                 )
@@ -199,9 +219,20 @@ def value_changes(entries: Iterable[ValueEntry]) -> list[Change]:
             lines.append(
                 Change(
                     VALUES,
-                    _latest(latest[(quarter, False)]),
+                    _latest(latest[(quarter, "changed")]),
                     f"{label} values changed for {_plural(len(fixed), 'metric')}",
                     len(fixed),
+                )
+            )
+        gone = withdrawn.get(quarter, set())
+        if gone:
+            lines.append(
+                Change(
+                    REMOVED,
+                    _latest(latest[(quarter, "withdrawn")]),
+                    f"{label} {'value' if len(gone) == 1 else 'values'} withdrawn as entered "
+                    f"by mistake for {_plural(len(gone), 'metric')}",
+                    len(gone),
                 )
             )
     return lines
@@ -299,6 +330,10 @@ def project_changes(events: Iterable[RecordEvent]) -> list[Change]:
     for mine in by_project.values():
         title = quote(mine[-1].title)
         when = _latest(e.when for e in mine)
+        if any(e.action == "delete" for e in mine):
+            # Forum members see that something was removed, not what (core.corrections).
+            lines.append(Change(REMOVED, when, "A community project was deleted"))
+            continue
         if any(e.action == "create" for e in mine):
             status = next(
                 (
@@ -318,11 +353,7 @@ def project_changes(events: Iterable[RecordEvent]) -> list[Change]:
             ((e.after or {}).get("status") for e in reversed(mine) if "status" in (e.after or {})),
             None,
         )
-        fields: list[str] = []
-        for event in mine:
-            for key in [*(event.after or {}), *(event.before or {})]:
-                if key != "status" and key not in fields:
-                    fields.append(key)
+        fields = _fields(mine)
         parts = []
         if last_status is not None and first_status != last_status:
             if first_status is None:
@@ -332,9 +363,7 @@ def project_changes(events: Iterable[RecordEvent]) -> list[Change]:
                     f"moved from {_project_status(first_status)} to {_project_status(last_status)}"
                 )
         if fields:
-            shown = ", ".join(_field_words(f) for f in fields[:4])
-            more = f" and {_plural(len(fields) - 4, 'more')}" if len(fields) > 4 else ""
-            parts.append(f"updated {shown}{more}")
+            parts.append(f"updated {_fields_words(fields)}")
         if not parts:
             parts.append("updated")
         lines.append(Change(PROJECTS, when, f"Project {title} " + "; ".join(parts)))
@@ -368,6 +397,160 @@ def metric_status_changes(events: Iterable[RecordEvent]) -> list[Change]:
     return lines
 
 
+#: Plain words for the fields of an action, a metric or a project a change names.
+FIELD_WORDS = {
+    "due_date": "due date",
+    "action_area": "action area",
+    "organisation_wide": "organisation-wide",
+    "counts_people": "whether it counts people",
+    "coproduced_with": "who it was agreed with",
+    "coproduced_at": "where it was agreed",
+    "coproduced_on": "when it was agreed",
+    "agreed_decision_id": "the forum decision that agreed it",
+    "baseline_period": "baseline quarter",
+    "start_period": "first quarter",
+    "end_period": "last quarter",
+    "limit_value": "limit",
+    "disaggregated_by": "groups",
+    "data_source": "data source",
+    "people_reached": "people reached",
+    "communities_engaged": "communities engaged",
+    "next_steps": "next steps",
+    "start_date": "start date",
+    "end_date": "end date",
+    "template_id": "national template",
+}
+#: Fields an audit event keeps that are not worth a line of their own.
+_QUIET_FIELDS = {"status", "manual_status", "manual_status_reason", "version", "updated_at"}
+
+
+def _fields(events: Iterable[RecordEvent], skip: set[str] = _QUIET_FIELDS) -> list[str]:
+    """The fields the events changed, in the order first changed, in words."""
+    found: list[str] = []
+    for event in events:
+        for key in [*(event.after or {}), *(event.before or {})]:
+            words = FIELD_WORDS.get(key, _field_words(key))
+            if key not in skip and words not in found:
+                found.append(words)
+    return found
+
+
+def _fields_words(fields: Sequence[str], most: int = 4) -> str:
+    shown = ", ".join(fields[:most])
+    more = f" and {_plural(len(fields) - most, 'more')}" if len(fields) > most else ""
+    return shown + more
+
+
+def action_updates(events: Iterable[RecordEvent]) -> list[Change]:
+    """Each action's progress updates and changed details over the period, once (an
+    action added in the period is listed as new instead, and its status changes are
+    :func:`action_changes`'). A progress update's words are not quoted: the Local plan
+    page shows them."""
+    by_action: dict[int, list[RecordEvent]] = defaultdict(list)
+    for event in events:
+        by_action[event.entity_id].append(event)
+    lines = []
+    for mine in by_action.values():
+        if any(e.action in ("create", "adopt") for e in mine):
+            continue
+        title = quote(mine[-1].title)
+        updates = sum(e.action == "progress_update" for e in mine)
+        removed = sum(e.action == "delete_progress_update" for e in mine)
+        fields = _fields(e for e in mine if e.action == "update")
+        parts = []
+        if updates:
+            parts.append(_plural(updates, "progress update") + " added")
+        if fields:
+            parts.append(f"updated {_fields_words(fields)}")
+        if parts:
+            when = _latest(e.when for e in mine if e.action != "delete_progress_update")
+            lines.append(Change(ACTIONS_UPDATED, when, f"{title}: " + "; ".join(parts)))
+        if removed:
+            when = _latest(e.when for e in mine if e.action == "delete_progress_update")
+            lines.append(
+                Change(REMOVED, when, f"{_plural(removed, 'progress update')} on {title} deleted")
+            )
+    return lines
+
+
+def metric_changes(events: Iterable[RecordEvent]) -> list[Change]:
+    """Metrics defined, changed or retired in the period, once per metric (a status set
+    by hand is :func:`metric_status_changes`'). ``title`` is the metric's code and name;
+    ``after["scope"]`` of its creation says whether it is a local or a national core
+    metric. No target or baseline figure is quoted."""
+    by_metric: dict[int, list[RecordEvent]] = defaultdict(list)
+    for event in events:
+        by_metric[event.entity_id].append(event)
+    lines = []
+    for mine in by_metric.values():
+        title = quote(mine[-1].title)
+        when = _latest(e.when for e in mine)
+        created = next((e for e in mine if e.action == "create"), None)
+        if created is not None:
+            scope = (created.after or {}).get("scope")
+            noun = "National core metric" if scope == "national" else "Local metric"
+            lines.append(Change(METRICS, when, f"{noun} {title} added"))
+            continue
+        if any(e.action == "retire" for e in mine):
+            lines.append(Change(METRICS, when, f"Metric {title} retired (no longer asked for)"))
+            continue
+        fields = _fields(e for e in mine if e.action == "update")
+        if fields:
+            lines.append(Change(METRICS, when, f"Metric {title} changed: {_fields_words(fields)}"))
+    return lines
+
+
+def decision_changes(events: Iterable[RecordEvent]) -> list[Change]:
+    """Decisions recorded at the region's meetings in the period (their words quoted,
+    shortened), and decisions deleted as entered by mistake (not quoted)."""
+    lines = []
+    for event in events:
+        after = event.after or {}
+        if event.action == "delete":
+            lines.append(Change(REMOVED, event.when, "A meeting decision was deleted"))
+            continue
+        if event.action != "create":
+            continue
+        day = _as_date(after.get("meeting_date"))
+        at = f" at the meeting on {day:%d %B %Y}" if day else ""
+        extra = " with a new plan action" if after.get("action_id") else ""
+        text = quote(after.get("text") or event.title)
+        lines.append(Change(DECISIONS, event.when, f"Decision recorded{at}{extra}: {text}"))
+    return lines
+
+
+#: How each step of the quarterly cycle is worded ({quarter} is "Q1 2026/27").
+QUARTER_STEP_WORDS = {
+    "submit": "{quarter} figures submitted for the Regional Forum's sign-off",
+    "sign off": "{quarter} figures signed off by the Regional Forum",
+    "questions": "The Regional Forum asked questions about the {quarter} figures",
+    "reopen": "{quarter} figures reopened by the regional lead",
+    "answer": "The regional lead answered the forum's questions on the {quarter} figures",
+}
+
+
+def quarter_changes(events: Iterable[RecordEvent]) -> list[Change]:
+    """Steps of the quarterly cycle in the period, in words (``title`` is the quarter,
+    "Q1 2026/27"); the reasons and questions are on the Quarterly sign-off page."""
+    lines = []
+    for event in events:
+        words = QUARTER_STEP_WORDS.get(event.action)
+        if words:
+            lines.append(Change(QUARTERS, event.when, words.format(quarter=event.title)))
+    return lines
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class FeedbackEvent:
     """An audit event about a feedback item: added (``created``) or its status changed."""
@@ -379,21 +562,65 @@ class FeedbackEvent:
     before_status: str | None
     after_status: str | None
     when: datetime | None = None
+    #: The audit event's action ("create", "respond", "status_change", "delete", ...).
+    action: str = ""
 
 
 def feedback_changes(events: Iterable[FeedbackEvent]) -> list[Change]:
-    """Feedback received in the period, and feedback answered (moved to Responded or
-    Closed from an unanswered status), each item once per kind."""
+    """Feedback received in the period, feedback answered (moved to Responded or Closed
+    from an unanswered status), responses changed, other status changes (such as to In
+    progress) and items deleted as entered by mistake, each item once per kind."""
     received: dict[int, FeedbackEvent] = {}
     answered: dict[int, FeedbackEvent] = {}
+    reworded: dict[int, FeedbackEvent] = {}
+    moved: dict[int, list[FeedbackEvent]] = defaultdict(list)
+    deleted: dict[int, FeedbackEvent] = {}
     for event in events:
+        if event.action == "delete":
+            deleted[event.entity_id] = event
+            continue
         if event.created:
             received.setdefault(event.entity_id, event)
+            continue
         was = event.before_status in ANSWERED_STATUSES
         now = event.after_status in ANSWERED_STATUSES
-        if now and not was and not event.created:
+        if now and not was:
             answered[event.entity_id] = event
+        elif now and event.action == "respond":
+            reworded[event.entity_id] = event
+        elif event.after_status and event.before_status != event.after_status:
+            moved[event.entity_id].append(event)
     lines = []
+    for entity_id, mine in moved.items():
+        if entity_id in answered or entity_id in deleted:
+            continue
+        first, last = mine[0].before_status, mine[-1].after_status
+        if first == last:
+            continue
+        lines.append(
+            Change(
+                STATUSES,
+                mine[-1].when,
+                f"Feedback from {_source_words(mine[-1].source)} moved from "
+                f"{_status_words(first, FEEDBACK_STATUSES)} to "
+                f"{_status_words(last, FEEDBACK_STATUSES)}: {quote(mine[-1].summary)}",
+            )
+        )
+    for entity_id, event in reworded.items():
+        if entity_id in answered or entity_id in deleted:
+            continue
+        lines.append(
+            Change(
+                ANSWERED,
+                event.when,
+                f"Response to feedback from {_source_words(event.source)} updated: "
+                f"{quote(event.summary)}",
+            )
+        )
+    for event in deleted.values():
+        lines.append(Change(REMOVED, event.when, "A feedback item was deleted"))
+        received.pop(event.entity_id, None)
+        answered.pop(event.entity_id, None)
     for event in answered.values():
         status = _status_words(event.after_status, FEEDBACK_STATUSES).lower()
         lines.append(
@@ -489,12 +716,18 @@ def count_words(kind: str, changes: int, items: int) -> str:
         return _plural(items, "metric value", "metric values") + " by quarter"
     if kind in (STATUSES,):
         return _plural(changes, "change")
-    if kind in (COMPLETED, OVERDUE, NEW_ACTIONS):
+    if kind in (COMPLETED, OVERDUE, NEW_ACTIONS, ACTIONS_UPDATED):
         return _plural(changes, "action")
     if kind == PROJECTS:
         return _plural(changes, "project")
+    if kind == METRICS:
+        return _plural(changes, "metric")
     if kind in (ANSWERED, NEW_FEEDBACK):
         return _plural(changes, "item") + " of feedback"
+    if kind == DECISIONS:
+        return _plural(changes, "decision")
+    if kind == QUARTERS:
+        return _plural(changes, "step")
     return _plural(changes, "change")
 
 
@@ -804,8 +1037,15 @@ def disclose_explanation(
 class MeetingWindow:
     """The period "Since the last meeting" covers: ``start`` (the previous meeting's
     date, or three months before a first meeting) up to ``end`` (this meeting's date),
-    as dates; events count from midnight at the start of ``start`` up to midnight at the
-    start of ``end``."""
+    as dates.
+
+    Meetings have a date but no time, so a meeting's list runs to the end of its day:
+    a change made at 10:00 on the meeting day, before the meeting, is listed (and when
+    the meeting is today, that is everything up to now). The next meeting's list starts
+    where this one's ends, the day after the previous meeting, so no change is listed
+    twice; a first meeting's list starts at the beginning of ``start``. Audit times are
+    UTC and dates are taken as they are (a change in the first hour of a summer day,
+    UK time, is counted on the day before)."""
 
     start: date
     end: date
@@ -813,11 +1053,18 @@ class MeetingWindow:
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.start, time.min)
+        """The first moment counted (inclusive)."""
+        first = self.start if self.previous is None else self.start + timedelta(days=1)
+        return datetime.combine(first, time.min)
 
     @property
     def until(self) -> datetime:
-        return datetime.combine(self.end, time.min)
+        """The first moment not counted: midnight at the end of the meeting's day."""
+        return datetime.combine(self.end + timedelta(days=1), time.min)
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether a change at ``moment`` is in the window."""
+        return self.since <= moment < self.until
 
     @property
     def sentence(self) -> str:

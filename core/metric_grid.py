@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -19,7 +19,8 @@ from core.errors import StaleWrite, WriteRefused
 from core.formatting import format_value
 from core.metric_words import OVERALL, is_blank, none_if_blank
 from core.periods import Period, format_period, quarter_start
-from core.validation import MetricRules, Problem, parse_number, value_problems
+from core.quarterly import has_ended
+from core.validation import MetricRules, Problem, number_text, parse_number, value_problems
 
 # --- series of overall values -------------------------------------------------------
 
@@ -52,6 +53,14 @@ class Cell(NamedTuple):
     period_start: date
     characteristic: str = ""
     group_name: str = ""
+
+
+def place_words(metric_code: str, period_start: date, group_name: str = "") -> str:
+    """Where a value sits, as messages name it: ``CA1, Q2 2026/27, Black African``."""
+    parts = [metric_code, format_period(period_start)]
+    if group_name:
+        parts.append(group_name)
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,23 @@ class CellProblem:
     message: str
     group_name: str = ""
     column: str = "value"
+    #: The heading of the grid's column the cell is in (the metric's code in the grid of
+    #: several metrics); blank: worked out from ``column``.
+    grid_column: str = ""
+
+    @property
+    def row_label(self) -> str:
+        """The grid row, by metric code and quarter (and group): ``CA01 · Q3 2026/27``."""
+        parts = [self.metric_code, format_period(self.period_start)]
+        if self.group_name:
+            parts.append(self.group_name)
+        return " · ".join(parts)
+
+    @property
+    def column_label(self) -> str:
+        if self.grid_column:
+            return self.grid_column
+        return "Quarter" if self.column == "period" else (self.column or "value").capitalize()
 
     @property
     def where(self) -> str:
@@ -175,22 +201,6 @@ def previous_quarter(start: date) -> date:
     return date(start.year - 1, 10, 1) if start.month == 1 else date(start.year, start.month - 3, 1)
 
 
-def entry_periods(latest: date | None, quarters: int, today: date) -> list[date]:
-    """The rows of a data-entry grid, oldest first: the ``quarters`` quarters up to the
-    latest one with values, then the next (empty) quarter. With no values yet: the
-    ``quarters`` quarters up to the last complete quarter before ``today``."""
-    if latest is None:
-        last = previous_quarter(today)
-        periods = [last]
-    else:
-        last = quarter_start(latest)
-        periods = [last, next_quarter(last)]
-    for _ in range(max(quarters, 1) - 1):
-        last = previous_quarter(last)
-        periods.insert(0, last)
-    return periods
-
-
 def latest_period(values: pd.DataFrame, metric_ids: Iterable[int]) -> date | None:
     ids = list(metric_ids)
     mine = values[values["metric_id"].isin(ids) & values["value"].notna()]
@@ -212,20 +222,36 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 WIDE_PERIOD_COLUMN = "Quarter"
+#: The grids' column saying whether a quarter has ended (figures before then are early).
+STATUS_COLUMN = "Status"
+EARLY = "Early: not ended yet"
+ENDED = "Ended"
+
+
+def quarter_status(period: date, today: date) -> str:
+    """A grid row's status: figures for a quarter that has not ended are early."""
+    return ENDED if has_ended(period, today) else EARLY
 
 
 def wide_grid(
-    periods: Sequence[date], metrics: Sequence[Mapping[str, Any]], cells: Mapping[Cell, Any]
+    periods: Sequence[date],
+    metrics: Sequence[Mapping[str, Any]],
+    cells: Mapping[Cell, Any],
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """Quarters as rows by metrics (their codes) as columns, overall values only."""
+    """Quarters as rows by metrics (their codes) as columns, overall values only, as
+    text (typed numbers are read by :func:`core.validation.parse_number`). With
+    ``today``, a last :data:`STATUS_COLUMN` marks the quarters that have not ended."""
     data: dict[str, list[Any]] = {WIDE_PERIOD_COLUMN: [format_period(p) for p in periods]}
     for metric in metrics:
         column = []
         for period in periods:
             loaded = cells.get(Cell(int(metric["id"]), period))
-            column.append(loaded.value if loaded and loaded.value is not None else math.nan)
+            column.append(number_text(loaded.value if loaded else None))
         data[str(metric["code"])] = column
-    return pd.DataFrame(data).astype({str(m["code"]): "float64" for m in metrics})
+    if today is not None:
+        data[STATUS_COLUMN] = [quarter_status(p, today) for p in periods]
+    return pd.DataFrame(data, dtype=object)
 
 
 def _keeps_fraction(unit: str, value: float, old: LoadedValue | None) -> bool:
@@ -257,7 +283,7 @@ def wide_grid_changes(
             raw = edited[code].iloc[row] if code in edited.columns else None
             value, error = _number(raw)
             if error:
-                problems.append(CellProblem(period, code, error))
+                problems.append(CellProblem(period, code, error, grid_column=code))
                 continue
             if _same(value, old.value if old else None):
                 continue
@@ -272,11 +298,14 @@ def wide_grid_changes(
                 expected_version=old.version if old else None,
             )
             changes.append(change)
-            problems += change_problems(rules, change)
+            problems += [
+                replace(p, grid_column=code) if p.column == "value" else p
+                for p in change_problems(rules, change)
+            ]
     return changes, problems
 
 
-DETAIL_COLUMNS = ["Quarter", "Group", "Value", "Numerator", "Denominator", "Note"]
+DETAIL_COLUMNS = ["Quarter", "Status", "Group", "Value", "Numerator", "Denominator", "Note"]
 
 
 def detail_rows(
@@ -293,27 +322,26 @@ def detail_rows(
     return out
 
 
-def detail_grid(rows: Sequence[Cell], cells: Mapping[Cell, LoadedValue]) -> pd.DataFrame:
-    """One metric: a row per quarter (and group) with value, numerator, denominator, note."""
+def detail_grid(
+    rows: Sequence[Cell], cells: Mapping[Cell, LoadedValue], today: date | None = None
+) -> pd.DataFrame:
+    """One metric: a row per quarter (and group) with value, numerator, denominator and
+    note, the numbers as text; with ``today``, the status says which quarters are early."""
     records = []
     for cell in rows:
         loaded = cells.get(cell)
         records.append(
             {
                 "Quarter": format_period(cell.period_start),
+                "Status": quarter_status(cell.period_start, today) if today else "",
                 "Group": cell.group_name or OVERALL,
-                "Value": loaded.value if loaded and loaded.value is not None else math.nan,
-                "Numerator": (
-                    loaded.numerator if loaded and loaded.numerator is not None else math.nan
-                ),
-                "Denominator": (
-                    loaded.denominator if loaded and loaded.denominator is not None else math.nan
-                ),
+                "Value": number_text(loaded.value if loaded else None),
+                "Numerator": number_text(loaded.numerator if loaded else None),
+                "Denominator": number_text(loaded.denominator if loaded else None),
                 "Note": loaded.note if loaded else "",
             }
         )
-    frame = pd.DataFrame(records, columns=DETAIL_COLUMNS)
-    return frame.astype({"Value": "float64", "Numerator": "float64", "Denominator": "float64"})
+    return pd.DataFrame(records, columns=DETAIL_COLUMNS, dtype=object)
 
 
 def detail_grid_changes(
@@ -395,10 +423,7 @@ class Conflict:
 
     @property
     def where(self) -> str:
-        parts = [self.metric_code, format_period(self.period_start)]
-        if self.group_name:
-            parts.append(self.group_name)
-        return ", ".join(parts)
+        return place_words(self.metric_code, self.period_start, self.group_name)
 
     @property
     def message(self) -> str:

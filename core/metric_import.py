@@ -21,6 +21,7 @@ from core.formatting import format_value
 from core.importer import ROW, ImportPreview
 from core.periods import PeriodError, format_period
 from core.permissions import Action, Actor, can
+from core.quarterly import early_notices, is_early
 from core.validation import MetricRules, Problem, parse_number, read_period, value_problems
 
 REQUIRED_COLUMNS = ("region", "metric_code", "period", "value")
@@ -131,9 +132,11 @@ def _same(a: float | None, b: float | None) -> bool:
     return float(a) == float(b)
 
 
-def _number(row: dict[str, Any], column: str, number: int, problems: list[Problem]):
+def _number(
+    row: dict[str, Any], column: str, number: int, problems: list[Problem], decimal_comma: bool
+):
     try:
-        return parse_number(row.get(column, ""))
+        return parse_number(row.get(column, ""), decimal_comma=decimal_comma)
     except ValueError as exc:
         problems.append(Problem(column, str(exc), number))
         return None
@@ -145,7 +148,7 @@ def _example(names: Sequence[str], limit: int = 8) -> str:
 
 
 def check_rows(
-    rows: Sequence[dict[str, Any]], lookups: Lookups, actor: Actor
+    rows: Sequence[dict[str, Any]], lookups: Lookups, actor: Actor, *, decimal_comma: bool = False
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Parse and check every row; returns the clean rows and every problem found.
 
@@ -154,6 +157,9 @@ def check_rows(
     ``characteristic`` (a code, ``""`` for overall), ``group_name`` (``""`` for
     overall), ``value``, ``numerator``, ``denominator`` and ``note`` (``None`` when the
     file leaves it blank, which keeps a stored note).
+
+    ``decimal_comma``: the file marks decimals with a comma (a semicolon-separated file,
+    :func:`core.importer.uses_decimal_comma`); otherwise ``12,5`` is refused as ambiguous.
     """
     problems: list[Problem] = []
     clean: list[dict[str, Any]] = []
@@ -162,7 +168,7 @@ def check_rows(
     for row in rows:
         number = int(row.get(ROW, 0))
         row_problems: list[Problem] = []
-        parsed = _check_row(row, number, lookups, actor, allowed, row_problems)
+        parsed = _check_row(row, number, lookups, actor, allowed, row_problems, decimal_comma)
         if parsed is not None and not row_problems:
             key: ValueKey = (
                 parsed["metric_id"],
@@ -202,6 +208,7 @@ def _check_row(
     actor: Actor,
     allowed: dict[int, bool],
     problems: list[Problem],
+    decimal_comma: bool = False,
 ) -> dict[str, Any] | None:
     region_text = str(row.get("region", "")).strip()
     code_text = str(row.get("metric_code", "")).strip()
@@ -258,9 +265,9 @@ def _check_row(
     period_start = _period(row, number, metric, problems)
     characteristic, group_name = _group(row, number, metric, lookups, problems)
 
-    value = _number(row, "value", number, problems)
-    numerator = _number(row, "numerator", number, problems)
-    denominator = _number(row, "denominator", number, problems)
+    value = _number(row, "value", number, problems, decimal_comma)
+    numerator = _number(row, "numerator", number, problems, decimal_comma)
+    denominator = _number(row, "denominator", number, problems, decimal_comma)
     note_text = str(row.get("note", "")).strip()
     if len(note_text) > MAX_NOTE_CHARS:
         problems.append(
@@ -313,7 +320,7 @@ def _period(
             Problem(
                 "period",
                 f"{metric.code} is collected every quarter, so give a quarter such as "
-                f"'{period.label} Q1', not the whole year {period.label}.",
+                f"'Q1 {period.label}', not the whole year {period.label}.",
                 number,
             )
         )
@@ -437,10 +444,16 @@ def build_preview(
     rows: list[dict[str, Any]],
     problems: list[Problem],
     existing: Mapping[ValueKey, ExistingValue],
+    *,
+    today: date | None = None,
 ) -> ImportPreview:
     """Compare clean rows with the stored values: each row gets ``change`` (``new``,
     ``updated`` or ``unchanged``) and ``existing_id``/``existing_version`` (the value it
-    replaces, so the commit can tell whether someone changed it meanwhile)."""
+    replaces, so the commit can tell whether someone changed it meanwhile).
+
+    ``today`` (the app's clock): when given, the table has an "Early" column marking rows
+    for a quarter (or year) that has not ended, and the preview a notice for each such
+    period. (A quarter that has not begun is refused before this, by the caller.)"""
     new = updated = unchanged = 0
     display: list[dict[str, Any]] = []
     for row, key in zip(rows, value_keys(rows), strict=True):
@@ -474,6 +487,9 @@ def build_preview(
                 "Change": {"new": "New", "updated": "Updated", "unchanged": "Unchanged"}[change],
             }
         )
+        if today is not None:
+            early = is_early(row["period_start"], row["period_kind"], today)
+            display[-1]["Early"] = "Early: not ended" if early else ""
     if problems:
         return ImportPreview(rows=[], problems=problems, display=[])
     return ImportPreview(
@@ -484,6 +500,7 @@ def build_preview(
         unchanged=unchanged,
         display=display,
         noun="value",
+        notices=early_notices(rows, today) if today is not None else [],
     )
 
 
@@ -496,7 +513,7 @@ def column_help() -> pd.DataFrame:
             (
                 "period",
                 "Yes",
-                "A quarter, such as 2024/25 Q1 (April to June 2024) or Q1 2024/25.",
+                "A quarter, such as Q1 2024/25 (April to June 2024). 2024/25 Q1 is read too.",
             ),
             ("value", "Yes", "The figure: a number only. Percentages from 0 to 100."),
             ("numerator", "No", "For a percentage: how many met the measure (a whole number)."),

@@ -10,14 +10,14 @@ the same thing.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from core.formatting import format_value
-from core.periods import format_period, quarter_start
+from core.periods import format_period, quarter_start, quarters_between
 from core.statuses import OKABE_ITO
 
 RECORDED = "Recorded value"
@@ -94,6 +94,20 @@ def chart_frame(definition: Mapping[str, Any], values: pd.DataFrame) -> pd.DataF
     frame["quarter"] = [format_period(p) for p in frame["period_start"]]
     frame["shown"] = [format_value(v, unit) for v in frame["value"]]
     return frame
+
+
+def quarter_axis(starts: Iterable[Any]) -> list[str]:
+    """The labels of a chart's quarter axis, in time order: every quarter from the first
+    to the last of ``starts`` (dates, datetimes or timestamps), as ``Q1 2024/25``.
+
+    A chart gives this as its ordinal axis's ``sort`` and scale domain, so the quarters
+    run left to right as time does (never alphabetically, which would reverse a trend
+    across the turn of a year) and a quarter with no value keeps its place.
+    """
+    days = [pd.Timestamp(s).date() for s in starts if s is not None and not pd.isna(s)]
+    if not days:
+        return []
+    return [format_period(q) for q in quarters_between(min(days), max(days))]
 
 
 def axis_title(unit: str | None) -> str:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
+
+from core.formatting import format_value
+from core.periods import format_period
 
 UNIT_CHOICES: dict[str, str] = {
     "count": "Count (a whole number)",
@@ -71,3 +75,29 @@ def coproduction_text(row: Mapping[str, Any]) -> str:
         text += f" at {where}"
     text += f" on {when:%-d %B %Y}." if when else " (date not recorded)."
     return text
+
+
+def baseline_words(
+    baseline_period: Any,
+    baseline_value: float | None,
+    series: Iterable[tuple[date, float | None]],
+    unit: str,
+) -> str:
+    """The baseline as a metric's card says it: the value given, else the first value
+    entered (from the baseline quarter on), else plainly that there is none yet."""
+    period = none_if_blank(baseline_period)
+    value = none_if_blank(baseline_value)
+    if period is not None and value is not None:
+        return f"{format_value(value, unit)} in {format_period(period)}"
+    first = next(
+        (
+            (p, v)
+            for p, v in sorted(series, key=lambda point: point[0])
+            if none_if_blank(v) is not None and (period is None or p >= period)
+        ),
+        None,
+    )
+    if first is None:
+        since = f" for {format_period(period)} or a later quarter" if period is not None else ""
+        return f"No baseline yet: it is set from the first value entered{since}."
+    return f"{format_value(first[1], unit)} in {format_period(first[0])} (the first value entered)"

@@ -84,6 +84,9 @@ def financial_year_label(year_float: float) -> str:
     return year_label(financial_year_of(date(year, min(month, 12), 1)))
 
 
+#: How to write a period, for messages that refuse one.
+PERIOD_HINT = "Write a quarter as 'Q1 2024/25' (April to June 2024) or a whole year as '2024/25'."
+
 _YEAR = r"(?P<y1>\d{4})\s*[/-]\s*(?P<y2>\d{2}|\d{4})"
 _PATTERNS = [
     re.compile(rf"^{_YEAR}\s+Q(?P<q>\d)$", re.IGNORECASE),
@@ -95,8 +98,10 @@ _PATTERNS = [
 def parse_period(text: object) -> Period:
     """Read a period typed by a person or found in an import.
 
-    Accepts ``2024/25 Q1``, ``2024-25 Q1``, ``Q1 2024/25`` and ``2024/25`` (a whole
-    year); also a date (a ``date`` or ``2024-04-01``), taken as the quarter holding it.
+    Accepts a quarter as ``Q1 2024/25`` (the form the app shows), ``2024/25 Q1`` or
+    ``2024-25 Q1``, in any case and with any spacing, and a whole year as ``2024/25``;
+    also a date (a ``date``, or ``2024-04-01`` as a spreadsheet writes one), taken as the
+    quarter holding it. Anything else is refused with a message showing the accepted form.
     """
     if isinstance(text, date):
         return Period(quarter_start(text), "quarter")
@@ -124,10 +129,32 @@ def parse_period(text: object) -> Period:
         if match.groupdict().get("q") is None:
             return Period(date(y1, 4, 1), "year")
         return Period(quarter_from(y1, int(match["q"])), "quarter")
-    raise PeriodError(
-        f"'{raw}' is not a period we recognise. Write a quarter as '2024/25 Q1' "
-        "(April to June 2024) or a whole year as '2024/25'."
+    raise PeriodError(f"'{raw}' is not a period we recognise. {PERIOD_HINT}")
+
+
+def last_ended_quarter(today: date) -> date:
+    """The start of the quarter before the one holding ``today`` (the last complete one)."""
+    current = quarter_start(today)
+    return (
+        date(current.year - 1, 10, 1)
+        if current.month == 1
+        else current.replace(month=current.month - 3)
     )
+
+
+def quarter_choices(today: date, years: int = 5) -> list[date]:
+    """The quarters a person may pick, newest first: the one holding ``today`` and those
+    of the ``years`` financial years before it (none that has not begun)."""
+    current = quarter_start(today)
+    first = date(financial_year_of(current) - years, 4, 1)
+    return quarters_between(first, current)[::-1]
+
+
+def year_choices(today: date, years: int = 5) -> list[date]:
+    """The financial years a person may pick, newest first: the one holding ``today``
+    and the ``years`` before it, each by its start (1 April)."""
+    current = financial_year_of(today)
+    return [date(year, 4, 1) for year in range(current, current - years - 1, -1)]
 
 
 def quarters_between(first: date, last: date) -> list[date]:

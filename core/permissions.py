@@ -62,6 +62,8 @@ class Action(StrEnum):
     EDIT_OWN_SETTINGS = "edit_own_settings"
     # Sending the reminder emails (the command line, as the system).
     SEND_REMINDERS = "send_reminders"
+    # The bi-annual review (SD4): recording a region's review and its good practice.
+    RECORD_REVIEW = "record_review"
 
 
 #: Actions a role may take in its own region (regional roles) ...
@@ -88,6 +90,7 @@ _OWN_REGION: dict[str, frozenset[Action]] = {
             Action.PROPOSE_AGENDA,
             Action.HIDE_COMMENT,
             Action.EDIT_OWN_SETTINGS,
+            Action.RECORD_REVIEW,
         }
     ),
     # Forum members take part in decisions (propose, comment, record attendance and, as
@@ -121,6 +124,7 @@ _ANYWHERE: dict[str, frozenset[Action]] = {
             Action.VIEW_EXACT_EQUITY,
             Action.VIEW_AUDIT_LOG,
             Action.EDIT_OWN_SETTINGS,
+            Action.RECORD_REVIEW,
         }
     ),
 }

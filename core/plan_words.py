@@ -139,3 +139,46 @@ def check_status(value: str) -> str:
             + "."
         )
     return value
+
+
+# --- status and dates agree -------------------------------------------------------------
+
+
+def _long_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def needs_update_words(
+    status: str | None,
+    due: date | None,
+    last_update: date | None,
+    *,
+    on: date | None = None,
+) -> str | None:
+    """When an action's status and dates disagree, the sentence saying it needs an
+    update; None when they agree.
+
+    An action needs an update when its due date has passed, it is not complete, and
+    either it still says "On track" or nobody has updated it since it fell due:
+    "Needs an update: on track, but its due date passed 159 days ago and its last
+    update was 3 March 2024."
+    """
+    if status == "complete" or due is None or pd.isna(due):
+        return None
+    on = on or today()
+    if due >= on:
+        return None
+    if last_update is not None and pd.isna(last_update):
+        last_update = None
+    if status != "on_track" and last_update is not None and last_update > due:
+        return None
+    days = (on - due).days
+    updated = (
+        f"its last update was {_long_day(last_update)}"
+        if last_update is not None
+        else "it has no progress updates yet"
+    )
+    return (
+        f"Needs an update: {status_label(status).lower()}, but its due date passed "
+        f"{days} day{'s' if days != 1 else ''} ago and {updated}."
+    )

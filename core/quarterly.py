@@ -8,10 +8,11 @@ the Overview panel, the reminders, the exports and the reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from core.periods import Period, format_period, quarter_start
 
@@ -173,6 +174,38 @@ def early_message(period_start: date) -> str:
         f"{format_period(period_start)} has not ended yet, so its figures are early: they "
         "can be entered, but the quarter can be submitted and signed off only once it ends."
     )
+
+
+def is_early(period_start: date, kind: str, today: date) -> bool:
+    """True for figures of a period (a quarter, or a whole year) that has not ended."""
+    return today < Period(period_start, "year" if kind == "year" else "quarter").end
+
+
+def early_notices(rows: Iterable[Mapping[str, Any]], today: date) -> list[str]:
+    """One sentence for each period of the rows that has not ended yet, oldest first,
+    saying which rows it holds: their figures are early (they may still be saved)."""
+    early: dict[tuple[date, str], list[int]] = {}
+    for row in rows:
+        kind = row.get("period_kind", "quarter")
+        if is_early(row["period_start"], kind, today):
+            early.setdefault((row["period_start"], kind), []).append(int(row["row"]))
+    notices = []
+    for (start, kind), numbers in sorted(early.items()):
+        which = f"Row {numbers[0]}" if len(numbers) == 1 else f"Rows {_row_list(numbers)}"
+        if kind == "year":
+            why = (
+                f"{format_period(start, 'year')} has not ended yet, so its figures are early: "
+                "they can be saved, and updated once the year ends."
+            )
+        else:
+            why = early_message(start)
+        notices.append(f"{which}: {why}")
+    return notices
+
+
+def _row_list(numbers: Sequence[int], limit: int = 6) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit:,} more" if len(numbers) > limit else "")
 
 
 def future_message(period_start: date) -> str:

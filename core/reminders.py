@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from core.periods import format_period
 from core.permissions import Role
+from core.projects import COMMITMENT_TARGET
 from core.quarterly import Stage, due_date, long_date, recent_quarters, stage
 
 #: Feedback waiting longer than this many days for a response needs the regional lead.
@@ -54,6 +55,8 @@ class Kind:
     QUARTER_QUESTIONS = "quarter_questions"
     SIGN_OFF_WAITING = "sign_off_waiting"
     ACTIONS_OVERDUE = "actions_overdue"
+    ACTIONS_NEED_UPDATE = "actions_need_update"
+    PROJECTS_BELOW = "projects_below"
     FEEDBACK_WAITING = "feedback_waiting"
     AGENDA_WAITING = "agenda_waiting"
     COMMENTS_WAITING = "comments_waiting"
@@ -84,6 +87,12 @@ class RegionFacts:
     #: Questions from the Regional Forum not yet answered, by quarter.
     open_questions: Mapping[date, int] = field(default_factory=dict)
     overdue_actions: int = 0
+    #: Overdue actions whose status and dates disagree (``core.plan_words``): still
+    #: "On track", or not updated since they fell due.
+    actions_need_update: int = 0
+    #: Community projects active or completed (None: not read), and the region's own aim.
+    projects_counted: int | None = None
+    projects_aim: int | None = None
     #: Feedback waiting (received or in progress) more than FEEDBACK_WAITING_DAYS days.
     feedback_waiting: int = 0
     oldest_feedback_days: int | None = None
@@ -195,6 +204,18 @@ def lead_items(facts: RegionFacts, today: date, weeks: int) -> list[AttentionIte
                 n,
             )
         )
+    if facts.actions_need_update:
+        n = facts.actions_need_update
+        items.append(
+            AttentionItem(
+                Kind.ACTIONS_NEED_UPDATE,
+                f"{_plural(n, 'overdue action')} {'needs' if n == 1 else 'need'} an update: "
+                f"{'its status says' if n == 1 else 'their status says'} on track, or nobody "
+                "has updated it since its due date passed.",
+                PLAN_PAGE,
+                n,
+            )
+        )
     if facts.feedback_waiting:
         n = facts.feedback_waiting
         days = facts.oldest_feedback_days
@@ -219,6 +240,17 @@ def lead_items(facts: RegionFacts, today: date, weeks: int) -> list[AttentionIte
                 f"{_is_are(n)} waiting for an answer.",
                 MEETING_PAGE,
                 n,
+            )
+        )
+    aim, counted = facts.projects_aim, facts.projects_counted
+    if aim is not None and counted is not None and counted < aim:
+        items.append(
+            AttentionItem(
+                Kind.PROJECTS_BELOW,
+                f"{facts.name} has {_plural(counted, 'community project')} active or "
+                f"completed, against its own aim of {aim}.",
+                PROJECTS_PAGE,
+                aim - counted,
             )
         )
     for entity, (what, page) in _COMMENT_PLACES.items():
@@ -251,6 +283,18 @@ def forum_items(facts: RegionFacts) -> list[AttentionItem]:
 def national_items(regions: Sequence[RegionFacts], today: date, weeks: int) -> list[AttentionItem]:
     """One line for each region with a quarter overdue or waiting for sign-off."""
     items: list[AttentionItem] = []
+    counts = [f.projects_counted for f in regions]
+    if counts and None not in counts and sum(counts) < COMMITMENT_TARGET:
+        total = sum(counts)
+        items.append(
+            AttentionItem(
+                Kind.PROJECTS_BELOW,
+                f"Across Rethink, {total} of the {COMMITMENT_TARGET} community projects "
+                "the plan commits to are active or completed.",
+                PROJECTS_PAGE,
+                COMMITMENT_TARGET - total,
+            )
+        )
     for facts in sorted(regions, key=lambda f: f.name):
         _, overdue = quarters_due(facts, today, weeks)
         waiting = _with_status(facts, Stage.SUBMITTED)

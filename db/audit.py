@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,20 +10,30 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.audit_format import action_words, describe_changes
+from core.audit_format import FIGURE_FIELDS, action_words, describe_changes
 from db.models import AuditEvent, Region
 
 HISTORY_COLUMNS = ["When", "Who", "What", "Changes", "Reason"]
 
 
-def _frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
+def _frame(
+    events: Sequence[AuditEvent], hide_figures: Callable[[int | None], bool] | None = None
+) -> pd.DataFrame:
+    """The events as a history table; ``hide_figures(region_id)`` says for which
+    regions' events the figures about people are left out (``FIGURE_FIELDS``)."""
+
+    def hidden(e: AuditEvent) -> frozenset[str]:
+        if hide_figures is None or not hide_figures(e.region_id):
+            return frozenset()
+        return FIGURE_FIELDS.get(e.entity_type, frozenset())
+
     return pd.DataFrame(
         [
             {
                 "When": e.occurred_at.strftime("%d %b %Y %H:%M"),
                 "Who": e.username,
                 "What": action_words(e.action),
-                "Changes": describe_changes(e.before, e.after),
+                "Changes": describe_changes(e.before, e.after, hidden(e)),
                 "Reason": e.reason,
             }
             for e in events
@@ -33,9 +43,15 @@ def _frame(events: Sequence[AuditEvent]) -> pd.DataFrame:
 
 
 def entity_history(
-    session: Session, entity_type: str, entity_ids: Sequence[int], limit: int = 200
+    session: Session,
+    entity_type: str,
+    entity_ids: Sequence[int],
+    limit: int = 200,
+    *,
+    hide_figures: Callable[[int | None], bool] | None = None,
 ) -> pd.DataFrame:
-    """Who changed these records, when, from what to what and why; oldest first.
+    """Who changed these records, when, from what to what and why; oldest first
+    (``hide_figures``: as for :func:`_frame`).
 
     The newest ``limit`` events are picked in Python from the records' event ids and
     times: asked to sort and limit, the database may walk the whole log by time
@@ -50,7 +66,7 @@ def entity_history(
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.id.in_([e.id for e in newest]))
     ).all()
-    return _frame(sorted(events, key=lambda e: (e.occurred_at, e.id)))
+    return _frame(sorted(events, key=lambda e: (e.occurred_at, e.id)), hide_figures)
 
 
 def audit_log(

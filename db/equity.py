@@ -38,12 +38,16 @@ from core.equity_import import (
     check_population_rows,
     count_display,
     count_problems,
+    not_begun_problems,
     population_display,
+    timing,
 )
 from core.equity_import import refuse_unclean as _refuse_unclean
 from core.equity_import import refuse_unless_whole as _whole
-from core.importer import ImportCounts, ImportPreview, read_table
+from core.importer import ImportCounts, ImportPreview, read_table, uses_decimal_comma
 from core.permissions import Action, Actor
+from core.quarterly import early_notices
+from db import quarterly as db_quarterly
 from db.models import (
     Area,
     Characteristic,
@@ -777,8 +781,14 @@ def preview_equity_counts(
     if not raw:
         return ImportPreview(problems=problems, source=filename, noun="figure")
     with Session(engine) as session:
-        clean, row_problems = check_count_rows(raw, equity_reference(session), actor)
-        problems += row_problems
+        clean, row_problems = check_count_rows(
+            raw,
+            equity_reference(session),
+            actor,
+            decimal_comma=uses_decimal_comma(data, filename),
+        )
+        today = db_quarterly.today()
+        problems += row_problems + not_begun_problems(clean, today)
         existing = {} if problems else _existing_counts(session, clean)
     rows, display = [], []
     for row in clean:
@@ -796,7 +806,7 @@ def preview_equity_counts(
                 "change": change,
             }
         )
-        display.append(count_display(row, change))
+        display.append(count_display(row, change, today))
     counts = [r["change"] for r in rows]
     return ImportPreview(
         rows=rows,
@@ -807,6 +817,7 @@ def preview_equity_counts(
         display=display,
         noun="figure",
         source=filename,
+        notices=early_notices([timing(r) for r in clean], today),
     )
 
 
@@ -824,7 +835,12 @@ def preview_population_counts(
     if not raw:
         return ImportPreview(problems=problems, source=filename, noun="population figure")
     with Session(engine) as session:
-        clean, row_problems = check_population_rows(raw, equity_reference(session), actor)
+        clean, row_problems = check_population_rows(
+            raw,
+            equity_reference(session),
+            actor,
+            decimal_comma=uses_decimal_comma(data, filename),
+        )
         problems += row_problems
         existing = {} if problems else _existing_population(session, clean)
     rows, display = [], []

@@ -2,9 +2,9 @@
 audited writes that start a meeting, correct its details and record its decisions.
 
 "Since the last meeting" (:func:`changes_since_last_meeting`) is worked out from the
-audit log: the region's audit events from the previous meeting's date up to this
-meeting's date (for a region's first meeting, the three months before it), plus the
-current state for overdue actions. ``core.meetings`` groups and words them.
+audit log: the region's audit events from the day after the previous meeting up to the
+end of this meeting's day (for a region's first meeting, the three months before it),
+plus the current state for overdue actions. ``core.meetings`` groups and words them.
 
 Writes go through :func:`db.writes.registered_write`: permission checked with the
 meeting's region (``Action.MANAGE_MEETINGS``: the region's lead, or an administrator),
@@ -93,6 +93,9 @@ _ENTITIES = (
     Entity.COMMUNITY_PROJECT,
     Entity.FEEDBACK_ITEM,
     Entity.METRIC,
+    Entity.MEETING_DECISION,
+    Entity.QUARTER_REVIEW,
+    Entity.QUARTER_QUESTION,
 )
 
 
@@ -156,18 +159,23 @@ def meeting_window(session: Session, meeting_id: int) -> MeetingWindow:
 
 
 def _events(session: Session, region_id: int, window: MeetingWindow) -> list[AuditEvent]:
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.region_id == region_id,
-                AuditEvent.entity_type.in_(_ENTITIES),
+    """The region's audit events in the window, and the national core metrics' (they
+    are the region's metrics too), oldest first."""
+    # Two queries, each one walk of the (region, time) index, rather than an OR the
+    # planner may answer by reading the whole window of the log.
+    found: list[AuditEvent] = []
+    for region, kinds in ((region_id, _ENTITIES), (None, (Entity.METRIC,))):
+        found += session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.region_id.is_(None)
+                if region is None
+                else AuditEvent.region_id == region,
+                AuditEvent.entity_type.in_(kinds),
                 AuditEvent.occurred_at >= window.since,
                 AuditEvent.occurred_at < window.until,
             )
-            .order_by(AuditEvent.occurred_at, AuditEvent.id)
         )
-    )
+    return sorted(found, key=lambda e: (e.occurred_at, e.id))
 
 
 def _value_entries(session: Session, events: list[AuditEvent]) -> list[words.ValueEntry]:
@@ -192,14 +200,20 @@ def _value_entries(session: Session, events: list[AuditEvent]) -> list[words.Val
         if found is not None:
             metric, quarter = found
         else:
-            after = event.after or {}
+            kept = event.after or event.before or {}
             try:
-                quarter = parse_period(after.get("quarter")).start
+                quarter = parse_period(kept.get("quarter")).start
             except (ValueError, TypeError):
                 continue
-            metric = after.get("metric") or f"value {event.entity_id}"
+            metric = kept.get("metric") or f"value {event.entity_id}"
         entries.append(
-            words.ValueEntry(quarter, metric, event.action != "update", event.occurred_at)
+            words.ValueEntry(
+                quarter,
+                metric,
+                event.action not in ("update", "withdraw"),
+                event.occurred_at,
+                withdrawn=event.action == "withdraw",
+            )
         )
     return entries
 
@@ -259,9 +273,15 @@ def _action_steps(session: Session, events: list[AuditEvent]) -> list[words.Stat
 
 
 def _record_events(
-    session: Session, events: list[AuditEvent], model: Any, column: Any, noun: str
+    session: Session,
+    events: list[AuditEvent],
+    model: Any,
+    column: Any,
+    noun: str,
+    titles: Mapping[int, str] | None = None,
 ) -> list[words.RecordEvent]:
-    titles = _titles(session, model, column, (e.entity_id for e in events))
+    if titles is None:
+        titles = _titles(session, model, column, (e.entity_id for e in events))
     return [
         words.RecordEvent(
             e.entity_id,
@@ -302,6 +322,34 @@ def _feedback_events(session: Session, events: list[AuditEvent]) -> list[words.F
                 before.get("status"),
                 after.get("status"),
                 event.occurred_at,
+                event.action,
+            )
+        )
+    return out
+
+
+def _metric_titles(session: Session, events: list[AuditEvent]) -> dict[int, str]:
+    """Each metric named by its code and name ("CA1: Staff trained")."""
+    ids = list(dict.fromkeys(e.entity_id for e in events if e.entity_id is not None))
+    if not ids:
+        return {}
+    rows = session.execute(select(Metric.id, Metric.code, Metric.name).where(Metric.id.in_(ids)))
+    return {r.id: f"{r.code}: {r.name}" for r in rows}
+
+
+def _quarter_events(session: Session, events: list[AuditEvent]) -> list[words.RecordEvent]:
+    """The quarterly cycle's steps, each named by its quarter ("Q1 2026/27")."""
+    out = []
+    for event in events:
+        kept = event.after or event.before or {}
+        out.append(
+            words.RecordEvent(
+                event.entity_id,
+                str(kept.get("period") or "a quarter's"),
+                event.action,
+                event.before,
+                event.after,
+                event.occurred_at,
             )
         )
     return out
@@ -314,10 +362,15 @@ def changes_since_last_meeting(
     per change: columns ``kind`` (one of ``core.meetings.KINDS``), ``when``, ``summary``
     (plain English) and ``items`` (how many things the line counts).
 
-    From the audit log: values entered (one line per quarter), action statuses changed
-    and actions completed (each action once, from its first to its last status), new
-    actions, projects updated, feedback received and answered. From the current state:
-    actions overdue at the meeting's date (or today, if that is earlier: ``on``).
+    From the audit log (every registered write in the region, up to the end of the
+    meeting's day: ``core.meetings.MeetingWindow``): values entered, changed and
+    withdrawn (one line per quarter), action statuses changed and actions completed
+    (each action once, from its first to its last status), new actions, progress updates
+    and changed details, metrics added, changed or retired (the region's local metrics
+    and the national core metrics), projects added, updated or deleted, feedback
+    received, answered, moved or deleted, decisions recorded and the quarterly cycle's
+    steps. From the current state: actions overdue at the meeting's date (or today, if
+    that is earlier: ``on``).
     """
     meeting = session.get(ForumMeeting, meeting_id)
     if meeting is None or meeting.region_id != region_id:
@@ -336,9 +389,15 @@ def changes_since_last_meeting(
         session, sorted({s.entity_id for s in steps if s.before is None}), window.since
     )
     changes += words.action_changes(steps, earlier)
-    changes += words.metric_status_changes(
-        _record_events(session, by_kind[Entity.METRIC], Metric, Metric.name, "Metric")
+    changes += words.action_updates(
+        _record_events(session, actions, PlanAction, PlanAction.title, "Action")
     )
+    metrics = by_kind[Entity.METRIC]
+    named = _record_events(
+        session, metrics, Metric, Metric.name, "Metric", _metric_titles(session, metrics)
+    )
+    changes += words.metric_status_changes(named)
+    changes += words.metric_changes(named)
     changes += words.project_changes(
         _record_events(
             session,
@@ -349,6 +408,24 @@ def changes_since_last_meeting(
         )
     )
     changes += words.feedback_changes(_feedback_events(session, by_kind[Entity.FEEDBACK_ITEM]))
+    changes += words.decision_changes(
+        _record_events(
+            session,
+            by_kind[Entity.MEETING_DECISION],
+            MeetingDecision,
+            MeetingDecision.text,
+            "Decision",
+        )
+    )
+    changes += words.quarter_changes(
+        _quarter_events(
+            session,
+            sorted(
+                by_kind[Entity.QUARTER_REVIEW] + by_kind[Entity.QUARTER_QUESTION],
+                key=lambda e: (e.occurred_at, e.id),
+            ),
+        )
+    )
     as_of = min(meeting.meeting_date, on or today())
     overdue = plan.region_actions(session, region_id, overdue_only=True, on=as_of)
     changes += words.overdue_changes(

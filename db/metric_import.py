@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from core.entities import Entity
 from core.formatting import UNIT_LABELS
-from core.importer import ImportCounts, ImportPreview, read_table
+from core.importer import ImportCounts, ImportPreview, read_table, uses_decimal_comma
 from core.metric_import import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -40,6 +40,7 @@ from core.metric_import import (
 from core.periods import format_period, quarter_start
 from core.permissions import Action, Actor
 from core.validation import Problem
+from db import quarterly as db_quarterly
 from db.models import (
     AuditEvent,
     Characteristic,
@@ -219,10 +220,12 @@ def preview_metric_values(
         return ImportPreview(problems=problems, source=filename)
     with Session(engine) as session:
         lookups = load_lookups(session)
-        clean, row_problems = check_rows(rows, lookups, actor)
+        clean, row_problems = check_rows(
+            rows, lookups, actor, decimal_comma=uses_decimal_comma(data, filename)
+        )
         problems += row_problems + _period_problems(session, clean)
         existing = {} if problems else existing_values(session, value_keys(clean))
-    preview = build_preview(clean, problems, existing)
+    preview = build_preview(clean, problems, existing, today=db_quarterly.today())
     preview.source = filename
     return preview
 

@@ -41,6 +41,7 @@ from core.metric_grid import (
     change_problems,
     overall_series_by_metric,
 )
+from core.metric_undo import PriorValue, SavedValue, SavedValues
 from core.periods import format_period
 from core.permissions import Action
 from core.validation import MetricRules
@@ -220,6 +221,9 @@ class SaveResult:
     updated: int = 0
     unchanged: int = 0
     value_ids: tuple[int, ...] = field(default=())
+    #: What the save changed, each value as it was before, to undo it
+    #: (``db.metric_undo.undo_values``); None when nothing was saved.
+    undo: SavedValues | None = None
 
     @property
     def saved(self) -> int:
@@ -244,6 +248,7 @@ def save_values(uow: UnitOfWork, region_id: int, changes: Sequence[ValueChange])
     changes = list(changes)
     if not changes:
         return SaveResult()
+    undo: list[SavedValue] = []
     metrics = {
         m.id: m
         for m in session.scalars(
@@ -360,6 +365,9 @@ def save_values(uow: UnitOfWork, region_id: int, changes: Sequence[ValueChange])
             )
             created += 1
             ids.append(row.id)
+            undo.append(
+                SavedValue(row.id, metric.code, change.period_start, change.group_name, 1, None)
+            )
             continue
         before = _value_payload(row.value, row.numerator, row.denominator, row.note or "")
         if jsonable(before) == jsonable(new):
@@ -401,7 +409,19 @@ def save_values(uow: UnitOfWork, region_id: int, changes: Sequence[ValueChange])
         )
         updated += 1
         ids.append(row.id)
-    return SaveResult(created, updated, unchanged, tuple(ids))
+        prior = PriorValue(**before, entered_by_id=row.entered_by_id, entered_at=row.entered_at)
+        undo.append(
+            SavedValue(
+                row.id,
+                metric.code,
+                change.period_start,
+                change.group_name,
+                int(change.expected_version or 0) + 1,
+                prior,
+            )
+        )
+    saved = SavedValues(region_id, now, tuple(undo)) if undo else None
+    return SaveResult(created, updated, unchanged, tuple(ids), saved)
 
 
 def _rules_of(metric: Metric) -> MetricRules:

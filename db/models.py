@@ -285,6 +285,9 @@ class Metric(Base):
     manual_status: Mapped[str | None] = mapped_column(String(30))
     manual_status_reason: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When it was retired (no longer asked for; ``active`` False, its history kept);
+    #: None for a metric in use, or one retired before the date was recorded.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: The Regional Forum decision that agreed the metric (or its latest change); None
     #: when it was agreed elsewhere (the free-text coproduction fields say where).
     agreed_decision_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_decision.id"))
@@ -587,6 +590,41 @@ class AgendaItem(Base):
     __mapper_args__ = versioned(version)
 
 
+class Correction(Base):
+    """A mistake put right: a metric value withdrawn, a metric retired, or a community
+    project, feedback item, progress update or meeting decision deleted. The corrected
+    row is gone (or, for a metric, retired); this record (with the audit event) keeps
+    who did it, when and why. ``summary`` says what was removed, for those who may see
+    it (core.corrections words the notice for everyone else)."""
+
+    __tablename__ = "correction"
+    __table_args__ = (
+        Index("ix_correction_entity", "entity_type", "entity_id"),
+        Index("ix_correction_parent", "parent_type", "parent_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A core.corrections.Kind (``value_withdrawn``, ``metric_retired``, ...).
+    kind: Mapped[str] = mapped_column(String(30))
+    #: The record corrected (a core.entities.Entity and its id, kept after a delete).
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    #: The record it belonged to: a value's metric, an update's action, a decision's
+    #: meeting (None for a project, a feedback item or a metric).
+    parent_type: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(Integer)
+    #: The region it was in (None: a national core metric retired).
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    #: A withdrawn value's quarter.
+    period_start: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    made_by: Mapped[str] = mapped_column(String(120))
+    #: The role of whoever made it (the notice says "by the regional lead").
+    made_by_role: Mapped[str] = mapped_column(String(30))
+    made_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class ReminderSent(Base):
     """One reminder email sent to a person on a day, so a second run that day sends
     nothing twice (and a failed send, never recorded, is sent by the next run)."""
@@ -599,3 +637,41 @@ class ReminderSent(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     address: Mapped[str] = mapped_column(String(200))
     items: Mapped[int] = mapped_column(Integer)
+
+
+class BiannualReview(Base):
+    """A region's review of a half-year (SD4): what went well, what did not, notes of
+    an independent evaluation where there was one. No row: not recorded yet (due or
+    overdue by the date, see core.reviews)."""
+
+    __tablename__ = "biannual_review"
+    __table_args__ = (UniqueConstraint("region_id", "half_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    #: The half-year's first day: 1 April (H1) or 1 October (H2).
+    half_start: Mapped[date] = mapped_column(Date)
+    went_well: Mapped[str] = mapped_column(Text)
+    not_well: Mapped[str] = mapped_column(Text)
+    evaluation: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)
+
+
+class GoodPractice(Base):
+    """Good practice a region found in a bi-annual review; when shared, every region
+    reads it in the good-practice library."""
+
+    __tablename__ = "good_practice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("biannual_review.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    what_was_done: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = versioned(version)

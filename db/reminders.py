@@ -27,6 +27,8 @@ from core.config import Settings
 from core.entities import Entity
 from core.feedback_rules import WAITING_STATUSES
 from core.permissions import SYSTEM_ACTOR, Action, Actor
+from core.plan_words import needs_update_words
+from core.projects import COUNTS_TOWARD
 from core.quarterly import Stage, recent_quarters
 from core.reminders import (
     FEEDBACK_WAITING_DAYS,
@@ -41,8 +43,10 @@ from core.reminders import (
     send_error,
 )
 from db.models import (
+    ActionUpdate,
     AgendaItem,
     Comment,
+    CommunityProject,
     FeedbackItem,
     PlanAction,
     QuarterQuestion,
@@ -83,6 +87,7 @@ def region_facts(
     if not names:
         return {}
     ids = list(names)
+    projects, aims = _projects(session, ids)
     recent = recent_quarters(on, QUARTERS_CHECKED)
     reviews: dict[int, dict[date, str]] = {r: {} for r in ids}
     for region_id, period, status in session.execute(
@@ -93,7 +98,10 @@ def region_facts(
     ):
         reviews[region_id][period] = status
     if not everything:
-        return {r: RegionFacts(r, names[r], reviews[r]) for r in ids}
+        return {
+            r: RegionFacts(r, names[r], reviews[r], projects_counted=projects.get(r, 0))
+            for r in ids
+        }
     questions: dict[int, dict[date, int]] = {r: {} for r in ids}
     for region_id, period, count in session.execute(
         select(QuarterReview.region_id, QuarterReview.period_start, func.count(QuarterQuestion.id))
@@ -119,6 +127,7 @@ def region_facts(
             .group_by(PlanAction.region_id)
         ).all()
     )
+    need_update = _actions_needing_update(session, ids, on)
     feedback = {
         region_id: (count, oldest)
         for region_id, count, oldest in session.execute(
@@ -158,12 +167,61 @@ def region_facts(
             reviews[r],
             questions[r],
             overdue_actions=overdue.get(r, 0),
+            actions_need_update=need_update.get(r, 0),
+            projects_counted=projects.get(r, 0),
+            projects_aim=aims.get(r),
             feedback_waiting=waiting,
             oldest_feedback_days=(on - oldest).days if oldest else None,
             agenda_waiting=agenda.get(r, 0),
             comments_waiting=comments[r],
         )
     return out
+
+
+def _projects(session: Session, ids: Sequence[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Each region's community projects active or completed, and its own aim."""
+    counted = dict(
+        session.execute(
+            select(CommunityProject.region_id, func.count(CommunityProject.id))
+            .where(
+                CommunityProject.region_id.in_(list(ids)),
+                CommunityProject.status.in_(COUNTS_TOWARD),
+            )
+            .group_by(CommunityProject.region_id)
+        ).all()
+    )
+    aims = dict(
+        session.execute(
+            select(Region.id, Region.project_aim).where(
+                Region.id.in_(list(ids)), Region.project_aim.is_not(None)
+            )
+        ).all()
+    )
+    return counted, aims
+
+
+def _actions_needing_update(session: Session, ids: Sequence[int], on: date) -> dict[int, int]:
+    """How many overdue actions of each region need an update (``core.plan_words``)."""
+    last = (
+        select(ActionUpdate.action_id, func.max(ActionUpdate.update_date).label("last"))
+        .group_by(ActionUpdate.action_id)
+        .subquery()
+    )
+    counts: dict[int, int] = {}
+    for region_id, status, due, last_update in session.execute(
+        select(PlanAction.region_id, PlanAction.status, PlanAction.due_date, last.c.last)
+        .outerjoin(last, last.c.action_id == PlanAction.id)
+        .where(
+            PlanAction.region_id.in_(list(ids)),
+            in_regional_plan(),
+            PlanAction.due_date.is_not(None),
+            PlanAction.due_date < on,
+            PlanAction.status != "complete",
+        )
+    ):
+        if needs_update_words(status, due, last_update, on=on):
+            counts[region_id] = counts.get(region_id, 0) + 1
+    return counts
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,25 @@ import pandas as pd
 import streamlit as st
 
 from components.context import current
+from components.corrections import delete_feedback, deleted_feedback
 from components.feedback_forms import WHERE, add_form, respond_forms
-from components.feedback_list import every_region, filters, headline, item_card, the_list
+from components.feedback_list import (
+    every_region,
+    filters,
+    headline,
+    item_card,
+    status_meanings,
+    the_list,
+)
 from components.history import history_view
 from components.outcome import show_outcome
 from components.region_picker import choose_region
+from components.scroll import scroll_to
+from components.search_results import requested
 from core.entities import Entity
 from core.feedback_rules import item_label
 from core.permissions import Action, can
-from services import feedback
+from services import feedback, quarterly
 from services.context import RequestContext
 
 
@@ -37,11 +47,15 @@ def one_item(
     if items.empty:
         st.write("No feedback to look at: none matches the filters above.")
         return
-    labels = {int(r["id"]): item_label(r) for _, r in items.iterrows()}
+    labels = {int(r["id"]): item_label(r, today) for _, r in items.iterrows()}
+    if st.session_state.get("feedback-chosen") not in (None, *labels):
+        st.session_state["feedback-chosen"] = next(iter(labels))
     chosen = st.selectbox(
         "Feedback item", list(labels), format_func=labels.get, key="feedback-chosen"
     )
     row = items[items["id"] == chosen].iloc[0]
+    if st.session_state.pop("feedback-scroll", False):
+        scroll_to(f"feedback-detail-{chosen}")  # a search result's ?feedback=7
     item_card(row, "detail", today)
     if may_respond and actions is not None:
         respond_forms(ctx, row, actions)
@@ -51,6 +65,7 @@ def one_item(
         [int(chosen)],
         key=f"history-feedback-{chosen}",
         title="History of this item",
+        extra=delete_feedback(ctx, int(chosen)) if may_respond else None,
     )
 
 
@@ -61,7 +76,11 @@ def feedback_page(ctx: RequestContext, today: date) -> None:
         "Feedback from service users, carers, Experts by Experience, the advisory boards, "
         "Regional Forums and partners, and what we did about it."
     )
+    asked = requested("feedback")  # a search result's ?feedback=7
     region_id, region_name = choose_region(ctx, key="feedback-region")
+    if asked is not None:
+        st.session_state["feedback-chosen"] = asked
+        st.session_state["feedback-scroll"] = True
     may_add = can(ctx.actor, Action.ADD_FEEDBACK, region_id)
     may_respond = can(ctx.actor, Action.RESPOND_FEEDBACK, region_id)
     see_all = can(ctx.actor, Action.VIEW_ALL_REGIONS)
@@ -74,6 +93,7 @@ def feedback_page(ctx: RequestContext, today: date) -> None:
         add_form(ctx, region_id, theme_names, today)
 
     st.header("You said, we did", anchor=False)
+    status_meanings()
     statuses, theme_ids, sources = filters(theme_names)
     items = feedback.items(ctx, region_id, statuses=statuses, theme_ids=theme_ids, sources=sources)
     actions = feedback.linkable_actions(ctx, region_id) if may_respond else None
@@ -83,9 +103,10 @@ def feedback_page(ctx: RequestContext, today: date) -> None:
         region_name=region_name,
         today=today,
     )
+    deleted_feedback(ctx, region_id)
     one_item(ctx, items, actions, may_respond=may_respond, today=today)
     if by_region is not None:
         every_region(by_region)
 
 
-feedback_page(current(), date.today())
+feedback_page(current(), quarterly.today())

@@ -1,7 +1,8 @@
 """Forum meeting: a region's Regional Forum meeting, opening on what changed since the last
 one; a presentation mode for the screen in the room (one agenda section at a time, large
 type, no editing controls); decisions and new plan actions recorded during the meeting
-(regional leads and administrators); and the meeting pack to circulate (PDF)."""
+(regional leads and administrators); and the meeting pack to circulate (PDF, and the
+same pack as an accessible HTML file)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from components.agenda import agenda_at_meeting, agenda_proposals
 from components.context import current
+from components.corrections import meeting_decision_corrections
 from components.meeting_forms import (
     WHERE,
     correct_details,
@@ -16,7 +18,8 @@ from components.meeting_forms import (
     new_meeting_key,
     start_meeting_view,
 )
-from components.meeting_present import presentation
+from components.meeting_pack_view import community_projects, pack_downloads
+from components.meeting_present import PRESENT_KEY, presentation
 from components.meeting_view import (
     decisions,
     meeting_details,
@@ -28,10 +31,8 @@ from components.outcome import show_outcome
 from components.quarter_views import WHERE as QUARTER_WHERE
 from components.quarter_views import attendance_form, review_agenda
 from components.region_picker import choose_region
-from core.disclosure import rule_text
 from core.formatting import escape_markdown
 from core.permissions import Action, can
-from reports.meeting_pack import file_name, render_meeting_pack
 from services.context import RequestContext
 from services.meetings import MeetingFigures, meeting_figures, meeting_labels
 
@@ -59,38 +60,23 @@ def choose_meeting(ctx: RequestContext, region_id: int, region_name: str, manage
     )
 
 
-def pack_download(ctx: RequestContext, figures: MeetingFigures) -> None:
-    """The meeting pack (PDF), made from the figures this page shows."""
-    threshold, demo = ctx.threshold, ctx.settings.demo_mode
-    st.download_button(
-        "Download the meeting pack (PDF)",
-        data=lambda: render_meeting_pack(figures, disclosure_threshold=threshold, demo=demo),
-        file_name=file_name(figures.region_name, figures.meeting_date),
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        key=f"forum-pack-{figures.meeting_id}",
-    )
-    st.caption(
-        "The pack has the theme statuses, every metric's chart with its figures, what changed "
-        "since the last meeting, the open feedback and the decisions. It is ready to circulate "
-        "whoever downloads it. " + rule_text(threshold)
-    )
-
-
 def normal_view(ctx: RequestContext, figures: MeetingFigures, manage: bool) -> None:
     """The meeting for the people preparing and recording it."""
     meeting_details(figures)
     attendance_form(ctx, figures.region_id, figures.meeting_id, figures.record.get("chair") or "")
-    pack_download(ctx, figures)
+    pack_downloads(ctx, figures)
     since_last_meeting(figures)
     review_agenda(ctx, figures)
     agenda_at_meeting(ctx, figures.region_id, figures.meeting_id)
     agenda_proposals(ctx, figures.region_id)
     decisions(figures)
+    meeting_decision_corrections(
+        ctx, figures.region_id, figures.meeting_id, figures.decisions, manage
+    )
     if manage:
         decision_form(ctx, figures)
     themes_at_a_glance(figures)
+    community_projects(figures, ctx.threshold)
     waiting_feedback(figures)
     if manage:
         correct_details(ctx, figures)
@@ -105,9 +91,10 @@ show_outcome(QUARTER_WHERE)
 chosen_meeting = choose_meeting(context, chosen_region, chosen_name, may_manage)
 present = st.toggle(
     "Present on a shared screen",
-    key="forum-present",
-    help="Shows one agenda section at a time in large type, with no editing controls. "
-    "Use the Previous and Next buttons (or the left and right arrow keys).",
+    key=PRESENT_KEY,
+    help="Fills the screen with one item at a time in large type, with no editing controls. "
+    "Move with Previous and Next, the arrow keys or Page Up and Page Down (what "
+    "presentation clickers send); “Leave presentation” or Esc brings this page back.",
 )
 if may_manage and not present:
     start_meeting_view(context, chosen_region, expanded=False)

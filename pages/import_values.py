@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from components.context import current
@@ -13,20 +11,10 @@ from components.region_picker import choose_region
 from core.formatting import escape_markdown
 from core.importer import ImportPreview
 from core.metric_import import column_help
-from core.periods import format_period, quarter_start
+from core.periods import format_period, last_ended_quarter
 from core.permissions import Action, can
-from services import imports
+from services import imports, quarterly
 from services.context import RequestContext
-
-
-def last_complete_quarter(today: date) -> date:
-    """The start of the quarter before the one ``today`` is in."""
-    this_quarter = quarter_start(today)
-    return (
-        date(this_quarter.year - 1, 10, 1)
-        if this_quarter.month == 1
-        else date(this_quarter.year, this_quarter.month - 3, 1)
-    )
 
 
 def import_values_page(ctx: RequestContext) -> None:
@@ -47,7 +35,7 @@ def import_values_page(ctx: RequestContext) -> None:
         )
         st.stop()
 
-    last_quarter = last_complete_quarter(date.today())
+    last_quarter = last_ended_quarter(quarterly.today())
     found = imports.import_guide(ctx, region_id, last_quarter)
     template, guide = found.template, found.guide
 

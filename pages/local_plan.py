@@ -10,6 +10,8 @@ import streamlit as st
 
 from components.context import current
 from components.plan_actions import (
+    DETAILS_KEY,
+    SCROLL_TO_DETAILS,
     action_details,
     actions_by_area,
     organisation_wide_card,
@@ -19,6 +21,8 @@ from components.plan_actions import (
 from components.plan_forms import add_form, adopt_form, edit_form, remember_open, update_form
 from components.plan_templates import template_section
 from components.region_picker import choose_region
+from components.scroll import scroll_to
+from components.search_results import requested
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
 from core.permissions import Action, can
@@ -93,6 +97,8 @@ def one_action(
     titles = action_labels(actions["id"], actions["code"], actions["title"])
     selected = st.selectbox("Action", ids, format_func=titles.get, key=key)
     row = actions[actions["id"] == selected].iloc[0]
+    if st.session_state.pop(SCROLL_TO_DETAILS, False):
+        scroll_to(DETAILS_KEY)  # "Open details and history" was pressed, or a link
     action_details(ctx, row, found.updates[found.updates["action_id"] == selected], setting)
     if may_edit:
         loaded = remember_open(int(row["id"]), int(row["version"]))
@@ -129,7 +135,11 @@ def local_plan(ctx: RequestContext) -> None:
         "tagged with the themes they serve. Status is kept up to date with dated progress "
         "updates."
     )
+    asked = requested("action")  # a search result's ?action=12
     region_id, region_name = choose_region(ctx, key="plan-region")
+    if asked is not None:
+        st.session_state[f"plan-selected-{region_id}"] = asked
+        st.session_state[SCROLL_TO_DETAILS] = True
     may_edit = can(ctx.actor, Action.EDIT_PLAN, region_id)
     may_edit_templates = can(ctx.actor, Action.EDIT_NATIONAL_TEMPLATES)
     setting = plan_service.plan_setting(ctx, region_id, region_name)

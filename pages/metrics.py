@@ -7,14 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from components.context import current
+from components.corrections import retired_metrics_panel
 from components.downloads import download_buttons
 from components.first_run import first_run_notice, requested_definition
 from components.metric_card import metric_card, status_words, theme_filter
 from components.metric_entry import entry_view
 from components.metric_entry_save import OUTCOME
 from components.metric_form import define_view
+from components.metric_goto import cards_to_show, open_metric
 from components.outcome import show_outcome
 from components.region_picker import choose_region
+from components.search_results import requested as link_request
 from core.disclosure import rule_text
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
@@ -35,7 +38,6 @@ from services.metrics import (
 VIEW_PROGRESS = "Metrics and progress"
 VIEW_ENTER = "Enter values"
 VIEW_DEFINE = "Define or change a metric"
-CARDS_PER_PAGE = 4
 
 
 def plural(count: int, noun: str) -> str:
@@ -95,7 +97,7 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
     )
     download_buttons(summary_table, f"metrics-{region_name}", key="metrics-summary-dl")
     ordered = pd.concat([shown[shown["theme_id"] == t] for t in page.theme_names])
-    on_cards = card_page(ordered)
+    on_cards = cards_to_show(ordered)
     values = card_values(ctx, page.region_id, on_cards)
     agreements = card_agreements(ctx, on_cards)
     comments = page_comments(ctx, page.region_id, Entity.METRIC, on_cards["id"].astype(int))
@@ -110,33 +112,12 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
             metric_card(ctx, page, row, values, results[metric_id], agreed, comments)
 
 
-def card_page(ordered: pd.DataFrame) -> pd.DataFrame:
-    """The metrics whose cards are drawn: all of them up to CARDS_PER_PAGE, else the
-    chosen page of them (a card with its chart and history costs time on every run)."""
-    if len(ordered) <= CARDS_PER_PAGE:
-        return ordered
-    starts = list(range(0, len(ordered), CARDS_PER_PAGE))
-
-    def describe(start: int) -> str:
-        end = min(start + CARDS_PER_PAGE, len(ordered))
-        first, last = ordered.iloc[start], ordered.iloc[end - 1]
-        return f"{start + 1} to {end} of {len(ordered)}: {first['code']} to {last['code']}"
-
-    start = st.selectbox(
-        "Metric details to show",
-        starts,
-        format_func=describe,
-        key="metrics-card-page",
-        help="Each metric's chart, groups and history. The table above lists them all.",
-    )
-    return ordered.iloc[start : start + CARDS_PER_PAGE]
-
-
 # --- the page -----------------------------------------------------------------------
 
 ctx = current()
 st.title("Metrics")
 first_run_notice(ctx)
+asked_metric = link_request("metric", str)  # a search result's ?metric=CA1
 region_id, region_name = choose_region(ctx, key="metrics-region")
 can_enter = can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id)
 can_define_local = can(ctx.actor, Action.DEFINE_LOCAL_METRIC, region_id)
@@ -152,6 +133,7 @@ requested = requested_definition()  # a first-run guide's link (components/first
 if requested is not None and VIEW_DEFINE in views:
     st.session_state["metrics-view"] = VIEW_DEFINE
     st.session_state["metrics:define-choice"] = requested
+open_metric(asked_metric, page.definitions, "metrics-view", VIEW_PROGRESS)
 view = st.radio("Show", views, horizontal=True, key="metrics-view") if len(views) > 1 else views[0]
 
 if view == VIEW_ENTER:
@@ -161,3 +143,4 @@ elif view == VIEW_DEFINE:
 else:
     show_outcome(OUTCOME)
     progress_view(ctx, page)
+    retired_metrics_panel(ctx, region_id)

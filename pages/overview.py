@@ -12,10 +12,18 @@ from components.first_run import first_run_notice
 from core.disclosure import disclose_metric_figure
 from core.formatting import escape_markdown, format_value
 from core.periods import format_period
-from core.quarterly import PROVISIONAL_NOTE
-from core.statuses import ACTION_STATUSES
+from core.progress import ProgressResult
+from core.quarterly import PROVISIONAL_NOTE, has_ended
+from core.statuses import ACTION_STATUSES, PROGRESS_STATUSES
 from services.context import RequestContext
-from services.overview import Overview, overview, region_themes, sees_exact_figures
+from services.overview import (
+    Overview,
+    latest_statuses,
+    overview,
+    region_themes,
+    sees_exact_figures,
+)
+from services.quarterly import today
 
 
 def region_summary(data: Overview) -> pd.DataFrame:
@@ -55,6 +63,7 @@ def theme_card(
     theme: pd.Series,
     counts: pd.DataFrame,
     latest: pd.DataFrame,
+    statuses: dict[int, ProgressResult | str],
 ) -> None:
     with st.container(border=True):
         st.subheader(escape_markdown(theme["name"]), anchor=False)
@@ -78,21 +87,35 @@ def theme_card(
         st.markdown("**Latest metric values**")
         for row in values.itertuples():
             kind = "year" if row.frequency == "annual" else "quarter"
+            early = kind == "quarter" and not has_ended(row.period_start, today())
             st.markdown(
                 f"- {escape_markdown(row.name)}: **{value_text(ctx, row, region_id)}** "
                 f"({format_period(row.period_start, kind)}"
+                + (", early" if early else "")
                 + ("" if row.signed_off else ", provisional")
-                + ")"
+                + ") · "
+                + progress_badge(statuses.get(int(row.metric_id)))
             )
+
+
+def progress_badge(result: ProgressResult | str | None) -> str:
+    """A metric's progress status in words and a symbol (never colour alone)."""
+    if not isinstance(result, ProgressResult):
+        return ":gray-badge[:material/help: Progress cannot be worked out]"
+    style = PROGRESS_STATUSES[result.status]
+    return status_markdown(style, suffix=" (set by hand)" if result.is_manual else "")
 
 
 def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
     """One region's six theme cards (read for that region alone)."""
     figures = region_themes(ctx, region_id)
+    statuses = latest_statuses(ctx, region_id)
     st.header(escape_markdown(data.names[region_id]), anchor=False)
     st.caption(
         "The six monitoring themes of the AMHE plan. Action counts include every action "
         "tagged with the theme, so an action serving two themes is counted in both. "
+        "Beside each latest value is its progress toward its target (as on the Metrics "
+        "page); early means its quarter has not ended yet. "
         + PROVISIONAL_NOTE
         + (f" {figures.tags_note}" if figures.tags_note else "")
     )
@@ -102,7 +125,7 @@ def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
             st.columns(3), themes.iloc[start : start + 3].iterrows(), strict=False
         ):
             with column:
-                theme_card(ctx, region_id, theme, figures.counts, figures.latest)
+                theme_card(ctx, region_id, theme, figures.counts, figures.latest, statuses)
 
 
 ctx = current()

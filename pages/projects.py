@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.badges import status_markdown
 from components.context import current
+from components.corrections import deleted_projects
 from components.downloads import download_buttons
 from components.history import history_view
 from components.outcome import show_outcome
@@ -20,6 +21,8 @@ from components.project_views import (
     status_line,
 )
 from components.region_picker import choose_region
+from components.scroll import scroll_to
+from components.search_results import requested
 from core.formatting import escape_markdown as md
 from core.permissions import Action, can
 from core.projects import (
@@ -66,6 +69,7 @@ def region_view(
         status_line(by_status)
     if can_edit:
         add_project_form(ctx, region_id, region_name, setting.theme_names)
+    deleted_projects(ctx, region_id)
     if frame.empty:
         st.info(
             f"No community projects are recorded for {md(region_name)} yet."
@@ -129,7 +133,10 @@ def projects_page(ctx: RequestContext) -> None:
     national_line(setting.counts)
     if can(ctx.actor, Action.VIEW_ALL_REGIONS):
         national_view(ctx, setting)
+    asked = requested("project")  # a search result's ?project=3
     chosen_id, chosen_name = choose_region(ctx, key="projects-region")
+    if asked is not None:
+        scroll_to(f"project-card-{asked}")
     region_view(ctx, setting, chosen_id, chosen_name)
 
 

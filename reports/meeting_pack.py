@@ -1,10 +1,13 @@
 """The Regional Forum meeting pack: one PDF to circulate before a meeting.
 
-It holds, for one region and one meeting: what changed since the last meeting, the six
-themes' statuses (in words), each metric's chart (the app's chart, drawn as lines and
-shapes: ``reports.paper_chart``) with its data table, the open feedback and the meeting's
-decisions. The pack is for circulation, so figures below national level follow NHS
-disclosure control (``core.disclosure``) and the pack says which figures it suppressed.
+It holds, for one region and one meeting: what changed since the last meeting, the
+quarters to review, the six themes' statuses (in words), each metric's chart (the app's
+chart, drawn as lines and shapes: ``reports.paper_chart``) with its data table, the
+community projects, the open feedback and the meeting's decisions. :func:`pack_content`
+works out what the pack says once; :func:`render_pdf` lays it out as a PDF and
+``reports.meeting_pack_html`` as an accessible HTML file. The pack is for circulation,
+so figures below national level follow NHS disclosure control (``core.disclosure``)
+and the pack says which figures it suppressed.
 
 Building it reads the database in a handful of queries; most of the time goes on laying
 out the tables.
@@ -24,6 +27,7 @@ from core import meetings as words
 from core import quarterly as quarter_words
 from core.disclosure import DEFAULT_THRESHOLD
 from core.metric_series import describe_chart
+from core.projects import COMMITMENT_RULE
 from core.statuses import FEEDBACK_STATUSES
 from core.theme_words import METHOD_SENTENCES
 from reports.paper_chart import PaperChart, paper_chart
@@ -159,6 +163,195 @@ def _open_feedback_table(items: pd.DataFrame, today: date) -> pd.DataFrame:
     )
 
 
+def _changes_counts(changes: pd.DataFrame) -> pd.DataFrame:
+    counts = words.change_counts(changes)
+    return pd.DataFrame(
+        {
+            "What": counts["kind"],
+            "How many": [
+                words.count_words(k, int(c), int(i))
+                for k, c, i in zip(counts["kind"], counts["changes"], counts["items"], strict=True)
+            ],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class QuarterSection:
+    """A quarter waiting for the forum's review, as the pack shows it."""
+
+    heading: str
+    meaning: str
+    history: tuple[str, ...]
+    table: pd.DataFrame
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """A theme's heading, why it has its status, and its metrics' pages."""
+
+    heading: str
+    explanation: str
+    metrics: tuple[MetricPage, ...]
+
+
+@dataclass(frozen=True)
+class PackContent:
+    """Everything the meeting pack says, in the order it says it: the PDF
+    (:func:`render_meeting_pack`) and the accessible HTML file
+    (``reports.meeting_pack_html``) are both laid out from one of these, so the two
+    cannot disagree. Every figure in it is already under disclosure control."""
+
+    title: str
+    region_name: str
+    meeting_date: date
+    cover_lines: tuple[str, ...]
+    contents: str
+    disclosure: str
+    demo: bool
+    window: str
+    change_counts: pd.DataFrame
+    changes: tuple[tuple[str, tuple[str, ...]], ...]
+    quarters: tuple[QuarterSection, ...]
+    provisional_note: str
+    method: str
+    themes: pd.DataFrame
+    tags_note: str | None
+    metrics_intro: str
+    theme_sections: tuple[ThemeSection, ...]
+    projects_intro: str
+    projects: pd.DataFrame
+    projects_note: str
+    feedback_intro: str
+    feedback: pd.DataFrame
+    decisions_intro: str
+    decisions: pd.DataFrame
+
+
+CONTENTS = (
+    "In this pack: what changed since the last meeting, the quarterly figures to review, "
+    "the six themes' statuses, each metric's chart with its figures, the community "
+    "projects, the feedback still waiting for a response and the meeting's decisions."
+)
+NO_DECISIONS = (
+    "No decisions have been recorded for this meeting yet. Decisions recorded "
+    "during the meeting appear here, with any new plan action they created."
+)
+PROJECTS_NOTE = (
+    "People reached are counts of people, so they follow disclosure control: fewer than 5 "
+    "is not given and other numbers are rounded to the nearest 5. Counts that are not "
+    "people (events held, partner organisations) are given as recorded."
+)
+
+
+def _projects_intro(figures: MeetingFigures) -> str:
+    total, counted, aim = len(figures.projects), figures.projects_counted, figures.project_aim
+    if not total:
+        return "No community projects are recorded for the region yet. " + COMMITMENT_RULE
+    mine = f" The region's own aim is {aim}." if aim else ""
+    return (
+        f"{total} {'project' if total == 1 else 'projects'} in the region; {counted} "
+        f"active or completed.{mine} {COMMITMENT_RULE}"
+    )
+
+
+def pack_content(
+    figures: MeetingFigures,
+    *,
+    disclosure_threshold: int = DEFAULT_THRESHOLD,
+    demo: bool = False,
+    today: date | None = None,
+) -> PackContent:
+    """What the pack for the meeting ``figures`` describe says (the same figures the
+    Forum meeting page shows), always under disclosure control: the pack is for
+    circulation, whoever makes it."""
+    today = today or date.today()
+    threshold = disclosure_threshold
+    themes, changes = figures.themes, figures.changes
+    pages, starred, rounded = _metric_pages(figures.metrics, figures.values, threshold)
+    chair, attendees = figures.record["chair"], figures.record["attendees_count"]
+    lines = [f"Meeting on {figures.meeting_date:%A %d %B %Y}"]
+    if chair:
+        lines.append(f"Chaired by {chair}")
+    if attendees is not None and not pd.isna(attendees):
+        lines.append(f"{attendees} attending")
+    lines.append(f"Pack prepared on {today:%d %B %Y}")
+    if demo:
+        lines.append("Synthetic demo data: every figure in this pack is made up.")
+    quarters = []
+    for item in figures.quarters:
+        state = item.state
+        stage = quarter_words.STAGES[state.stage]
+        quarters.append(
+            QuarterSection(
+                f"{state.label}: {stage.label}",
+                stage.meaning,
+                tuple(state.history()),
+                item.changes(threshold, controlled=True),
+                tuple(item.missing),
+            )
+        )
+    sections = [
+        ThemeSection(
+            f"{theme['theme']}: {theme['status_label']}",
+            str(theme["explanation"]),
+            tuple(p for p in pages if p.theme_id == theme["theme_id"]),
+        )
+        for theme in themes.to_dict("records")
+    ]
+    waiting = figures.waiting
+    shown = figures.feedback(today)
+    if waiting.empty:
+        feedback_intro = "No feedback is waiting for a response. Thank you."
+        feedback = pd.DataFrame()
+    else:
+        feedback_intro = (
+            f"{len(waiting)} of {shown.total} items of feedback are still waiting for a "
+            "response (received or in progress), the oldest first. "
+            f"Share answered so far: {shown.as_row()['Share answered']}; "
+            f"median time to respond: {shown.as_row()['Median days to respond']}."
+        )
+        feedback = _open_feedback_table(waiting.sort_values("received_on"), today)
+    return PackContent(
+        title=f"{figures.region_name}: Regional Forum meeting pack",
+        region_name=figures.region_name,
+        meeting_date=figures.meeting_date,
+        cover_lines=tuple(lines),
+        contents=CONTENTS,
+        disclosure=words.disclosure_statement(starred, rounded, threshold),
+        demo=demo,
+        window=figures.window.sentence,
+        change_counts=_changes_counts(changes) if not changes.empty else pd.DataFrame(),
+        changes=tuple(
+            (kind, tuple(changes.loc[changes["kind"] == kind, "summary"]))
+            for kind in words.KINDS
+            if not changes.empty and (changes["kind"] == kind).any()
+        ),
+        quarters=tuple(quarters),
+        provisional_note=quarter_words.PROVISIONAL_NOTE,
+        method=" ".join(METHOD_SENTENCES),
+        themes=_theme_table(themes),
+        tags_note=figures.tags_note,
+        metrics_intro=(
+            "Each chart shows a metric's recorded values by quarter, its baseline, its "
+            "target and the straight line from one to the other; the table beside it gives "
+            f"the figures of the last {TABLE_QUARTERS} quarters. How to read the charts: "
+            f"{CHART_KEY}"
+        ),
+        theme_sections=tuple(sections),
+        projects_intro=_projects_intro(figures),
+        projects=figures.project_rows(threshold, controlled=True),
+        projects_note=PROJECTS_NOTE,
+        feedback_intro=feedback_intro,
+        feedback=feedback,
+        decisions_intro="" if not figures.decisions.empty else NO_DECISIONS,
+        decisions=words.decisions_table(figures.decisions)
+        if not figures.decisions.empty
+        else pd.DataFrame(),
+    )
+
+
 def build_meeting_pack(
     engine: Engine,
     region_id: int,
@@ -179,6 +372,16 @@ def build_meeting_pack(
     )
 
 
+PROJECT_COLUMNS = {
+    "Project": Column(1.6),
+    "Status": Column(0.8),
+    "Place": Column(1.0),
+    "Communities engaged": Column(1.4),
+    "People reached": Column(0.9, "RIGHT"),
+    "Partners": Column(1.6),
+}
+
+
 def render_meeting_pack(
     figures: MeetingFigures,
     *,
@@ -193,94 +396,57 @@ def render_meeting_pack(
     ``demo`` marks every page "Synthetic demo data". The pack is for circulation, so
     disclosure control applies whoever made it.
     """
-    today = today or date.today()
-    region_name = figures.region_name
-    meeting_date = figures.meeting_date
-    attendees = figures.record["attendees_count"]
-    chair = figures.record["chair"]
-    window, changes, themes = figures.window, figures.changes, figures.themes
-    tags_note, metrics, values = figures.tags_note, figures.metrics, figures.values
-    waiting, decisions = figures.waiting, figures.decisions
+    content = pack_content(
+        figures, disclosure_threshold=disclosure_threshold, demo=demo, today=today
+    )
+    return render_pdf(content)
 
-    pages, starred, rounded = _metric_pages(metrics, values, disclosure_threshold)
-    theme_ids = [int(t) for t in themes["theme_id"]]
-    pages = [p for theme_id in theme_ids for p in pages if p.theme_id == theme_id]
-    title = f"{region_name}: Regional Forum meeting pack"
-    pdf = ReportPDF(title, demo=demo)
-    lines = [f"Meeting on {meeting_date:%A %d %B %Y}"]
-    if chair:
-        lines.append(f"Chaired by {chair}")
-    if attendees is not None:
-        lines.append(f"{attendees} attending")
-    lines.append(f"Pack prepared on {today:%d %B %Y}")
-    if demo:
-        lines.append("Synthetic demo data: every figure in this pack is made up.")
-    pdf.cover(region_name, "Regional Forum meeting pack", lines)
-    pdf.paragraph(
-        "In this pack: what changed since the last meeting, the six themes' statuses, "
-        "each metric's chart with its figures, the feedback still waiting for a response "
-        "and the meeting's decisions."
-    )
-    pdf.paragraph(
-        words.disclosure_statement(starred, rounded, disclosure_threshold),
-        size=9,
-        style="I",
-    )
+
+def render_pdf(content: PackContent) -> bytes:
+    """The pack as PDF bytes (A4, bookmarked headings)."""
+    pdf = ReportPDF(content.title, demo=content.demo)
+    pdf.cover(content.region_name, "Regional Forum meeting pack", list(content.cover_lines))
+    pdf.paragraph(content.contents)
+    pdf.paragraph(content.disclosure, size=9, style="I")
 
     # Since the last meeting.
     pdf.heading("Since the last meeting")
-    pdf.paragraph(window.sentence)
-    if changes.empty:
+    pdf.paragraph(content.window)
+    if not content.changes:
         pdf.paragraph("Nothing was recorded in this period.", style="I")
     else:
-        counts = words.change_counts(changes)
         pdf.table_from_frame(
-            pd.DataFrame(
-                {
-                    "What": counts["kind"],
-                    "How many": [
-                        words.count_words(k, int(c), int(i))
-                        for k, c, i in zip(
-                            counts["kind"], counts["changes"], counts["items"], strict=True
-                        )
-                    ],
-                }
-            ),
+            content.change_counts,
             columns={"What": Column(1.2), "How many": Column(1.0)},
             width=pdf.content_width * 0.6,
         )
-        for kind in words.KINDS:
-            mine = changes[changes["kind"] == kind]
-            if mine.empty:
-                continue
+        for kind, summaries in content.changes:
             pdf.heading(kind, level=2)
-            pdf.bullets(mine["summary"].tolist())
+            pdf.bullets(list(summaries))
 
     # The quarters waiting for the forum's review.
     pdf.heading("Quarterly figures to review")
-    if not figures.quarters:
+    if not content.quarters:
         pdf.paragraph("No quarter is waiting for the Regional Forum's review.")
-    for item in figures.quarters:
-        state = item.state
-        pdf.heading(f"{state.label}: {quarter_words.STAGES[state.stage].label}", level=2)
-        pdf.paragraph(quarter_words.STAGES[state.stage].meaning, size=9)
-        for line in state.history():
+    for item in content.quarters:
+        pdf.heading(item.heading, level=2)
+        pdf.paragraph(item.meaning, size=9)
+        for line in item.history:
             pdf.paragraph(line, size=9)
-        table = item.changes(disclosure_threshold, controlled=True)
-        quarters = {name: Column(1.2, "RIGHT") for name in table.columns[1:3]}
+        quarters = {name: Column(1.2, "RIGHT") for name in item.table.columns[1:3]}
         pdf.table_from_frame(
-            table, columns={"Metric": Column(3.0), **quarters, "Change": Column(1.4)}
+            item.table, columns={"Metric": Column(3.0), **quarters, "Change": Column(1.4)}
         )
         if item.missing:
             pdf.paragraph("Metrics without a value, and why:", size=9)
-            pdf.bullets(item.missing)
-    pdf.paragraph(quarter_words.PROVISIONAL_NOTE, size=9, style="I")
+            pdf.bullets(list(item.missing))
+    pdf.paragraph(content.provisional_note, size=9, style="I")
 
     # Theme statuses.
     pdf.heading("Theme statuses", new_page=True)
-    pdf.paragraph(" ".join(METHOD_SENTENCES), size=9)
+    pdf.paragraph(content.method, size=9)
     pdf.table_from_frame(
-        _theme_table(themes),
+        content.themes,
         columns={
             "Theme": Column(1.3),
             "Status": Column(1.2),
@@ -289,24 +455,19 @@ def render_meeting_pack(
             "Why": Column(3.2),
         },
     )
-    if tags_note:
-        pdf.paragraph(tags_note, size=9, style="I")
+    if content.tags_note:
+        pdf.paragraph(content.tags_note, size=9, style="I")
 
     # The metrics, theme by theme.
     pdf.heading("Metrics by theme")
-    pdf.paragraph(
-        "Each chart shows a metric's recorded values by quarter, its baseline, its target "
-        "and the straight line from one to the other; the table beside it gives the figures "
-        f"of the last {TABLE_QUARTERS} quarters. How to read the charts: {CHART_KEY}"
-    )
-    for theme in themes.to_dict("records"):
+    pdf.paragraph(content.metrics_intro)
+    for theme in content.theme_sections:
         pdf.ensure_space(120)  # the theme's heading stays with its first chart
-        pdf.heading(f"{theme['theme']}: {theme['status_label']}", level=2)
-        pdf.paragraph(str(theme["explanation"]), size=9)
-        mine = [page for page in pages if page.theme_id == theme["theme_id"]]
-        if not mine:
+        pdf.heading(theme.heading, level=2)
+        pdf.paragraph(theme.explanation, size=9)
+        if not theme.metrics:
             pdf.paragraph("No metrics are set up for this theme yet.", style="I")
-        for page in mine:
+        for page in theme.metrics:
             pdf.chart(
                 page.chart,
                 title=page.title,
@@ -319,21 +480,19 @@ def render_meeting_pack(
             )
             pdf.paragraph(f"Status: {page.status}. {page.explanation}", size=9, after=4)
 
+    # Community projects.
+    pdf.heading("Community projects", new_page=True)
+    pdf.paragraph(content.projects_intro)
+    if not content.projects.empty:
+        pdf.table_from_frame(content.projects, columns=PROJECT_COLUMNS)
+        pdf.paragraph(content.projects_note, size=9, style="I")
+
     # Open feedback.
     pdf.heading("Open feedback", new_page=True)
-    shown = figures.feedback(today)
-    if waiting.empty:
-        pdf.paragraph("No feedback is waiting for a response. Thank you.")
-    else:
-        pdf.paragraph(
-            f"{len(waiting)} of {shown.total} items of feedback are still waiting for a "
-            "response (received or in progress), the oldest first. "
-            f"Share answered so far: {shown.as_row()['Share answered']}; "
-            f"median time to respond: {shown.as_row()['Median days to respond']}."
-        )
-        table = _open_feedback_table(waiting.sort_values("received_on"), today)
+    pdf.paragraph(content.feedback_intro)
+    if not content.feedback.empty:
         pdf.table_from_frame(
-            table,
+            content.feedback,
             columns={
                 "Received": Column(0.9),
                 "From": Column(1.1),
@@ -346,14 +505,11 @@ def render_meeting_pack(
 
     # Decisions.
     pdf.heading("Decisions")
-    if decisions.empty:
-        pdf.paragraph(
-            "No decisions have been recorded for this meeting yet. Decisions recorded "
-            "during the meeting appear here, with any new plan action they created."
-        )
+    if content.decisions.empty:
+        pdf.paragraph(content.decisions_intro)
     else:
         pdf.table_from_frame(
-            words.decisions_table(decisions),
+            content.decisions,
             columns={
                 "Theme": Column(1.0),
                 "Decision": Column(2.5),

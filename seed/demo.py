@@ -23,6 +23,7 @@ from db.engine import writer
 from seed import reference as ref
 from seed.demo_equity import seed_demo_equity
 from seed.demo_forum import add_forum_demo
+from seed.demo_reviews import add_review_demo
 from seed.load import ensure_reference_data
 
 FIRST_QUARTER = date(2023, 10, 1)  # Q3 2023/24
@@ -144,6 +145,7 @@ class DemoBuilder:
         self._meetings()
         self._quarter_reviews()
         add_forum_demo(self.session, self.users)
+        add_review_demo(self.session, self.users)
         seed_demo_equity(self.session, self.rng)
 
     def _users(self) -> dict[str, m.User]:

@@ -28,7 +28,7 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0))
 
 
-def _audit(
+def audit_event(
     session: Session,
     user: m.User,
     entity: Entity,
@@ -79,7 +79,7 @@ def _comment(
     )
     session.add(comment)
     session.flush()
-    _audit(
+    audit_event(
         session,
         author,
         Entity.COMMENT,
@@ -124,7 +124,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
         session.add(decision)
         session.flush()
         at = _at(earlier.meeting_date, 12)
-        _audit(
+        audit_event(
             session,
             lead,
             Entity.MEETING_DECISION,
@@ -136,7 +136,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
         )
         metric.agreed_decision_id = decision.id
         metric.version += 1
-        _audit(
+        audit_event(
             session,
             lead,
             Entity.METRIC,
@@ -174,7 +174,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
         answered.answered_by = lead.display_name
         answered.answered_at = _at(day - timedelta(days=18), 9)
         answered.version += 1
-        _audit(
+        audit_event(
             session,
             lead,
             Entity.COMMENT,
@@ -197,7 +197,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
         hidden.hidden_by = lead.display_name
         hidden.hidden_reason = "It named a member of staff. Please raise concerns without names."
         hidden.version += 1
-        _audit(
+        audit_event(
             session,
             lead,
             Entity.COMMENT,
@@ -259,7 +259,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
         assert not rules.agenda_problems(item.title, item.detail), item.title
         session.add(item)
         session.flush()
-        _audit(
+        audit_event(
             session,
             member,
             Entity.AGENDA_ITEM,
@@ -269,7 +269,7 @@ def add_forum_demo(session: Session, users: Mapping[str, m.User]) -> None:
             item.proposed_at,
             {"title": item.title, "detail": item.detail},
         )
-    _audit(
+    audit_event(
         session,
         lead,
         Entity.AGENDA_ITEM,

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from core.permissions import Action, can
 from db.audit import audit_log, audit_log_choices
 from db.audit import entity_history as _entity_history
 from services.context import RequestContext, reading
@@ -40,8 +41,14 @@ def entity_history(
     ctx: RequestContext, entity_type: str, entity_ids: Sequence[int]
 ) -> pd.DataFrame:
     """Who changed these records, when, from what to what and why; oldest first."""
+
+    def hide_figures(region_id: int | None) -> bool:
+        # National figures are exact for everyone; a region's only for whoever may see
+        # its exact figures (the disclosure rule every page applies).
+        return region_id is not None and not can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
+
     with reading(ctx) as session:
-        return _entity_history(session, entity_type, entity_ids)
+        return _entity_history(session, entity_type, entity_ids, hide_figures=hide_figures)
 
 
 def log_choices(ctx: RequestContext) -> LogChoices:

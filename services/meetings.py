@@ -78,6 +78,17 @@ class MeetingFigures:
         """The presentation's agenda: the themes, the projects, the feedback."""
         return words.agenda(list(zip(self.themes["theme_id"], self.themes["theme"], strict=True)))
 
+    def project_rows(self, threshold: int, *, controlled: bool | None = None) -> pd.DataFrame:
+        """The region's community projects in words (``core.meetings.projects_table``),
+        as the viewer sees them (``controlled``: this figures' viewer unless given):
+        people reached under disclosure control when controlled. The page and the pack
+        both show these rows."""
+        return words.projects_table(
+            self.projects,
+            threshold,
+            controlled=self.controlled if controlled is None else controlled,
+        )
+
     def feedback(self, today: date) -> FeedbackFigures:
         """The region's feedback figures on ``today``."""
         return feedback_figures(self.timings.to_dict("records"), today)

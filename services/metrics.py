@@ -14,11 +14,12 @@ from core.forum import DecisionChoice
 from core.metric_draft import MetricDraft
 from core.metric_grid import Series, ValueChange, overall_series_by_metric
 from core.metric_progress import MetricSpec, metric_progress
+from core.metric_undo import SavedValues
 from core.permissions import Action, can
 from core.progress import ProgressResult
 from db import forum as dbf
+from db import metric_undo, queries
 from db import metrics as dbm
-from db import queries
 from services.context import RequestContext, reading
 
 
@@ -172,6 +173,11 @@ def save_values(
 ) -> dbm.SaveResult:
     """Save a region's changed values (the registered write ``db.metrics.save_values``)."""
     return dbm.save_values(ctx.engine, ctx.actor, region_id, changes)
+
+
+def undo_values(ctx: RequestContext, saved: SavedValues) -> int:
+    """Undo a save of the grid (the registered write ``db.metric_undo.undo_values``)."""
+    return metric_undo.undo_values(ctx.engine, ctx.actor, saved)
 
 
 def create_metric(ctx: RequestContext, draft: MetricDraft, region_id: int | None) -> int:

@@ -8,9 +8,11 @@ import pandas as pd
 
 from core.periods import quarter_start
 from core.permissions import Action, can
+from core.progress import ProgressResult
 from db import quarterly, queries
 from db.plan import theme_tags_note
 from services.context import RequestContext, reading
+from services.metrics import metrics_progress
 
 
 @dataclass(frozen=True)
@@ -65,3 +67,13 @@ def region_themes(ctx: RequestContext, region_id: int) -> RegionThemes:
 def sees_exact_figures(ctx: RequestContext, region_id: int) -> bool:
     """Whether this person sees a region's figures exactly (else under disclosure control)."""
     return can(ctx.actor, Action.VIEW_EXACT_EQUITY, region_id)
+
+
+def latest_statuses(ctx: RequestContext, region_id: int) -> dict[int, ProgressResult | str]:
+    """Each of the region's metrics' progress status (metric id: result), as the
+    Metrics page works it out (from the exact figures; only the status is shown here)."""
+    with reading(ctx) as session:
+        definitions = queries.metric_definitions(session, region_id)
+    if definitions.empty:
+        return {}
+    return metrics_progress(ctx, region_id, definitions).results

@@ -66,8 +66,6 @@ SURFACES = (
     "Forum meeting, presentation mode, chart",
     "Forum meeting, presentation mode, chart description",
     "Forum meeting, presentation mode, table",
-    "Forum meeting, presentation mode, CSV download",
-    "Forum meeting, presentation mode, Excel download",
     "Meeting pack, chart points",
     "Meeting pack, chart description",
     "Meeting pack, printed table",
@@ -583,6 +581,8 @@ def read_themes_page(found, at, viewer, region, downloads) -> None:
 
 
 def read_presentation(found, at, viewer, region, downloads) -> None:
+    """Screen by screen (one metric with its chart and its newest quarters' table on a
+    screen) until every metric with values has been seen or the last screen."""
     surface = f"Forum meeting, presentation mode ({viewer.username})"
     open_page(at, viewer, region, "pages/forum_meeting.py", "region", downloads)
     toggles = [t for t in at.toggle if t.key == "forum-present"]
@@ -591,14 +591,9 @@ def read_presentation(found, at, viewer, region, downloads) -> None:
     if not toggles[0].value:
         toggles[0].set_value(True)
         run(at)
-    by_id = {m.metric_id: m for m in region.metrics.values()}
     seen: set[str] = set()
     wanted = {c for c, m in region.metrics.items() if m.values}
-    for section in range(6):  # the six monitoring themes come first in the agenda
-        if section:
-            downloads.take()
-            at.button(key="forum-next").click()
-            run(at)
+    while True:
         for title, description, data in charts(at):
             code = title.removesuffix(" values by quarter")
             metric = region.metrics.get(code)
@@ -618,12 +613,33 @@ def read_presentation(found, at, viewer, region, downloads) -> None:
             compare_description(
                 found, f"{surface}, chart description", region, metric, description, **args
             )
-        for item in downloads.take():
-            if item.key.startswith("present-") and item.key[8:].isdigit():
-                metric = by_id[int(item.key[8:])]
-                compare_tables(found, surface, region, metric, item.table, viewer.controlled)
-        if seen >= wanted:
+            # The table beside the chart: the newest quarters, in markdown (escaped).
+            table = at.table[0].value.map(lambda v: unescape(v) if isinstance(v, str) else v)
+            newest = metric.values[-len(table) :] if len(table) else []
+            trimmed = MetricTruth(
+                metric.metric_id,
+                metric.code,
+                metric.name,
+                metric.unit,
+                metric.counts_people,
+                newest,
+            )
+            compare_series(
+                found,
+                f"{surface}, table",
+                region,
+                trimmed,
+                table_pairs(table),
+                hidden_left_out=False,
+                newest_first=True,
+                **args,
+            )
+        downloads.take()
+        following = at.button(key="forum-next")
+        if seen >= wanted or following.disabled:
             break
+        following.click()
+        run(at)
     for code in sorted(wanted - seen):
         found.add(surface, region, code, "-", "no chart of its values")
 

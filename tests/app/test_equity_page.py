@@ -123,7 +123,7 @@ def test_regional_lead_sees_exact_figures_and_can_enter_a_count(signed_in, downl
     assert any(not safe(v) for v in exact), "exact counts are not all rounded to 5"
     assert "Enter or import figures" in [h.value for h in at.header]
 
-    at.text_input(key="eq-in-period").input("2025/26 Q1").run()
+    at.selectbox(key="eq-in-period-quarter").set_value(date(2025, 4, 1)).run()
     at.selectbox(key="eq-in-characteristic").set_value("sex").run()
     at.selectbox(key="eq-in-group").set_value("Female").run()
     at.number_input(key="eq-in-numerator").set_value(1234).run()

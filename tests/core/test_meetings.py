@@ -169,6 +169,10 @@ def test_feedback_answered_once_and_received():
         ]
     )
     assert [(c.kind, c.summary) for c in lines] == [
+        (
+            m.STATUSES,
+            "Feedback from a service user moved from Received to In progress: ‘Interpreter’",
+        ),
         (m.ANSWERED, "Feedback from the Regional Forum responded: ‘Plain English’"),
         (m.NEW_FEEDBACK, "Feedback from a carer: ‘Evening sessions please’"),
     ]

@@ -233,6 +233,8 @@ def test_since_the_last_meeting_from_a_seeded_history(engine, history):
         (words.STATUSES, "‘Board-level AMHE champion’ moved from On track to At risk"),
         (words.COMPLETED, "‘Cultural awareness sessions’ moved from On track to Complete"),
         (words.OVERDUE, "‘Overdue one’ is overdue by 45 days (due 01 Apr 2026)"),
+        (words.ACTIONS_UPDATED, "‘Cultural awareness sessions’: 2 progress updates added"),
+        (words.ACTIONS_UPDATED, "‘Overdue one’: updated owner"),
         (words.PROJECTS, "Project ‘Barbershop conversations’ moved from Active to Completed"),
         (words.ANSWERED, "Feedback from a carer responded: ‘Carers asked for evening sessions’"),
         (words.NEW_FEEDBACK, "Feedback from a carer: ‘Carers asked for evening sessions’"),

@@ -15,6 +15,7 @@ from core.metric_grid import LoadedValue
 from core.metric_progress import MetricSpec, metric_progress
 from core.periods import year_fraction
 from core.permissions import Actor, PermissionDenied
+from core.quarterly import grid_quarters
 from db import metrics as dbm
 from db.metrics import (
     Cell,
@@ -421,19 +422,23 @@ def test_entry_groups_leave_out_totals_and_put_missing_last(engine):
     assert sex == ["Female", "Male", "Not known"]
 
 
-def test_entry_periods():
-    assert metric_grid.entry_periods(LAST, 4, date(2026, 11, 26)) == [
+def test_the_grid_shows_the_ended_quarters_and_the_current_one():
+    """The window depends on the day only: entering a value never moves it on, and a
+    quarter that has not begun is never offered (core.quarterly.grid_quarters)."""
+    assert grid_quarters(date(2026, 11, 26), 4) == [
         date(2025, 10, 1),
         date(2026, 1, 1),
         date(2026, 4, 1),
         LAST,
         NEXT,
     ]
-    # No values yet: up to the last complete quarter.
-    assert metric_grid.entry_periods(None, 2, date(2026, 2, 10)) == [
+    assert grid_quarters(date(2026, 2, 10), 2) == [
         date(2025, 7, 1),
         date(2025, 10, 1),
+        date(2026, 1, 1),
     ]
+    statuses = [metric_grid.quarter_status(p, date(2026, 11, 26)) for p in (LAST, NEXT)]
+    assert statuses == [metric_grid.ENDED, metric_grid.EARLY]
 
 
 def test_the_wide_grid_round_trip():

@@ -85,7 +85,7 @@ def equity_preview(w: World) -> Any:
     admin = actor(w, "admin")
     body = (
         "region,period,measure,characteristic,group,numerator,denominator\n"
-        f"London,2030/31 Q1,People supported,ethnicity_broad,White,{10 + w.n()},\n"
+        f"London,Q1 2019/20,People supported,ethnicity_broad,White,{10 + w.n()},\n"
     )
     return db.equity.preview_equity_counts(w.engine, admin, csv(body), "counts.csv")
 

@@ -566,3 +566,17 @@ def router() -> types.ModuleType:
 def expected_titles(role: str) -> list[str]:
     """The titles of the pages ``role`` should see, in navigation order."""
     return [spec.title for spec in router().pages_for(role)]
+
+
+# ------------------------------------------------------------------------ charts
+
+
+def x_axis_labels(chart: Locator) -> list[str]:
+    """The labels of a Vega-Lite chart's (first) x axis, left to right as drawn, hidden
+    ones included (Vega hides labels that would overlap, but keeps them in the SVG).
+    ``chart``: the ``stVegaLiteChart`` element (drawn as SVG: components.charts)."""
+    axis = chart.locator('g.role-axis[aria-label^="X-axis"]').first
+    expect(axis).to_be_attached()
+    labels = axis.locator("g.role-axis-label text")
+    expect(labels.first).to_be_attached()
+    return [text.strip() for text in labels.all_text_contents()]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.periods import format_period
+from core.quarterly import has_ended
 from db import metrics as dbm
 from db.engine import build_engine
 from db.models import Metric, Region
@@ -94,8 +96,10 @@ def latest(app_server: AppServer) -> Latest:
     finally:
         engine.dispose()
     names = {m.code: m.name for m in metrics.values()}
-    quarter = format_period(quarters.pop())
-    stamp = quarter if signed.pop() else f"{quarter}, provisional"
+    period = quarters.pop()
+    quarter = format_period(period)
+    early = "" if has_ended(period, date.today()) else ", early"  # not ended: early
+    stamp = quarter + early + ("" if signed.pop() else ", provisional")
     return Latest(names, themes, quarter, stamp)
 
 
@@ -119,8 +123,13 @@ def main(page: Page) -> Locator:
     return page.get_by_test_id("stMain")
 
 
+def overview_text(text: str) -> re.Pattern[str]:
+    """An Overview line: "name: value (quarter)", then " · " and its progress status."""
+    return re.compile("^" + re.escape(text) + " · ")
+
+
 def overview_line(page: Page, latest: Latest, code: str) -> Locator:
-    """The Overview's "name: value (quarter)" line of a metric."""
+    """The Overview's "name: value (quarter) · status" line of a metric."""
     line = main(page).locator("li").filter(has_text=f"{latest.names[code]}: ")
     expect(line).to_have_count(1)
     return line
@@ -180,12 +189,12 @@ def test_forum_overview_hides_small_counts_of_people(forum: Page, latest: Latest
     assert_no_errors(forum, "Overview (london.forum)")
     for code in PEOPLE:
         line = overview_line(forum, latest, code)
-        expect(line).to_have_text(f"{latest.names[code]}: * ({latest.stamp})")
+        expect(line).to_have_text(overview_text(f"{latest.names[code]}: * ({latest.stamp})"))
     expect(overview_line(forum, latest, THINGS)).to_have_text(
-        f"{latest.names[THINGS]}: 3 ({latest.stamp})"
+        overview_text(f"{latest.names[THINGS]}: 3 ({latest.stamp})")
     )
     ca01 = overview_line(forum, latest, PERCENTAGE)
-    expect(ca01).to_have_text(f"{latest.names[PERCENTAGE]}: 25% ({latest.stamp})")
+    expect(ca01).to_have_text(overview_text(f"{latest.names[PERCENTAGE]}: 25% ({latest.stamp})"))
     expect(main(forum)).not_to_contain_text("33.3%")
     assert_accessible(forum, "Overview with small counts (london.forum)")
 
@@ -257,10 +266,10 @@ def test_lead_sees_the_exact_figures(lead: Page, latest: Latest) -> None:
     open_page(lead, "Overview")
     for code in (*PEOPLE, THINGS):
         expect(overview_line(lead, latest, code)).to_have_text(
-            f"{latest.names[code]}: 3 ({latest.stamp})"
+            overview_text(f"{latest.names[code]}: 3 ({latest.stamp})")
         )
     expect(overview_line(lead, latest, PERCENTAGE)).to_have_text(
-        f"{latest.names[PERCENTAGE]}: 33.3% ({latest.stamp})"
+        overview_text(f"{latest.names[PERCENTAGE]}: 33.3% ({latest.stamp})")
     )
     themes_lines(lead)
     for code in (*PEOPLE, THINGS):

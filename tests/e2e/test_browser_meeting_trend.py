@@ -1,8 +1,8 @@
 """The meeting room shows each trend the right way round (issue 10, part 1).
 
-``london.forum`` switches on presentation mode on the Forum meeting page; the first
-section (Cultural awareness) shows CA01. Its figures table lists the quarters newest
-first, each with the value the database holds for that quarter after disclosure control
+``london.forum`` switches on presentation mode on the Forum meeting page and moves on to
+CA01's screen. The figures beside its chart list the newest quarters newest first, each
+with the value the database holds for that quarter after disclosure control
 (``core.disclosure.disclose_metric_figure``, controlled); its chart's description (the
 chart's accessible name) runs from the oldest quarter's value to the newest's; and each
 point of the chart sits at its own quarter. CA01 rose from Q3 2023/24 to Q2 2026/27 in the
@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from components.present_screens import TABLE_QUARTERS
 from core.disclosure import disclose_metric_figure
 from core.formatting import format_value
 from core.meetings import count_text, figure_text
@@ -98,14 +99,23 @@ def ca01(app_server: AppServer) -> tuple[str, list[Quarter]]:
 
 
 @pytest.fixture(scope="module")
-def presenting(browser: Browser, app_server: AppServer) -> Iterator[Page]:
-    """london.forum on the Forum meeting page in presentation mode (section 1)."""
+def presenting(browser: Browser, app_server: AppServer, ca01) -> Iterator[Page]:
+    """london.forum on the Forum meeting page in presentation mode, moved on (right
+    arrow) to CA01's screen."""
+    name, _ = ca01
     with signed_in(browser, app_server.url, "london.forum", "demo-forum") as page:
         open_page(page, "Forum meeting")
         main = page.get_by_test_id("stMain")
         act(page, lambda: main.get_by_text("Present on a shared screen", exact=True).click())
-        expect(main.get_by_role("switch", name="Present on a shared screen")).to_be_checked()
-        expect(main.get_by_role("heading", name=re.compile("^Section 1 of 8"))).to_be_visible()
+        counter = page.locator(".st-key-present-bar").get_by_text(re.compile(r"^\d+ of \d+$"))
+        expect(counter).to_have_text(re.compile(r"^1 of \d+$"))
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        heading = main.get_by_role("heading", name=f"CA01: {name}")
+        total = int(counter.inner_text().split(" of ")[1])
+        for _ in range(total):
+            if heading.count():
+                break
+            act(page, lambda: page.keyboard.press("ArrowRight"))
         assert_no_errors(page, "presentation mode (london.forum)")
         yield page
 
@@ -125,23 +135,19 @@ def test_figures_table_lists_quarters_newest_first_with_their_own_values(
     presenting: Page, ca01, screenshot_dir
 ) -> None:
     name, quarters = ca01
-    expander = following(ca01_heading(presenting, name), "stExpander")
-    expect(expander).to_contain_text("The figures behind this chart")
-    expander.locator("summary").click()
-    table = expander.get_by_test_id("stDataFrame")
+    table = following(ca01_heading(presenting, name), "stTable")
     expect(table).to_be_visible()
     expect(table.locator("tr").first).to_contain_text("Quarter")
     body = table.locator("tr").filter(has=presenting.locator("td"))
-    expect(body).to_have_count(len(quarters))
+    newest = list(reversed(quarters))[:TABLE_QUARTERS]  # the screen lists the newest six
+    expect(body).to_have_count(len(newest))
     shown = [tuple(row.locator("td").all_inner_texts()[:4]) for row in body.all()]
-    expected = [
-        (q.quarter, q.value_text, q.numerator_text, q.denominator_text) for q in reversed(quarters)
-    ]
+    expected = [(q.quarter, q.value_text, q.numerator_text, q.denominator_text) for q in newest]
     assert shown == expected, (
         "CA01's figures in presentation mode, newest first, do not match the database "
         f"after disclosure control:\n shown    {shown}\n expected {expected}"
     )
-    assert_accessible(presenting, "presentation mode with CA01's figures open (london.forum)")
+    assert_accessible(presenting, "presentation mode with CA01's figures (london.forum)")
     screenshot(presenting, screenshot_dir, "meeting-trend-ca01-figures")
 
 

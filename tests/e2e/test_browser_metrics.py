@@ -137,14 +137,14 @@ def test_london_lead_enters_a_quarter_in_the_grid(
     choose(page, main, "Theme", "Cultural awareness")
     grid = main.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()
-    last_row = 5  # four quarters with values, then the next (empty) one
+    last_row = 5  # four quarters that have ended, then the current one
     save = main.get_by_role("button", name="Save changes")
     expect(save).to_be_disabled()
 
     # A percentage over 100 is refused, with the reason under the grid.
     type_into_cell(page, grid, last_row, 1, "150")
     problems = main.get_by_test_id("stTable")
-    expect(problems).to_contain_text(f"{quarter} · LONDON-L02")
+    expect(problems).to_contain_text(f"LONDON-L02 · {quarter}")
     expect(problems).to_contain_text("a percentage must be between 0 and 100, not 150.")
     expect(main.get_by_text("Nothing is saved while a problem remains")).to_be_visible()
     expect(save).to_be_disabled()

@@ -1,0 +1,85 @@
+"""The Variation (SPC) view of a metric card in a real browser (issue 14): a metric with
+12 or more quarters draws the XmR chart with its icons in words, one sentence and its
+table, with no axe violations, for the regional lead and the forum member. (Every demo
+metric has 12 or more quarters; the run chart of a shorter series is tested through
+AppTest in tests/app/test_spc_view.py.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.spc import MIN_POINTS
+from db.engine import build_engine
+from db.models import Metric, MetricValue, Region
+from tests.e2e.conftest import AppServer
+from tests.e2e.helpers import act, assert_accessible, assert_no_errors, open_page, signed_in
+
+SCREEN = {"width": 1366, "height": 768}
+
+
+def london_metrics(app_server: AppServer) -> dict[bool, tuple[int, str]]:
+    """A London metric (id, code) with at least MIN_POINTS quarters of overall values
+    (True), and one with fewer (False) where the demo data has one."""
+    engine = build_engine(app_server.database_url)
+    try:
+        with Session(engine) as session:
+            london = session.scalar(select(Region.id).where(Region.code == "london"))
+            rows = session.execute(
+                select(Metric.id, Metric.code, func.count(MetricValue.id))
+                .join(MetricValue, MetricValue.metric_id == Metric.id)
+                .where(
+                    MetricValue.region_id == london,
+                    MetricValue.characteristic == "",
+                    MetricValue.value.is_not(None),
+                    Metric.active.is_(True),
+                )
+                .group_by(Metric.id, Metric.code)
+                .order_by(Metric.code)
+            ).all()
+    finally:
+        engine.dispose()
+    found: dict[bool, tuple[int, str]] = {}
+    for metric_id, code, count in rows:
+        found.setdefault(count >= MIN_POINTS, (metric_id, code))
+    return found
+
+
+def show_variation(page: Page, metric_id: int, code: str) -> None:
+    open_page(page, "Metrics")
+    main = page.get_by_test_id("stMain")
+    picker = main.get_by_role("combobox", name="Go to a metric")
+    picker.click()
+    picker.fill(code)
+    act(page, page.get_by_role("option", name=re.compile(re.escape(code))).first.click)
+    card = main.locator(f".st-key-metric-card-{metric_id}")
+    act(page, card.get_by_role("radio", name="Variation (SPC)").click)
+    assert_no_errors(page, f"Variation (SPC) of {code}")
+
+
+@pytest.fixture(scope="module", params=["london.lead", "london.forum"])
+def person(request, browser: Browser, app_server: AppServer) -> Iterator[Page]:
+    password = {"london.lead": "demo-london", "london.forum": "demo-forum"}[request.param]
+    with signed_in(browser, app_server.url, request.param, password, viewport=SCREEN) as page:
+        yield page
+
+
+def test_twelve_quarters_draw_the_spc_chart(person: Page, app_server: AppServer) -> None:
+    found = london_metrics(app_server)
+    assert True in found, "the demo data has a London metric with 12 or more quarters"
+    metric_id, code = found[True]
+    show_variation(person, metric_id, code)
+    card = person.get_by_test_id("stMain").locator(f".st-key-metric-card-{metric_id}")
+    chart = card.get_by_test_id("stVegaLiteChart")
+    expect(chart).to_have_attribute("aria-label", re.compile("process limits"))
+    sentence = card.locator("p").filter(has_text=re.compile(r"^(Common cause|Special cause)"))
+    expect(sentence).to_have_count(1)
+    expect(sentence).to_contain_text(".")
+    table = card.get_by_test_id("stDataFrame")
+    expect(table).to_be_visible()
+    assert_accessible(person, f"Variation (SPC) of {code}")
