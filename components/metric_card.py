@@ -168,7 +168,7 @@ def metric_card(
         status_block(result)
         about(row, page.characteristic_names, mine)
         coproduction_line(row, agreement)
-        metric_chart_views(row, mine, key=f"metric-{row['id']}")
+        metric_chart_views(ctx, row, mine, region_id=page.region_id, key=f"metric-{row['id']}")
         group_table(row, values)
         fixes = metric_corrections(ctx, page.region_id, row, mine, where="metrics")
         history_view(

@@ -10,7 +10,8 @@ existing chart) and "Variation (SPC)".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import altair as alt
@@ -19,10 +20,13 @@ import streamlit as st
 
 from components.charts import remembered_spec, show_chart
 from components.metric_chart import metric_chart
+from components.outcome import run_write, show_outcome
 from core import spc
 from core.formatting import escape_markdown as plain
 from core.metric_series import axis_title, field_value, overall_values
 from core.periods import format_period
+from services import spc as spc_service
+from services.context import RequestContext
 
 PROGRESS = "Progress to target"
 VARIATION = "Variation (SPC)"
@@ -47,6 +51,11 @@ def series_of(values: pd.DataFrame) -> tuple[list[str], list[float]]:
     overall = overall_values(values)
     quarters = [format_period(p) for p in overall["period_start"]]
     return quarters, [float(v) for v in overall["value"]]
+
+
+def periods_of(values: pd.DataFrame) -> list[date]:
+    """The first days of the overall values' quarters, oldest first."""
+    return [pd.Timestamp(p).date() for p in overall_values(values)["period_start"]]
 
 
 def hidden_quarters(values: pd.DataFrame) -> int:
@@ -87,6 +96,8 @@ def build_spc_chart(
         )
         layers.append(base.mark_point(filled=True, size=70, color="#0072B2").encode(x=x, y=y))
     else:
+        # Each segment's lines are drawn apart, so they break at a recalculation point.
+        segment = {"detail": "Limits from:N"} if "Limits from" in frame.columns else {}
         for column, dash in (
             ("Average", [1, 0]),
             ("Lower process limit", [6, 4]),
@@ -94,7 +105,7 @@ def build_spc_chart(
         ):
             layers.append(
                 base.mark_line(color="#000000", strokeDash=dash, strokeWidth=1).encode(
-                    x=x, y=alt.Y(f"{column}:Q", title=axis_title(unit))
+                    x=x, y=alt.Y(f"{column}:Q", title=axis_title(unit)), **segment
                 )
             )
         present = set(frame["Point"])
@@ -129,15 +140,116 @@ def describe(view: spc.SpcView, name: str) -> str:
     if view.result is None:
         return f"Run chart of {name}: {len(view.quarters)} quarters of values with their median."
     r = view.result
+    afresh = (
+        f" Limits worked out afresh from {view.quarters[view.segments[-1].start]}."
+        if len(view.segments) > 1
+        else ""
+    )
     return (
         f"SPC chart of {name} over {len(view.quarters)} quarters: average {r.mean:.3g}, "
-        f"process limits {r.lower:.3g} to {r.upper:.3g}. {view.sentence} "
+        f"process limits {r.lower:.3g} to {r.upper:.3g}.{afresh} {view.sentence} "
         f"{view.assurance_words}."
     )
 
 
-def spc_panel(definition: Mapping[str, Any], values: pd.DataFrame, *, key: str) -> None:
-    """The Variation (SPC) view of one metric's values (as the viewer may see them)."""
+def recalculation_notes(
+    view: spc.SpcView, points: Sequence[spc_service.Recalculation], breaks: Sequence[int]
+) -> list[str]:
+    """One plain line per recalculation point (used, or waiting for enough quarters),
+    and whether the latest limits are provisional (fewer than 12 quarters)."""
+    used = {s.start for s in view.segments[1:]}
+    notes = []
+    for point, index in zip(points, breaks, strict=True):
+        reason = plain(point.reason)
+        if index in used:
+            notes.append(f"Limits worked out afresh from {view.quarters[index]}: {reason}")
+        elif index > 0:
+            notes.append(
+                f"Limits will be worked out afresh from {view.quarters[index]} once "
+                f"{spc.MIN_SEGMENT} quarters have been recorded from then "
+                f"(there are {len(view.quarters) - index} so far): {reason}"
+            )
+        else:
+            notes.append(
+                f"Recalculation from {plain(point.quarter)} falls outside these values: {reason}"
+            )
+    last = view.segments[-1] if view.segments else None
+    if last is not None and last.start > 0 and last.end - last.start < spc.MIN_POINTS:
+        notes.append(
+            f"The latest limits rest on {last.end - last.start} quarters, so they are "
+            f"provisional; they firm up once there are {spc.MIN_POINTS}."
+        )
+    return notes
+
+
+def recalculation_form(
+    ctx: RequestContext,
+    metric_id: int,
+    quarters: Sequence[str],
+    periods: Sequence[date],
+    points: Sequence[spc_service.Recalculation],
+    *,
+    key: str,
+) -> None:
+    """Record a recalculation point (a quarter of the series and why), or remove one."""
+    where = f"{key}-recalc"
+    show_outcome(where)
+    with st.expander("Work the limits out afresh from a quarter"):
+        st.caption(
+            "For example after a change in how this metric is collected. The new limits "
+            f"are drawn once {spc.MIN_SEGMENT} quarters have been recorded from the "
+            "chosen quarter. Everyone who sees this metric sees the reason."
+        )
+        with st.form(f"{key}-recalc-form", clear_on_submit=False, border=False):
+            chosen = st.selectbox(
+                "From quarter",
+                list(range(1, len(quarters))),
+                format_func=lambda i: quarters[i],
+                index=None,
+                placeholder="Choose a quarter",
+            )
+            reason = st.text_area("Why the limits are worked out afresh", max_chars=1000)
+            if st.form_submit_button("Record the recalculation point"):
+                if chosen is None:
+                    st.error(
+                        "Choose the quarter the new limits start from.", icon=":material/error:"
+                    )
+                else:
+                    run_write(
+                        spc_service.record,
+                        ctx,
+                        metric_id,
+                        periods[chosen],
+                        reason,
+                        success=f"Recalculation point recorded from {quarters[chosen]}.",
+                        where=where,
+                    )
+        for point in points:
+            if st.button(
+                f"Remove the recalculation point from {plain(point.quarter)}",
+                key=f"{key}-recalc-remove-{point.id}",
+                icon=":material/delete:",
+            ):
+                run_write(
+                    spc_service.remove,
+                    ctx,
+                    point.id,
+                    success=f"Recalculation point from {point.quarter} removed.",
+                    where=where,
+                )
+
+
+def spc_panel(
+    ctx: RequestContext,
+    definition: Mapping[str, Any],
+    values: pd.DataFrame,
+    *,
+    region_id: int,
+    key: str,
+) -> None:
+    """The Variation (SPC) view of one metric's values (as the viewer may see them) in
+    ``region_id``, with its recalculation points (and, for whoever may define the
+    metric, the form to record or remove one)."""
     quarters, numbers = series_of(values)
     if hidden_quarters(values):
         st.info(
@@ -152,11 +264,16 @@ def spc_panel(definition: Mapping[str, Any], values: pd.DataFrame, *, key: str) 
         st.info("No values have been recorded for this metric yet.", icon=":material/info:")
         return
     target = field_value(definition, "target_value")
+    metric_id = int(definition["id"])
+    points = spc_service.recalculations(ctx, metric_id)
+    periods = periods_of(values)
+    breaks = [spc.break_indexes(periods, [p.period_start]) or (0,) for p in points]
     view = spc.spc_view(
         quarters,
         numbers,
         direction=field_value(definition, "direction"),
         target=None if target is None else float(target),
+        breaks=[b[0] for b in breaks],
     )
     rows = spc.spc_rows(view, numbers)
     name = str(field_value(definition, "name") or "this metric")
@@ -169,6 +286,9 @@ def spc_panel(definition: Mapping[str, Any], values: pd.DataFrame, *, key: str) 
             f"{_VARIATION_ICONS[view.result.variation]} {_ASSURANCE_ICONS[view.result.assurance]}"
         )
         st.write(plain(view.sentence))
+        # Each line is the app's words with the reason already escaped.
+        for line in recalculation_notes(view, points, [b[0] for b in breaks]):
+            st.markdown(f":material/restart_alt: {line}")
     frozen = tuple(tuple(row.items()) for row in rows)
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -188,11 +308,21 @@ def spc_panel(definition: Mapping[str, Any], values: pd.DataFrame, *, key: str) 
             key=f"{key}-spc-table",
             placeholder="",
         )
+    metric_region = None if definition.get("scope") == "national" else region_id
+    if view.result is not None and spc_service.may_recalculate(ctx, metric_region):
+        recalculation_form(ctx, metric_id, quarters, periods, points, key=key)
 
 
-def metric_chart_views(definition: Mapping[str, Any], values: pd.DataFrame, *, key: str) -> None:
+def metric_chart_views(
+    ctx: RequestContext,
+    definition: Mapping[str, Any],
+    values: pd.DataFrame,
+    *,
+    region_id: int,
+    key: str,
+) -> None:
     """The card's chart: "Progress to target" (the chart of values, baseline and target)
-    or "Variation (SPC)"."""
+    or "Variation (SPC)" (of the series in ``region_id``)."""
     chosen = st.segmented_control(
         "Chart",
         [PROGRESS, VARIATION],
@@ -200,6 +330,6 @@ def metric_chart_views(definition: Mapping[str, Any], values: pd.DataFrame, *, k
         key=f"{key}-view",
     )
     if chosen == VARIATION:
-        spc_panel(definition, values, key=key)
+        spc_panel(ctx, definition, values, region_id=region_id, key=key)
     else:
         metric_chart(definition, values, key=key)

@@ -31,4 +31,5 @@ class Entity(StrEnum):
     QUARTER_QUESTION = "quarter_question"
     QUARTER_REVIEW = "quarter_review"
     REMINDER = "reminder"
+    SPC_RECALCULATION = "spc_recalculation"
     USER = "user"

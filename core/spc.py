@@ -35,6 +35,9 @@ RUN_LENGTH = 7
 TREND_LENGTH = 7
 #: The fewest points an SPC chart is drawn for; with fewer, a run chart only.
 MIN_POINTS = 12
+#: The fewest points from a recalculation point before its limits are used (limits on
+#: fewer than MIN_POINTS are provisional, and the view says so).
+MIN_SEGMENT = 6
 
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 COMMON_CAUSE = "common_cause"
@@ -300,6 +303,83 @@ def improvement_of(direction: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """The points ``start`` to ``end - 1`` of a series and their own XmR chart."""
+
+    start: int
+    end: int
+    result: XmrResult
+
+
+def xmr_segments(
+    values: Sequence[float],
+    *,
+    improvement: str,
+    target: float | None = None,
+    breaks: Sequence[int] = (),
+    screen_outliers: bool = True,
+) -> tuple[Segment, ...]:
+    """The series split at each break (the index of the first point of a new segment,
+    a recalculation point), each segment's mean, limits and point types worked out by
+    :func:`xmr` on its own points alone, as NHSRplotthedots' ``rebase`` does. The last
+    segment gives the variation and assurance icons. No minimum length is applied here
+    (see :func:`usable_breaks`)."""
+    points = _checked(values)
+    cuts = sorted(set(breaks))
+    if any(not 0 < b < len(points) for b in cuts):
+        raise ValueError(
+            "A recalculation point must fall after the first value and within the series."
+        )
+    bounds = [0, *cuts, len(points)]
+    return tuple(
+        Segment(
+            start,
+            end,
+            xmr(
+                points[start:end],
+                improvement=improvement,
+                target=target,
+                screen_outliers=screen_outliers,
+            ),
+        )
+        for start, end in itertools.pairwise(bounds)
+    )
+
+
+def usable_breaks(count: int, breaks: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Which recalculation points (indexes into a series of ``count`` values) are used,
+    and which wait: a recalculation is used once at least :data:`MIN_SEGMENT` values
+    have been recorded from it up to the next used one (fewer cannot show a run of
+    seven, and their limits would rest on a handful of moving ranges); the values before
+    it keep limits of their own, however few. Points outside the series (or at its
+    first value) are left out."""
+    used: list[int] = []
+    waiting: list[int] = []
+    last = count
+    for b in sorted({b for b in breaks if 0 < b < count}, reverse=True):
+        if last - b >= MIN_SEGMENT:
+            used.append(b)
+            last = b
+        else:
+            waiting.append(b)
+    return tuple(sorted(used)), tuple(sorted(waiting))
+
+
+def break_indexes(periods: Sequence[object], starts: Sequence[object]) -> tuple[int, ...]:
+    """Where recalculation points fall in a series: for each quarter ``starts`` names,
+    the index of the series' first period on or after it (a quarter with no value moves
+    the point to the next quarter that has one). Points at or before the first period,
+    or after the last, are left out."""
+    ordered = list(periods)
+    found: set[int] = set()
+    for start in starts:
+        index = next((i for i, p in enumerate(ordered) if p >= start), None)  # type: ignore[operator]
+        if index:
+            found.add(index)
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
 class SpcView:
     """What the Variation (SPC) view shows for one metric's series."""
 
@@ -310,6 +390,11 @@ class SpcView:
     sentence: str
     variation_words: str
     assurance_words: str
+    #: Each segment's chart (one segment without recalculation points; empty without
+    #: an SPC chart); ``result`` is the last one's.
+    segments: tuple[Segment, ...] = ()
+    #: Recalculation points not used yet (fewer than MIN_SEGMENT quarters from them).
+    waiting: tuple[int, ...] = ()
 
 
 def spc_view(
@@ -318,10 +403,12 @@ def spc_view(
     *,
     direction: str | None,
     target: float | None = None,
+    breaks: Sequence[int] = (),
 ) -> SpcView:
     """The SPC view of a metric's values (oldest first, labelled by ``quarters``): the
     XmR chart when there are at least :data:`MIN_POINTS` values, else the reason why
-    only the run chart is shown."""
+    only the run chart is shown. ``breaks``: the indexes of recalculation points, from
+    which the limits are worked out afresh (see :func:`usable_breaks`)."""
     labels = tuple(quarters)
     if len(values) < MIN_POINTS:
         have = len(values)
@@ -331,7 +418,11 @@ def spc_view(
             f"{MIN_POINTS}, here is the run chart: its values with their median."
         )
         return SpcView(None, labels, reason, "", "", "")
-    result = xmr(values, improvement=improvement_of(direction), target=target)
+    used, waiting = usable_breaks(len(values), breaks)
+    segments = xmr_segments(
+        values, improvement=improvement_of(direction), target=target, breaks=used
+    )
+    result = segments[-1].result
     return SpcView(
         result=result,
         quarters=labels,
@@ -339,6 +430,8 @@ def spc_view(
         sentence=variation_sentence(result),
         variation_words=VARIATION_WORDS[result.variation],
         assurance_words=ASSURANCE_WORDS[result.assurance],
+        segments=segments,
+        waiting=waiting,
     )
 
 
@@ -357,10 +450,12 @@ def spc_rows(view: SpcView, values: Sequence[float]) -> list[dict[str, object]]:
         for quarter, value in zip(view.quarters, values, strict=True):
             rows.append({"Quarter": quarter, "Value": value, "Median": median})
         return rows
-    result = view.result
-    for quarter, value, kind in zip(view.quarters, result.values, result.point_types, strict=True):
-        rows.append(
-            {
+    segments = view.segments or (Segment(0, len(view.quarters), view.result),)
+    for segment in segments:
+        result = segment.result
+        labels = view.quarters[segment.start : segment.end]
+        for quarter, value, kind in zip(labels, result.values, result.point_types, strict=True):
+            row: dict[str, object] = {
                 "Quarter": quarter,
                 "Value": value,
                 "Average": result.mean,
@@ -368,5 +463,7 @@ def spc_rows(view: SpcView, values: Sequence[float]) -> list[dict[str, object]]:
                 "Upper process limit": result.upper,
                 "Point": POINT_STYLES[kind][0],
             }
-        )
+            if len(segments) > 1:
+                row["Limits from"] = view.quarters[segment.start]
+            rows.append(row)
     return rows

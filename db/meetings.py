@@ -690,6 +690,7 @@ METRIC_COLUMNS = [
     "target_value",
     "target_date",
     "counts_people",
+    "direction",
 ]
 
 
@@ -709,6 +710,7 @@ def theme_metrics(session: Session, region_id: int) -> tuple[pd.DataFrame, pd.Da
         "target_value",
         "target_date",
         "counts_people",
+        "direction",
     ]
     merged = statuses.merge(
         definitions[["id", *chart_fields]].rename(columns={"id": "metric_id"}),

@@ -675,3 +675,20 @@ class GoodPractice(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = versioned(version)
+
+
+class SpcRecalculation(Base):
+    """A recalculation point of a metric's SPC chart: from this quarter the mean and
+    process limits are worked out afresh (for example after a change in how the metric
+    is collected). A national core metric's point applies to every region's series (the
+    way it is collected is decided nationally); a local metric's to its region's."""
+
+    __tablename__ = "spc_recalculation"
+    __table_args__ = (UniqueConstraint("metric_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"), index=True)
+    #: The first day of the quarter the new limits start from.
+    period_start: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

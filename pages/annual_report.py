@@ -25,6 +25,18 @@ NATIONAL = "All regions (national, with a section for each region)"
 ONE_REGION = "One region"
 
 
+def show_spc(section: sr.SpcSection) -> None:
+    """A metric's SPC section in the preview: in words and its table (the HTML and PDF
+    draw the chart)."""
+    st.markdown(f"**{escape_markdown(f'Variation (SPC): {section.title}')}**")
+    if section.view is None or section.view.result is None:
+        st.caption(escape_markdown(section.reason))
+        return
+    st.markdown(escape_markdown(section.view.sentence))
+    st.caption(escape_markdown(f"{section.view.variation_words}. {section.view.assurance_words}."))
+    st.dataframe(section.table, hide_index=True, width="stretch")
+
+
 def show_section(report: sr.AnnualReport, section: sr.Section) -> None:
     st.subheader(escape_markdown(section.title), anchor=False)
     for block in section.blocks:
@@ -32,6 +44,8 @@ def show_section(report: sr.AnnualReport, section: sr.Section) -> None:
             st.markdown(f"{'#' * (block.level + 1)} {escape_markdown(block.text)}")
         elif block.kind == "paragraph":
             st.markdown(escape_markdown(block.text))
+        elif block.kind == "spc":
+            show_spc(block.section)
         else:
             st.markdown(f"**{escape_markdown(block.caption)}**")
             columns, rows = sr.table_cells(block.frame)

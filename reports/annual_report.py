@@ -59,6 +59,7 @@ from typing import Any
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from core import equity as eq
@@ -87,6 +88,7 @@ from core.statuses import PROJECT_STATUSES
 from core.theme_words import METHOD_SENTENCES
 from db.cache import cached_read
 from reports.pdf import Column, ReportPDF
+from reports.spc_section import SPC_KEY, SpcSection, spc_html, spc_pdf, spc_section
 from services.report_data import ReportReads
 
 __all__ = [
@@ -94,6 +96,8 @@ __all__ = [
     "Heading",
     "Paragraph",
     "Section",
+    "Spc",
+    "SpcSection",
     "Table",
     "build_report",
     "default_year",
@@ -144,7 +148,18 @@ class Table:
     kind: str = field(default="table", init=False)
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True, eq=False)
+class Spc:
+    """A national core metric's Variation (SPC) section (``reports.spc_section``), from
+    the figures the report shows."""
+
+    key: str
+    section: SpcSection
+    level: int = 4  # the metric's heading level
+    kind: str = field(default="spc", init=False)
+
+
+Block = Heading | Paragraph | Table | Spc
 
 
 @dataclass(frozen=True)
@@ -491,8 +506,11 @@ def _metric_figure(
 
 def _national_metric_table(
     ctx: _Context, region_ids: list[int], definitions: pd.DataFrame, theme_names: dict[int, str]
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, list[Spc]]:
+    """The national core metrics' table, and each one's SPC section (from the same
+    national figures, up to the end of the year)."""
     rows = []
+    charts = []
     national = definitions[definitions["scope"] == "national"]
     every_series = ctx.reads.national_series_by_metric(
         region_ids, dict(zip(national["id"], national["unit"], strict=True))
@@ -513,6 +531,18 @@ def _national_metric_table(
             "Status at year end": STATUS_LABELS["not_available"],
         }
         until = [(d, v) for d, v in points if d < ctx.end]
+        charts.append(
+            Spc(
+                f"national-spc-{metric['id']}",
+                spc_section(
+                    metric["name"],
+                    [(d, v) for d, v in until if v is not None],
+                    direction=metric.get("direction"),
+                    target=metric.get("target_value"),
+                    unit=metric["unit"],
+                ),
+            )
+        )
         try:
             result = metric_progress(MetricSpec.from_mapping(metric), until)
             row["Status at year end"] = result.label
@@ -532,7 +562,7 @@ def _national_metric_table(
                 f"{int(figure['regions_counted'])} of {int(figure['regions_total'])}"
             )
         rows.append(row)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         columns=[
             "Metric",
@@ -544,6 +574,7 @@ def _national_metric_table(
             "Status at year end",
         ],
     )
+    return frame, charts
 
 
 # -------------------------------------------------------------------------- projects
@@ -981,7 +1012,12 @@ def _region_section(
     ctx: _Context,
     region_id: int,
     inputs: _Inputs,
+    *,
+    with_spc: bool = True,
 ) -> Section:
+    """A region's section; ``with_spc``: with the SPC chart of each of its national core
+    metrics (in the region's own report; the national report carries the national SPC
+    charts only, or it would draw one for every metric in every region)."""
     themes, metrics, projects = inputs.themes, inputs.metrics, inputs.projects
     feedback, characteristics, theme_names = (
         inputs.feedback,
@@ -1036,6 +1072,8 @@ def _region_section(
                 "value before the year began. " + percentage_note(ctx.threshold),
             )
         )
+        if with_spc:
+            blocks.extend(_region_spc(ctx, key, metric_rows, totals, definitions, people))
 
     blocks.append(Heading("Community projects"))
     in_region = projects[projects["region_id"] == region_id]
@@ -1078,6 +1116,45 @@ def _region_section(
     blocks.append(Heading("Equity by ethnicity"))
     blocks.extend(_equity_blocks(ctx, [region_id], False, characteristics, key, level=4))
     return Section(key, name, tuple(blocks))
+
+
+def _region_spc(
+    ctx: _Context,
+    key: str,
+    metric_rows: pd.DataFrame,
+    totals: pd.DataFrame,
+    definitions: pd.DataFrame,
+    people: dict[int, bool],
+) -> list[Block]:
+    """The SPC section of each of the region's national core metrics, from the figures as
+    the report publishes them (under disclosure control, up to the end of the year)."""
+    national = metric_rows[metric_rows["scope"] == "national"]
+    if national.empty:
+        return []
+    by_id = {int(d["id"]): d for d in definitions.to_dict("records")}
+    series: dict[int, list[tuple[date, Any]]] = {}
+    for row in totals.itertuples(index=False):
+        day = _as_date(row.period_start)
+        if day < ctx.end:
+            series.setdefault(int(row.metric_id), []).append((day, row))
+    blocks: list[Block] = [Heading("Variation (SPC)", 4), Paragraph(SPC_KEY)]
+    for metric in national.itertuples(index=False):
+        metric_id = int(metric.metric_id)
+        definition = by_id.get(metric_id, {})
+        counts = people.get(metric_id, True)
+        points = [
+            (day, _metric_figure(ctx, row, metric.unit, counts)[1])
+            for day, row in sorted(series.get(metric_id, []), key=lambda pair: pair[0])
+        ]
+        section = spc_section(
+            metric.name,
+            points,
+            direction=definition.get("direction"),
+            target=definition.get("target_value"),
+            unit=metric.unit,
+        )
+        blocks.append(Spc(f"{key}-spc-{metric_id}", section, level=5))
+    return blocks
 
 
 def _national_sections(
@@ -1124,6 +1201,14 @@ def _national_themes(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> S
 def _national_metrics(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> Section:
     label = year_label(ctx.year)
     definitions = ctx.reads.metric_definitions(region_ids[0]) if region_ids else pd.DataFrame()
+    frame, charts = (
+        _national_metric_table(ctx, region_ids, definitions, inputs.theme_names)
+        if region_ids
+        else (pd.DataFrame(), [])
+    )
+    spc_blocks: list[Block] = (
+        [Heading("Variation (SPC)"), Paragraph(SPC_KEY), *charts] if charts else []
+    )
     return Section(
         "metrics",
         NATIONAL_SECTIONS["metrics"],
@@ -1137,12 +1222,11 @@ def _national_metrics(ctx: _Context, region_ids: list[int], inputs: _Inputs) -> 
             Table(
                 key="national-metrics",
                 caption=f"National core metrics in {label}",
-                frame=_national_metric_table(ctx, region_ids, definitions, inputs.theme_names)
-                if region_ids
-                else pd.DataFrame(),
+                frame=frame,
                 note="Change over the year: the latest national figure in the year "
                 "against the last one before the year began.",
             ),
+            *spc_blocks,
         ),
     )
 
@@ -1277,7 +1361,7 @@ def build_report(
     ``regions_in_detail`` limits the regions given a section of their own (None: every
     region), and ``sections`` the report's other sections (keys of
     :data:`NATIONAL_SECTIONS`; None: all of them). A region's section is the same in the
-    national report as in its own."""
+    national report as in its own, but for the SPC charts of its metrics (in its own only)."""
     today = today or date.today()
     reads = ReportReads(session)
     regions = reads.regions()
@@ -1297,7 +1381,11 @@ def build_report(
     if region_id is None:
         built.extend(_national_sections(ctx, region_ids, inputs, wanted))
     detailed = region_ids if regions_in_detail is None else set(regions_in_detail)
-    built.extend(_region_section(ctx, r, inputs) for r in region_ids if r in detailed)
+    built.extend(
+        _region_section(ctx, r, inputs, with_spc=region_id is not None)
+        for r in region_ids
+        if r in detailed
+    )
     return AnnualReport(
         year=year,
         region_id=region_id,
@@ -1377,6 +1465,7 @@ th { background: #f0f0f0; }
 {% for block in section.blocks %}
 {% if block.kind == "heading" %}<h{{ block.level }}>{{ block.text }}</h{{ block.level }}>
 {% elif block.kind == "paragraph" %}<p>{{ block.text }}</p>
+{% elif block.kind == "spc" %}{{ spc_html(block) }}
 {% else %}{% set cells = table_cells(block.frame) %}
 {% if cells[1] %}<table>
 <caption>{{ block.caption }}</caption>
@@ -1411,7 +1500,13 @@ def render_html(report: AnnualReport) -> str:
         demo_notice=DEMO_NOTICE,
         made_on=_day_words(report.generated_on),
         table_cells=table_cells,
+        spc_html=_spc_markup,
     )
+
+
+def _spc_markup(block: Spc) -> Markup:
+    """An SPC block as HTML (``reports.spc_section.spc_html`` escapes every text)."""
+    return Markup(spc_html(block.section, block.key, level=block.level))
 
 
 _NUMBER = re.compile(r"^(\*|[-+]?[\d,]+(\.\d+)?%?)$")
@@ -1464,6 +1559,8 @@ def render_pdf(report: AnnualReport) -> bytes:
                 pdf.heading(block.text, block.level - 1)
             elif isinstance(block, Paragraph):
                 pdf.paragraph(block.text)
+            elif isinstance(block, Spc):
+                spc_pdf(pdf, block.section)
             else:
                 columns, rows = table_cells(block.frame)
                 pdf.ensure_space(20)

@@ -32,6 +32,7 @@ from core.statuses import FEEDBACK_STATUSES
 from core.theme_words import METHOD_SENTENCES
 from reports.paper_chart import PaperChart, paper_chart
 from reports.pdf import Column, ReportPDF
+from reports.spc_section import SPC_KEY, SpcSection, spc_pdf, spc_section
 from services.meetings import MeetingFigures, pack_figures
 
 #: The size of each metric's chart in the pack (mm): it sits beside its data table.
@@ -59,6 +60,8 @@ class MetricPage:
     chart: PaperChart
     description: str
     table: pd.DataFrame
+    #: The Variation (SPC) section, for a national core metric only.
+    spc: SpcSection | None = None
 
 
 #: Quarters in each metric's table (the chart shows them all; the dashboard has the rest).
@@ -109,6 +112,15 @@ def metric_page(
         chart=paper_chart(metric, shown.chart),
         description=describe_chart(metric, shown.chart),
         table=out,
+        spc=spc_section(
+            f"{metric['code']}: {metric['name']}",
+            shown.points,
+            direction=metric.get("direction"),
+            target=metric.get("target_value"),
+            unit=metric["unit"],
+        )
+        if metric.get("scope") == "national"
+        else None,
     )
     return page, printed
 
@@ -337,7 +349,7 @@ def pack_content(
             "Each chart shows a metric's recorded values by quarter, its baseline, its "
             "target and the straight line from one to the other; the table beside it gives "
             f"the figures of the last {TABLE_QUARTERS} quarters. How to read the charts: "
-            f"{CHART_KEY}"
+            f"{CHART_KEY} Each national core metric also has its SPC chart. {SPC_KEY}"
         ),
         theme_sections=tuple(sections),
         projects_intro=_projects_intro(figures),
@@ -479,6 +491,8 @@ def render_pdf(content: PackContent) -> bytes:
                 table_width_mm=TABLE_WIDTH,
             )
             pdf.paragraph(f"Status: {page.status}. {page.explanation}", size=9, after=4)
+            if page.spc is not None:
+                spc_pdf(pdf, page.spc)
 
     # Community projects.
     pdf.heading("Community projects", new_page=True)

@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from datetime import date
 from html import escape
 
-import pandas as pd
-
 from core.disclosure import DEFAULT_THRESHOLD
+from reports.html_parts import shapes_svg, table_html
 from reports.meeting_pack import CHART_HEIGHT, CHART_WIDTH, PackContent, pack_content
 from reports.meeting_pack import file_name as pdf_file_name
-from reports.paper_chart import PT, Label, Line, Marker, PaperChart, chart_shapes
-from reports.pdf import cell_text
+from reports.paper_chart import PaperChart, chart_shapes
+from reports.spc_section import spc_html
 from services.meetings import MeetingFigures
 
 STYLE = """
@@ -65,86 +64,11 @@ def _p(text: str, css: str = "") -> str:
     return f"<p{klass}>{escape(str(text))}</p>"
 
 
-def table_html(frame: pd.DataFrame, caption: str, *, row_headers: bool = True) -> str:
-    """A DataFrame as a table: a caption, column headers (``th scope="col"``) and, with
-    ``row_headers``, each row's first cell as its header (``th scope="row"``). Cells
-    read as the PDF prints them (``reports.pdf.cell_text``)."""
-    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False, name=None):
-        cells = []
-        for n, value in enumerate(record):
-            text = escape(cell_text(value))
-            if n == 0 and row_headers:
-                cells.append(f'<th scope="row">{text}</th>')
-            else:
-                cells.append(f"<td>{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
-        "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
-    )
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def chart_svg(chart: PaperChart, title: str, description: str, key: str) -> str:
     """A metric's chart as inline SVG (the PDF's shapes, ``reports.paper_chart``),
     named by its title and described by its description for assistive technology."""
-    parts = []
-    for shape in chart_shapes(chart, 0, 0, CHART_WIDTH, CHART_HEIGHT):
-        if isinstance(shape, Line):
-            points = " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points)
-            dash = (
-                f' stroke-dasharray="{_number(shape.dash[0])} {_number(shape.dash[1])}"'
-                if shape.dash
-                else ""
-            )
-            parts.append(
-                f'<polyline points="{points}" fill="none" stroke="{shape.colour}" '
-                f'stroke-width="{_number(shape.width)}"{dash}/>'
-            )
-        elif isinstance(shape, Marker):
-            parts.append(_marker(shape))
-        elif isinstance(shape, Label):
-            anchor = {"left": "start", "right": "end", "centre": "middle"}[shape.align]
-            turn = (
-                f' transform="rotate({_number(-shape.angle)} {_number(shape.x)} '
-                f'{_number(shape.y)})"'
-                if shape.angle
-                else ""
-            )
-            parts.append(
-                f'<text x="{_number(shape.x)}" y="{_number(shape.y)}" '
-                f'font-size="{_number(shape.size * PT)}" text-anchor="{anchor}"{turn}>'
-                f"{escape(shape.text)}</text>"
-            )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
-        f'role="img" aria-labelledby="{key}-title {key}-desc" '
-        'font-family="Arial, Helvetica, sans-serif" fill="#212121">'
-        f'<title id="{key}-title">{escape(title)}</title>'
-        f'<desc id="{key}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
-    )
-
-
-def _marker(marker: Marker) -> str:
-    half = marker.size / 2
-    x, y, colour = marker.x, marker.y, marker.colour
-    if marker.shape == "square":
-        side = half * 1.7
-        return (
-            f'<rect x="{_number(x - side / 2)}" y="{_number(y - side / 2)}" '
-            f'width="{_number(side)}" height="{_number(side)}" fill="{colour}"/>'
-        )
-    if marker.shape == "diamond":
-        r = half * 1.15
-        corners = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
-        points = " ".join(f"{_number(a)},{_number(b)}" for a, b in corners)
-        return f'<polygon points="{points}" fill="{colour}"/>'
-    return f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{_number(half)}" fill="{colour}"/>'
+    shapes = chart_shapes(chart, 0, 0, CHART_WIDTH, CHART_HEIGHT)
+    return shapes_svg(shapes, CHART_WIDTH, CHART_HEIGHT, title, description, key)
 
 
 def _bullets(items: Iterable[str]) -> str:
@@ -201,6 +125,8 @@ def _metrics(content: PackContent) -> list[str]:
                 table_html(page.table, f"Figures for {page.title}, newest first"),
                 _p(f"Status: {page.status}. {page.explanation}"),
             ]
+            if page.spc is not None:
+                out.append(spc_html(page.spc, f"spc-{count}", level=5))
     return out
 
 

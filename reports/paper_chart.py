@@ -14,7 +14,7 @@ tests check the geometry); :func:`draw_chart` puts the shapes on the page.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from fpdf import FPDF
 from core.formatting import format_value
 from core.metric_series import SERIES, TRAJECTORY, axis_title, chart_frame
 from core.periods import format_period, quarters_between
+from core.spc import COMMON_CAUSE, POINT_STYLES, XmrResult
 
 #: Type sizes (points) of the axis labels and the axis titles.
 LABEL_SIZE = 6.5
@@ -65,7 +66,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Marker:
-    shape: str  # "circle", "square" or "diamond"
+    shape: str  # "circle", "square", "diamond" or "triangle-up"
     x: float
     y: float
     colour: str
@@ -143,17 +144,50 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * PT * 0.55
 
 
-def chart_shapes(chart: PaperChart, x: float, y: float, w: float, h: float) -> list[Shape]:
-    """Where everything goes when ``chart`` fills the box at (``x``, ``y``), ``w`` by
-    ``h`` mm (y grows down the page, as in fpdf2)."""
-    shapes: list[Shape] = []
+@dataclass(frozen=True)
+class _Frame:
+    """The plotting area of a chart in its box (mm) and how values map into it."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    low: float
+    high: float
+    count: int
+
+    def to_y(self, value: float) -> float:
+        return self.bottom - (value - self.low) / (self.high - self.low) * (self.bottom - self.top)
+
+    def to_x(self, quarter: int) -> float:
+        return self.left + (quarter + 0.5) * (self.right - self.left) / max(self.count, 1)
+
+
+def _frame(chart: PaperChart, x: float, y: float, w: float, h: float) -> _Frame:
     tick_texts = [format_value(t) for t in chart.y_ticks]
     widest_tick = max((text_width(t, LABEL_SIZE) for t in tick_texts), default=0)
     longest_quarter = max((text_width(q, LABEL_SIZE) for q in chart.quarters), default=0)
-    left = x + TITLE_SIZE * PT + 2 + widest_tick + 1.5
-    right = x + w - 2
-    top = y + 2
     bottom = y + h - (longest_quarter * math.sin(math.radians(45)) + 3 + TITLE_SIZE * PT + 1)
+    low, high = (chart.y_ticks[0], chart.y_ticks[-1]) if chart.y_ticks else (0.0, 1.0)
+    return _Frame(
+        left=x + TITLE_SIZE * PT + 2 + widest_tick + 1.5,
+        right=x + w - 2,
+        top=y + 2,
+        bottom=bottom,
+        low=low,
+        high=high,
+        count=len(chart.quarters),
+    )
+
+
+def chart_shapes(
+    chart: PaperChart, x: float, y: float, w: float, h: float, *, series: bool = True
+) -> list[Shape]:
+    """Where everything goes when ``chart`` fills the box at (``x``, ``y``), ``w`` by
+    ``h`` mm (y grows down the page, as in fpdf2). ``series=False``: the axes only."""
+    shapes: list[Shape] = []
+    frame = _frame(chart, x, y, w, h)
+    left, right, top, bottom = frame.left, frame.right, frame.top, frame.bottom
     centre_y = (top + bottom) / 2
     shapes.append(Label(x + TITLE_SIZE * PT, centre_y, chart.y_title, TITLE_SIZE, 90, "centre"))
     shapes.append(
@@ -164,20 +198,14 @@ def chart_shapes(chart: PaperChart, x: float, y: float, w: float, h: float) -> l
         shapes.append(Label((left + right) / 2, centre_y, EMPTY_TEXT, LABEL_SIZE + 1, 0, "centre"))
         return shapes
 
-    low, high = chart.y_ticks[0], chart.y_ticks[-1]
-
-    def to_y(value: float) -> float:
-        return bottom - (value - low) / (high - low) * (bottom - top)
-
+    to_x, to_y = frame.to_x, frame.to_y
     step = (right - left) / len(chart.quarters)
-
-    def to_x(quarter: int) -> float:
-        return left + (quarter + 0.5) * step
-
-    for tick, text in zip(chart.y_ticks, tick_texts, strict=True):
+    for tick in chart.y_ticks:
         at = to_y(tick)
         shapes.append(Line(((left, at), (right, at)), GRID, 0.15))
-        shapes.append(Label(left - 1.2, at + LABEL_SIZE * PT * 0.35, text, align="right"))
+        shapes.append(
+            Label(left - 1.2, at + LABEL_SIZE * PT * 0.35, format_value(tick), align="right")
+        )
     shapes.append(Line(((left, top), (left, bottom)), AXIS, 0.2))
     shapes.append(Line(((left, bottom), (right, bottom)), AXIS, 0.2))
     for i in labelled_quarters(len(chart.quarters), step):
@@ -185,6 +213,8 @@ def chart_shapes(chart: PaperChart, x: float, y: float, w: float, h: float) -> l
         shapes.append(
             Label(to_x(i) + 0.8, bottom + 2.2, chart.quarters[i], angle=45, align="right")
         )
+    if not series:
+        return shapes
 
     # Lines first, the straight line from baseline to target under the recorded values;
     # then the points on top.
@@ -199,6 +229,83 @@ def chart_shapes(chart: PaperChart, x: float, y: float, w: float, h: float) -> l
     return shapes
 
 
+def marker_corners(marker: Marker) -> list[tuple[float, float]]:
+    """The corners of a diamond or an upward triangle marker (for PDF and SVG alike)."""
+    cx, cy, half = marker.x, marker.y, marker.size / 2
+    if marker.shape == "triangle-up":
+        r = half * 1.3
+        return [(cx, cy - r), (cx + r, cy + r * 0.75), (cx - r, cy + r * 0.75)]
+    r = half * 1.15
+    return [(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)]
+
+
+# ------------------------------------------------------------------ the SPC (XmR) chart
+
+#: How the SPC chart's lines are drawn: the values, the average and the process limits.
+SPC_VALUES = "#7B7D7D"
+SPC_MEAN = "#212121"
+SPC_LIMIT = "#555555"
+SPC_TARGET = "#009E73"
+
+
+def spc_shapes(
+    quarters: Sequence[str],
+    result: XmrResult,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    unit: str | None = None,
+) -> list[Shape]:
+    """Where everything goes when the XmR chart of ``result`` (one value per quarter in
+    ``quarters``, oldest first) fills the box at (``x``, ``y``), ``w`` by ``h`` mm: the
+    values joined by a line, the average (solid), the process limits (dashed), the target
+    (green, dotted) when there is one, and each point by its type's colour AND shape
+    (``core.spc.POINT_STYLES``). One layout for the PDF and the HTML's SVG."""
+    drawn = [*result.values, result.lower, result.upper]
+    if result.target is not None:
+        drawn.append(result.target)
+    chart = PaperChart(
+        tuple(quarters),
+        tuple(("Value", i, v) for i, v in enumerate(result.values)),
+        nice_ticks(min(drawn), max(drawn)),
+        axis_title(unit),
+    )
+    shapes = chart_shapes(chart, x, y, w, h, series=False)
+    frame = _frame(chart, x, y, w, h)
+    lines = [
+        (result.upper, SPC_LIMIT, (1.2, 0.8)),
+        (result.lower, SPC_LIMIT, (1.2, 0.8)),
+        (result.mean, SPC_MEAN, None),
+    ]
+    if result.target is not None:
+        lines.append((result.target, SPC_TARGET, (0.4, 0.6)))
+    for value, colour, dash in lines:
+        at = frame.to_y(value)
+        shapes.append(Line(((frame.left, at), (frame.right, at)), colour, 0.35, dash))
+    points = tuple((frame.to_x(i), frame.to_y(v)) for i, v in enumerate(result.values))
+    if len(points) > 1:
+        shapes.append(Line(points, SPC_VALUES, 0.4))
+    for (px, py), kind in zip(points, result.point_types, strict=True):
+        _, colour, shape = POINT_STYLES[kind]
+        shapes.append(Marker(shape, px, py, colour, 2.2 if kind != COMMON_CAUSE else 1.7))
+    return shapes
+
+
+def draw_spc_chart(
+    pdf: FPDF,
+    quarters: Sequence[str],
+    result: XmrResult,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    unit: str | None = None,
+) -> None:
+    """Draw the XmR chart (:func:`spc_shapes`) in the box at (``x``, ``y``) on ``pdf``."""
+    draw_shapes(pdf, spc_shapes(quarters, result, x, y, w, h, unit))
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
@@ -209,9 +316,8 @@ def _draw_marker(pdf: FPDF, marker: Marker) -> None:
     half = marker.size / 2
     if marker.shape == "square":
         pdf.rect(marker.x - half * 0.85, marker.y - half * 0.85, half * 1.7, half * 1.7, style="F")
-    elif marker.shape == "diamond":
-        cx, cy, r = marker.x, marker.y, half * 1.15
-        pdf.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], style="F")
+    elif marker.shape in ("diamond", "triangle-up"):
+        pdf.polygon(marker_corners(marker), style="F")
     else:
         pdf.circle(marker.x, marker.y, half, style="F")  # (x, y) is the centre
 
@@ -228,11 +334,16 @@ def _draw_label(pdf: FPDF, label: Label, family: str, clean: Any) -> None:
 def draw_chart(pdf: FPDF, chart: PaperChart, x: float, y: float, w: float, h: float) -> None:
     """Draw ``chart`` in the box at (``x``, ``y``), ``w`` by ``h`` mm, on ``pdf``'s
     current page (a ``reports.pdf.ReportPDF``, whose font and text cleaning it uses)."""
+    draw_shapes(pdf, chart_shapes(chart, x, y, w, h))
+
+
+def draw_shapes(pdf: FPDF, shapes: Sequence[Shape]) -> None:
+    """Put laid-out ``shapes`` on ``pdf``'s current page."""
     family = getattr(pdf, "family_name", "Helvetica")
     clean = getattr(pdf, "clean", str)
     with pdf.local_context():
         pdf.set_text_color(*_rgb(TEXT))
-        for shape in chart_shapes(chart, x, y, w, h):
+        for shape in shapes:
             if isinstance(shape, Line):
                 pdf.set_draw_color(*_rgb(shape.colour))
                 pdf.set_line_width(shape.width)

@@ -393,7 +393,11 @@ class ReportPDF(FPDF):
             beside = table_h <= height_mm + 25
         if not beside:
             w = min(width_mm, self.content_width)
-        needed = 8 + (max(height_mm, table_h) if beside else height_mm) + 12
+        # The description stays on the chart's page: room for its lines (about 4 mm each).
+        self.set_font(self.family_name, "I", SMALL_SIZE)
+        lines = math.ceil(self.get_string_width(self.clean(description)) / self.content_width)
+        self.set_font(self.family_name, "", BODY_SIZE)
+        needed = 8 + (max(height_mm, table_h) if beside else height_mm) + 2 + 4.5 * (lines + 1)
         self.ensure_space(min(needed, self.h - MARGIN - BOTTOM - 1))
         self.paragraph(title, style="B", size=BODY_SIZE, after=1)
         top = self.get_y()
@@ -406,6 +410,7 @@ class ReportPDF(FPDF):
             )
             bottom = max(bottom, self.get_y())
         self.set_y(bottom + 1)
+        self.ensure_space(4.5 * (lines + 1))  # a taller table than expected: keep it whole
         self.paragraph(description, size=SMALL_SIZE, style="I", colour=GREY)
         if table is not None and not beside:
             self.table_from_frame(table, columns=table_columns)

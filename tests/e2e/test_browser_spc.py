@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.spc import MIN_POINTS
+from core.periods import format_period
+from core.spc import MIN_POINTS, MIN_SEGMENT
 from db.engine import build_engine
 from db.models import Metric, MetricValue, Region
 from tests.e2e.conftest import AppServer
@@ -83,3 +84,60 @@ def test_twelve_quarters_draw_the_spc_chart(person: Page, app_server: AppServer)
     table = card.get_by_test_id("stDataFrame")
     expect(table).to_be_visible()
     assert_accessible(person, f"Variation (SPC) of {code}")
+
+
+def london_local_series(app_server: AppServer) -> tuple[int, str, list[str]]:
+    """A London local metric (id, code) with at least MIN_POINTS quarters, and the
+    labels of its quarters with a value, oldest first."""
+    engine = build_engine(app_server.database_url)
+    try:
+        with Session(engine) as session:
+            london = session.scalar(select(Region.id).where(Region.code == "london"))
+            for metric_id, code in session.execute(
+                select(Metric.id, Metric.code)
+                .where(Metric.region_id == london, Metric.active.is_(True))
+                .order_by(Metric.code)
+            ).all():
+                periods = session.scalars(
+                    select(MetricValue.period_start)
+                    .where(
+                        MetricValue.metric_id == metric_id,
+                        MetricValue.region_id == london,
+                        MetricValue.characteristic == "",
+                        MetricValue.value.is_not(None),
+                    )
+                    .order_by(MetricValue.period_start)
+                ).all()
+                if len(periods) >= MIN_POINTS:
+                    return metric_id, code, [format_period(p) for p in periods]
+    finally:
+        engine.dispose()
+    pytest.fail("the demo data has a London local metric with 12 or more quarters")
+
+
+def test_a_recalculation_point_starts_the_limits_afresh(browser: Browser, app_server: AppServer):
+    metric_id, code, quarters = london_local_series(app_server)
+    start = quarters[len(quarters) - MIN_SEGMENT]  # 6 quarters from it: used at once
+    note = f"Limits worked out afresh from {start}: New referral form"
+    with signed_in(browser, app_server.url, "london.lead", "demo-london", viewport=SCREEN) as lead:
+        show_variation(lead, metric_id, code)
+        card = lead.get_by_test_id("stMain").locator(f".st-key-metric-card-{metric_id}")
+        card.get_by_text("Work the limits out afresh from a quarter").click()  # no rerun
+        picker = card.get_by_role("combobox", name="From quarter")
+        picker.click()
+        picker.fill(start)
+        lead.get_by_role("listbox").get_by_text(start, exact=True).click()  # in a form: no rerun
+        card.get_by_label("Why the limits are worked out afresh").fill("New referral form")
+        act(lead, card.get_by_role("button", name="Record the recalculation point").click)
+        expect(card.get_by_text(note)).to_be_visible()
+        chart = card.get_by_test_id("stVegaLiteChart")
+        expect(chart).to_have_attribute("aria-label", re.compile(f"afresh from {start}"))
+        assert_accessible(lead, f"recalculation point recorded on {code}")
+    with signed_in(
+        browser, app_server.url, "london.forum", "demo-forum", viewport=SCREEN
+    ) as member:
+        show_variation(member, metric_id, code)
+        card = member.get_by_test_id("stMain").locator(f".st-key-metric-card-{metric_id}")
+        expect(card.get_by_text(note)).to_be_visible()
+        expect(card.get_by_text("Work the limits out afresh from a quarter")).to_have_count(0)
+        assert_accessible(member, f"recalculation point seen by the forum on {code}")

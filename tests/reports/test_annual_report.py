@@ -65,7 +65,8 @@ def section(report: AnnualReport, key: str):
 
 
 def headings(sec) -> list[str]:
-    return [b.text for b in sec.blocks if b.kind == "heading"]
+    """The section's own headings (level 3; the SPC and equity headings sit below)."""
+    return [b.text for b in sec.blocks if b.kind == "heading" and b.level == 3]
 
 
 def paragraphs(sec) -> str:
@@ -398,7 +399,26 @@ def test_a_preview_builds_only_the_regions_it_shows_and_their_sections_match(dem
         assert_same_section(mine, theirs)
     london_alone = report_for(demo_engine, "london").sections[-1]
     assert london_alone.title == "London"
-    assert_same_section(london_alone, next(s for s in whole.sections if s.title == "London"))
+    in_national = next(s for s in whole.sections if s.title == "London")
+    # The region's own report adds the SPC charts of its national core metrics; the
+    # national report charts the national figures only. Otherwise the same section.
+    assert not [b for b in in_national.blocks if b.kind == "spc"]
+    assert [b for b in london_alone.blocks if b.kind == "spc"]
+    assert_same_section(without_spc(london_alone), in_national)
+
+
+def without_spc(section):
+    """The section without its "Variation (SPC)" heading, key and charts."""
+    from dataclasses import replace
+
+    from reports.spc_section import SPC_KEY
+
+    kept = tuple(
+        b
+        for b in section.blocks
+        if b.kind != "spc" and getattr(b, "text", None) not in ("Variation (SPC)", SPC_KEY)
+    )
+    return replace(section, blocks=kept)
 
 
 def test_each_national_section_built_alone_is_the_same_section(demo_engine):
