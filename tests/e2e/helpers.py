@@ -235,13 +235,19 @@ def act(
     wait_for_app(page, after=before, settle_ms=settle_ms, timeout_ms=timeout_ms)
 
 
-def open_app(page: Page, url: str, *, timeout_ms: int = TIMEOUT_MS) -> None:
+#: How long a page load may take to settle: a new session's first run on a server that
+#: has just started imports the whole app and warms its caches, which on a shared 2-core
+#: machine running two test workers has taken over 30 s.
+LOAD_TIMEOUT_MS = 90_000
+
+
+def open_app(page: Page, url: str, *, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
     """Load ``url`` (the app, or one of its pages) and wait for it to settle."""
     act(page, lambda: page.goto(url), settle_ms=LOAD_SETTLE_MS, timeout_ms=timeout_ms)
 
 
 def reload_app(page: Page) -> None:
-    act(page, page.reload, settle_ms=LOAD_SETTLE_MS)
+    act(page, page.reload, settle_ms=LOAD_SETTLE_MS, timeout_ms=LOAD_TIMEOUT_MS)
 
 
 # ---------------------------------------------------------------- signing in and out
@@ -304,7 +310,7 @@ def sign_in(
     Cookies are cleared first, so a remembered sign-in cannot get in the way.
     ``timeout_ms``: how long each script run may take (longer when the server is busy)."""
     page.context.clear_cookies()
-    open_app(page, base_url, timeout_ms=timeout_ms)
+    open_app(page, base_url, timeout_ms=max(timeout_ms, LOAD_TIMEOUT_MS))
     submit_sign_in(page, username, password, timeout_ms=timeout_ms)
     try:
         expect(sign_out_button(page)).to_be_visible()
