@@ -14,7 +14,12 @@ from components.auth import (
     signed_in_username,
 )
 from components.context import prepared_engine
-from components.my_settings import email_settings
+from components.my_settings import (
+    FORCED_TITLE,
+    choose_new_password,
+    email_settings,
+    password_outcome,
+)
 from core.config import ConfigError, load_settings
 from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Action, Actor, can
@@ -66,11 +71,18 @@ PAGES: tuple[PageSpec, ...] = (
         action=Action.VIEW_ALL_REGIONS,
     ),
     PageSpec(
+        "pages/governance.py",
+        "Governance bodies",
+        ":material/account_balance:",
+        action=Action.MANAGE_BODIES,
+    ),
+    PageSpec(
         "pages/audit_log.py",
         "Audit log",
         ":material/history:",
         action=Action.VIEW_AUDIT_LOG,
     ),
+    PageSpec("pages/account.py", "Your account", ":material/manage_accounts:"),
     PageSpec(
         "pages/admin.py",
         "Administration",
@@ -128,7 +140,13 @@ def main() -> None:
         # A callback, so the sign-out happens before the next run draws anything: that
         # run then shows the sign-in form and deletes the cookie, with no st.rerun().
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(auth,))
-        email_settings()
+        if not person.must_change_password:
+            email_settings()
+            password_outcome()
+    if person.must_change_password:
+        # An administrator's reset asked for a new password: nothing else until then.
+        st.navigation([st.Page(choose_new_password, title=FORCED_TITLE)], position="hidden").run()
+        return
     # Expanded: Streamlit would fold a list of more than ten pages under "View more"
     # (its sectioned navigation puts headings inside the list, which axe refuses).
     navigation = st.navigation(

@@ -63,7 +63,8 @@ def signed_in_username(auth: Authenticator) -> str | None:
         try:
             restore_sign_in(auth)
         except LoginError:
-            # A cookie for an account that no longer exists or was deactivated.
+            # A cookie for an account that no longer exists or was deactivated, or one
+            # that does not verify: signed out, and the cookie deleted.
             sign_out(auth)
             return None
     if st.session_state.get("authentication_status"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
@@ -49,8 +50,15 @@ def new_authenticator(
 def restore_sign_in(auth: Authenticator) -> None:
     """Sign in from the re-authentication cookie, when there is one, drawing nothing.
 
-    Raises :class:`LoginError` when the cookie names an account that is not active."""
-    auth.login(location="unrendered")
+    Raises :class:`LoginError` when the cookie names an account that is not active, and
+    when it does not verify: signed with another algorithm (``alg: none``, HS512),
+    expired under its ``exp`` claim, or without the fields the library writes. The
+    library catches only a bad signature; any other cookie that does not verify means
+    "signed out", never an error page."""
+    try:
+        auth.login(location="unrendered")
+    except (jwt.InvalidTokenError, KeyError, TypeError, ValueError) as exc:
+        raise LoginError("The sign-in cookie did not verify.") from exc
 
 
 def check_password(auth: Authenticator, username: str, password: str) -> bool:

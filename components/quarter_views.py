@@ -154,13 +154,27 @@ def national_grid(ctx: RequestContext) -> None:
 # --- at a meeting ---------------------------------------------------------------------
 
 
-def attendance_form(ctx: RequestContext, region_id: int, meeting_id: int, chair: str) -> None:
-    """Who was at the meeting, by who they were there as (names optional)."""
+def attendance_form(
+    ctx: RequestContext,
+    region_id: int | None,
+    meeting_id: int,
+    chair: str,
+    *,
+    may_record: bool | None = None,
+) -> None:
+    """Who was at the meeting, by who they were there as (names optional). Whoever may
+    record it is worked out from the region (``may_record`` says it for a meeting of a
+    national body, whose page is open only to those who keep them)."""
     recorded = cycle.meeting_attendance(ctx, meeting_id)
     st.write(f"Attendance: {recorded.words()}.")
     if recorded.names.strip():
         st.text(f"Names: {recorded.names}")
-    if not cycle.may(ctx, Action.RECORD_ATTENDANCE, region_id):
+    allowed = (
+        may_record
+        if may_record is not None
+        else region_id is not None and cycle.may(ctx, Action.RECORD_ATTENDANCE, region_id)
+    )
+    if not allowed:
         return
     with st.expander("Record attendance", expanded=not recorded.recorded):
         with st.form(f"attendance-{meeting_id}"):

@@ -74,7 +74,10 @@ def load_settings(
             )
         url = f"sqlite:///{DEFAULT_DEMO_DATABASE}"
     key = env.get("AMHE_COOKIE_KEY") or str(file.get("cookie_key") or "")
-    if require_cookie_key and not demo and len(key) < MIN_COOKIE_KEY_LENGTH:
+    # Demo mode on the local demo file may make up its own key; anything else (a key
+    # given, or any other database, even in demo mode) needs a real one.
+    local_demo = demo and url == f"sqlite:///{DEFAULT_DEMO_DATABASE}"
+    if require_cookie_key and (key or not local_demo) and len(key) < MIN_COOKIE_KEY_LENGTH:
         raise ConfigError(
             "The sign-in cookie key is missing or too short. Set AMHE_COOKIE_KEY (or "
             f"cookie_key under [amhe] in .streamlit/secrets.toml) to a random string of at "

@@ -15,6 +15,7 @@ class Entity(StrEnum):
     AGENDA_ITEM = "agenda_item"
     AREA = "area"
     BIANNUAL_REVIEW = "biannual_review"
+    BOARD_REPORT = "board_report"
     CHARACTERISTIC_GROUP = "characteristic_group"
     COMMENT = "comment"
     COMMUNITY_PROJECT = "community_project"

@@ -64,6 +64,10 @@ class Action(StrEnum):
     SEND_REMINDERS = "send_reminders"
     # The bi-annual review (SD4): recording a region's review and its good practice.
     RECORD_REVIEW = "record_review"
+    # National governance bodies (LG1): their meetings, attendance and decisions, and
+    # the board reports issued to them.
+    MANAGE_BODIES = "manage_bodies"
+    ISSUE_BOARD_REPORT = "issue_board_report"
 
 
 #: Actions a role may take in its own region (regional roles) ...
@@ -125,6 +129,8 @@ _ANYWHERE: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT_LOG,
             Action.EDIT_OWN_SETTINGS,
             Action.RECORD_REVIEW,
+            Action.MANAGE_BODIES,
+            Action.ISSUE_BOARD_REPORT,
         }
     ),
 }

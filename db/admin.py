@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.entities import Entity
-from core.passwords import hash_password, password_problem
 from core.permissions import REGIONAL_ROLES, Action, Role
 from db.models import (
     Area,
@@ -23,7 +22,7 @@ from db.models import (
     Region,
     User,
 )
-from db.users import USER_FIELDS
+from db.users import USER_FIELDS, give_password, no_region_for, reset_reason
 from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
 
 AREA_FIELDS = ("name", "kind", "active", "region_id")
@@ -43,12 +42,23 @@ def users_table(session: Session) -> pd.DataFrame:
             User.role,
             Region.name,
             User.active,
+            User.must_change_password,
         )
         .outerjoin(Region, Region.id == User.region_id)
         .order_by(User.username)
     ).all()
     return pd.DataFrame(
-        rows, columns=["id", "Username", "Name", "Email", "Role", "Region", "Active"]
+        rows,
+        columns=[
+            "id",
+            "Username",
+            "Name",
+            "Email",
+            "Role",
+            "Region",
+            "Active",
+            "New password needed",
+        ],
     )
 
 
@@ -113,13 +123,15 @@ def update_user(
         raise WriteRefused(f"'{role}' is not a role.")
     if role in REGIONAL_ROLES and region_id is None:
         raise WriteRefused("A regional lead or forum member needs a region.")
+    if role not in REGIONAL_ROLES and region_id is not None:
+        raise WriteRefused(no_region_for(role))
     if user.id == uow.actor.user_id and (not active or role != Role.ADMIN):
         raise WriteRefused("You cannot remove your own administrator access.")
     before = snapshot(user, USER_FIELDS)
     user.display_name = display_name.strip() or user.username
     user.email = email.strip()
     user.role = role
-    user.region_id = region_id if role in REGIONAL_ROLES else None
+    user.region_id = region_id
     user.active = active
     after = snapshot(user, USER_FIELDS)
     if after != before:
@@ -127,14 +139,23 @@ def update_user(
 
 
 @registered_write(Action.MANAGE_USERS, entity=Entity.USER)
-def set_password(uow: UnitOfWork, user_id: int, new_password: str) -> None:
-    """An administrator sets a new password (the person should change it after)."""
+def set_password(
+    uow: UnitOfWork, user_id: int, new_password: str, *, must_change_password: bool = False
+) -> str:
+    """An administrator sets a new password, which ends any lock-out; with
+    ``must_change_password`` the person must choose their own when they next sign in.
+    Returns the account's username (for the confirmation)."""
     uow.require(Action.MANAGE_USERS)
     user = _user(uow, user_id)
-    if problem := password_problem(new_password):
-        raise WriteRefused(problem)
-    user.password_hash = hash_password(new_password)
-    uow.audit(Entity.USER, user.id, "reset_password", reason="Password set by an administrator")
+    changes = give_password(uow.session, user, new_password, must_change_password)
+    uow.audit(
+        Entity.USER,
+        user.id,
+        "reset_password",
+        **changes,
+        reason=reset_reason("set by", must_change_password),
+    )
+    return user.username
 
 
 # --- reference data ---------------------------------------------------------------

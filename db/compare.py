@@ -35,7 +35,18 @@ __all__ = [
     "period_totals",
 ]
 
-METRIC_COLUMNS = ["id", "code", "name", "definition", "unit", "direction", "theme_id", "theme"]
+METRIC_COLUMNS = [
+    "id",
+    "code",
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "theme_id",
+    "theme",
+    "target_value",
+    "frequency",
+]
 LATEST_COLUMNS = ["region_id", "metric_id", "period_start", "value", "numerator", "denominator"]
 TOTAL_COLUMNS = [
     "metric_id",
@@ -75,6 +86,8 @@ def national_metrics(session: Session) -> pd.DataFrame:
             Metric.direction,
             Metric.theme_id,
             Theme.name,
+            Metric.target_value,
+            Metric.frequency,
         )
         .join(Theme, Theme.id == Metric.theme_id)
         .where(Metric.active.is_(True), Metric.scope == "national")

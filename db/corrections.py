@@ -30,6 +30,7 @@ from core.periods import format_period
 from core.permissions import Action
 from core.quarterly import locked_message, long_date
 from db.feedback import FEEDBACK_FIELDS
+from db.meeting_access import meeting_permission
 from db.models import (
     ActionUpdate,
     Comment,
@@ -408,7 +409,7 @@ def delete_progress_update(uow: UnitOfWork, update_id: int, reason: str) -> None
     uow.session.flush()
 
 
-@registered_write(Action.MANAGE_MEETINGS, entity=Entity.MEETING_DECISION)
+@registered_write(Action.MANAGE_MEETINGS, Action.MANAGE_BODIES, entity=Entity.MEETING_DECISION)
 def delete_decision(uow: UnitOfWork, decision_id: int, reason: str) -> None:
     """Delete a meeting decision recorded by mistake. Refused while a metric names it as
     the forum decision that agreed it (its coproduction record). A plan action made from
@@ -417,7 +418,7 @@ def delete_decision(uow: UnitOfWork, decision_id: int, reason: str) -> None:
     if decision is None:
         raise WriteRefused(GONE.format(what="decision"))
     meeting = uow.session.get(ForumMeeting, decision.meeting_id)
-    uow.require(Action.MANAGE_MEETINGS, meeting.region_id)
+    uow.require(*meeting_permission(meeting, Action.MANAGE_MEETINGS))
     text = _reason(reason)
     linked = uow.session.scalars(
         select(Metric.code).where(Metric.agreed_decision_id == decision.id).order_by(Metric.code)

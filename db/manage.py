@@ -3,13 +3,16 @@
     python -m db.manage upgrade
     python -m db.manage revision -m "what changed"
     python -m db.manage create-user USERNAME --name "Full Name" --role regional_lead --region london
-    python -m db.manage reset-password USERNAME
+    python -m db.manage reset-password USERNAME [--must-change]
     python -m db.manage backup PATH
     python -m db.manage restore PATH
     python -m db.manage send-reminders
 
 Passwords are asked for at the prompt (or read from AMHE_NEW_PASSWORD, for scripts),
-never taken on the command line where they would stay in the shell history.
+never taken on the command line where they would stay in the shell history. Every
+password must pass the one rule of core.passwords (at least 12 characters, not made of
+the account's names, hard to guess); --must-change asks for a new one at the next
+sign-in.
 
 send-reminders emails each person (with an address and reminders on) one message
 listing what needs them, through AMHE_SMTP_URL as AMHE_MAIL_FROM; run it once a day.
@@ -24,6 +27,7 @@ import sys
 from pathlib import Path
 
 from core.config import ConfigError, load_settings
+from core.passwords import PASSWORD_HINT
 from core.permissions import SYSTEM_ACTOR, Role
 from core.reminders import MailSettingsError, ReminderSendError
 from db.backup import BackupError, backup, restore
@@ -38,7 +42,8 @@ def _password() -> str:
     from_env = os.environ.get("AMHE_NEW_PASSWORD")
     if from_env:
         return from_env
-    first = getpass.getpass("New password (at least 12 characters): ")
+    print(PASSWORD_HINT)
+    first = getpass.getpass("New password: ")
     if getpass.getpass("Type it again: ") != first:
         raise WriteRefused("The two passwords were not the same.")
     return first
@@ -65,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default="")
     reset = commands.add_parser("reset-password", help="set a new password for an account")
     reset.add_argument("username")
+    reset.add_argument(
+        "--must-change",
+        action="store_true",
+        help="the person must choose a new password when they next sign in",
+    )
     saved = commands.add_parser("backup", help="copy the whole database to a file")
     saved.add_argument("path", type=Path)
     restored = commands.add_parser("restore", help="replace the database with a backup file")
@@ -120,8 +130,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"Created the account '{args.username.strip().lower()}'.")
         elif args.command == "reset-password":
-            reset_password(engine, SYSTEM_ACTOR, args.username, _password())
-            print(f"Set a new password for '{args.username}'.")
+            reset_password(
+                engine,
+                SYSTEM_ACTOR,
+                args.username,
+                _password(),
+                must_change_password=args.must_change,
+            )
+            print(f"New password set for {args.username.strip().lower()}.")
     except (
         BackupError,
         ConfigError,

@@ -38,11 +38,13 @@ from core.plan_words import TITLE_MAX
 from core.plan_words import check_text as _text
 from db import metrics as db_metrics
 from db import plan, queries
+from db.meeting_access import meeting_permission
 from db.models import (
     AuditEvent,
     CommunityProject,
     FeedbackItem,
     ForumMeeting,
+    GovernanceBody,
     MeetingDecision,
     Metric,
     MetricValue,
@@ -55,7 +57,7 @@ from db.writes import StaleWrite, UnitOfWork, WriteRefused, registered_write, sn
 
 ENTITY = Entity.FORUM_MEETING
 DECISION_ENTITY = Entity.MEETING_DECISION
-MEETING_FIELDS = ("region_id", "meeting_date", "attendees_count", "chair", "notes")
+MEETING_FIELDS = ("region_id", "body_id", "meeting_date", "attendees_count", "chair", "notes")
 #: Meeting dates before this are refused as mistakes (the plan began later).
 EARLIEST_MEETING = date(2020, 1, 1)
 #: How far ahead a meeting may be planned, in days.
@@ -109,6 +111,30 @@ def today() -> date:
 
 def region_meetings(session: Session, region_id: int) -> pd.DataFrame:
     """A region's Forum meetings, newest first, with how many decisions each recorded."""
+    return _meetings(session, ForumMeeting.region_id == region_id)
+
+
+def body_meetings(session: Session, body_id: int) -> pd.DataFrame:
+    """A national governance body's meetings, newest first, as :func:`region_meetings`."""
+    return _meetings(session, ForumMeeting.body_id == body_id)
+
+
+def governance_bodies(session: Session) -> pd.DataFrame:
+    """The national governance bodies in use (id, code, name, description), in order."""
+    rows = session.execute(
+        select(
+            GovernanceBody.id,
+            GovernanceBody.code,
+            GovernanceBody.name,
+            GovernanceBody.description,
+        )
+        .where(GovernanceBody.active.is_(True))
+        .order_by(GovernanceBody.sort_order, GovernanceBody.name)
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "code", "name", "description"])
+
+
+def _meetings(session: Session, owner: Any) -> pd.DataFrame:
     decisions = (
         select(MeetingDecision.meeting_id, func.count(MeetingDecision.id).label("n"))
         .group_by(MeetingDecision.meeting_id)
@@ -125,7 +151,7 @@ def region_meetings(session: Session, region_id: int) -> pd.DataFrame:
             func.coalesce(decisions.c.n, 0),
         )
         .outerjoin(decisions, decisions.c.meeting_id == ForumMeeting.id)
-        .where(ForumMeeting.region_id == region_id)
+        .where(owner)
         .order_by(ForumMeeting.meeting_date.desc(), ForumMeeting.id.desc())
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=MEETING_COLUMNS)
@@ -149,7 +175,7 @@ def meeting_window(session: Session, meeting_id: int) -> MeetingWindow:
         raise LookupError(f"There is no meeting {meeting_id}.")
     previous = session.scalar(
         select(func.max(ForumMeeting.meeting_date)).where(
-            ForumMeeting.region_id == meeting.region_id,
+            _same_owner(meeting.region_id, meeting.body_id),
             ForumMeeting.meeting_date < meeting.meeting_date,
         )
     )
@@ -502,17 +528,25 @@ def _attendees(value: Any) -> int | None:
     return int(number)
 
 
+def _same_owner(region_id: int | None, body_id: int | None) -> Any:
+    """Meetings of the same Regional Forum (a region) or national body."""
+    if body_id is not None:
+        return ForumMeeting.body_id == body_id
+    return ForumMeeting.region_id == region_id
+
+
 def _no_other_meeting_on(
-    uow: UnitOfWork, region_id: int, day: date, except_id: int | None = None
+    uow: UnitOfWork, meeting: ForumMeeting, day: date, except_id: int | None = None
 ) -> None:
     query = select(ForumMeeting.id).where(
-        ForumMeeting.region_id == region_id, ForumMeeting.meeting_date == day
+        _same_owner(meeting.region_id, meeting.body_id), ForumMeeting.meeting_date == day
     )
     if except_id is not None:
         query = query.where(ForumMeeting.id != except_id)
     if uow.session.scalar(query.limit(1)) is not None:
+        who = "This body" if meeting.body_id is not None else "This region"
         raise WriteRefused(
-            f"This region already has a meeting on {day:%d %B %Y}. Choose it from the list "
+            f"{who} already has a meeting on {day:%d %B %Y}. Choose it from the list "
             "of meetings instead of starting another."
         )
 
@@ -527,30 +561,40 @@ def _load(uow: UnitOfWork, meeting_id: int) -> ForumMeeting:
 # --- writes ---------------------------------------------------------------------------
 
 
-@registered_write(Action.MANAGE_MEETINGS, entity=ENTITY)
+@registered_write(Action.MANAGE_MEETINGS, Action.MANAGE_BODIES, entity=ENTITY)
 def create_meeting(
     uow: UnitOfWork,
-    region_id: int,
+    region_id: int | None,
     meeting_date: date,
     attendees_count: Any = None,
     chair: str = "",
     notes: str = "",
+    *,
+    body_id: int | None = None,
 ) -> int:
-    """Start a Regional Forum meeting (its date, how many attended and who chaired);
+    """Start a meeting (its date, how many attended and who chaired) of a region's
+    Regional Forum or, with ``body_id`` and no region, of a national governance body;
     returns its id."""
-    uow.require(Action.MANAGE_MEETINGS, region_id)
-    if region_id is None or uow.session.get(Region, region_id) is None:
-        raise WriteRefused("Choose the region whose Forum is meeting.")
+    if body_id is not None:
+        uow.require(Action.MANAGE_BODIES)
+        body = uow.session.get(GovernanceBody, body_id)
+        if region_id is not None or body is None or not body.active:
+            raise WriteRefused("Choose the national body that is meeting.")
+    else:
+        uow.require(Action.MANAGE_MEETINGS, region_id)
+        if region_id is None or uow.session.get(Region, region_id) is None:
+            raise WriteRefused("Choose the region whose Forum is meeting.")
     day = _meeting_date(meeting_date)
     meeting = ForumMeeting(
         region_id=region_id,
+        body_id=body_id,
         meeting_date=day,
         attendees_count=_attendees(attendees_count),
         chair=_text(chair, "who chaired the meeting", CHAIR_MAX),
         notes=_text(notes, "the notes", NOTES_MAX),
         created_by_id=uow.actor.user_id,
     )
-    _no_other_meeting_on(uow, region_id, day)
+    _no_other_meeting_on(uow, meeting, day)
     uow.session.add(meeting)
     uow.session.flush()
     uow.audit(
@@ -559,7 +603,7 @@ def create_meeting(
     return meeting.id
 
 
-@registered_write(Action.MANAGE_MEETINGS, entity=ENTITY)
+@registered_write(Action.MANAGE_MEETINGS, Action.MANAGE_BODIES, entity=ENTITY)
 def update_meeting(
     uow: UnitOfWork,
     meeting_id: int,
@@ -576,14 +620,14 @@ def update_meeting(
     (Meetings have no version column, so the details themselves are compared.) Returns
     True when anything changed."""
     meeting = _load(uow, meeting_id)
-    uow.require(Action.MANAGE_MEETINGS, meeting.region_id)
+    uow.require(*meeting_permission(meeting, Action.MANAGE_MEETINGS))
     if expected is not None:
         now = {f: getattr(meeting, f) for f in MEETING_FIELDS}
         if any(expected.get(f) != now[f] for f in MEETING_FIELDS if f in expected):
             raise StaleWrite(STALE_MESSAGE)
     before = snapshot(meeting, MEETING_FIELDS)
     day = _meeting_date(meeting_date)
-    _no_other_meeting_on(uow, meeting.region_id, day, except_id=meeting.id)
+    _no_other_meeting_on(uow, meeting, day, except_id=meeting.id)
     meeting.meeting_date = day
     meeting.attendees_count = _attendees(attendees_count)
     meeting.chair = _text(chair, "who chaired the meeting", CHAIR_MAX)
@@ -611,11 +655,13 @@ class DecisionResult:
     action_id: int | None
 
 
-@registered_write(Action.MANAGE_MEETINGS, Action.EDIT_PLAN, entity=DECISION_ENTITY)
+@registered_write(
+    Action.MANAGE_MEETINGS, Action.MANAGE_BODIES, Action.EDIT_PLAN, entity=DECISION_ENTITY
+)
 def record_decision(
     uow: UnitOfWork,
     meeting_id: int,
-    theme_id: int,
+    theme_id: int | None,
     text: str,
     create_action: bool = False,
     action_area_id: int | None = None,
@@ -629,13 +675,20 @@ def record_decision(
     the decision's first 200 characters); its description says which meeting agreed it.
     """
     meeting = _load(uow, meeting_id)
-    uow.require(Action.MANAGE_MEETINGS, meeting.region_id)
+    uow.require(*meeting_permission(meeting, Action.MANAGE_MEETINGS))
     body = _text(text, "the decision", DECISION_MAX, required=True)
     theme = uow.session.get(Theme, theme_id) if theme_id is not None else None
-    if theme is None:
+    national = meeting.body_id is not None
+    if theme is None and not national:
         raise WriteRefused("Choose the theme this decision is about.")
+    if national and create_action:
+        raise WriteRefused(
+            "A national body's decision cannot add an action to a region's plan: record "
+            "the decision, and the region's lead adds the action at their Regional Forum."
+        )
     action_id = None
     if create_action:
+        assert theme is not None
         if action_area_id is None:
             raise WriteRefused("Choose the action area for the new plan action.")
         title = (action_title or "").strip() or body[:TITLE_MAX].rstrip()
@@ -654,7 +707,10 @@ def record_decision(
             reason=agreed,
         )
     decision = MeetingDecision(
-        meeting_id=meeting.id, theme_id=theme.id, text=body, action_id=action_id
+        meeting_id=meeting.id,
+        theme_id=theme.id if theme is not None else None,
+        text=body,
+        action_id=action_id,
     )
     uow.session.add(decision)
     uow.session.flush()
@@ -664,7 +720,7 @@ def record_decision(
         "create",
         after={
             "meeting_date": meeting.meeting_date,
-            "theme": theme.name,
+            "theme": theme.name if theme is not None else "",
             "text": body,
             "action_id": action_id,
         },

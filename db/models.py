@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -149,6 +150,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     #: Whether the person wants the daily reminder email (sent only with an address).
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Set by an administrator's reset: after signing in, the person must choose a new
+    #: password before anything else (cleared when they do).
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     region: Mapped[Region | None] = relationship()
 
 
@@ -399,11 +405,33 @@ class FeedbackItem(Base):
     theme: Mapped[Theme | None] = relationship()
 
 
-class ForumMeeting(Base):
-    __tablename__ = "forum_meeting"
-    __table_args__ = (Index("ix_forum_meeting_region_date", "region_id", "meeting_date"),)
+class GovernanceBody(Base):
+    """A national governance body the AMHE plan reports to (LG1): the AMHE Practice
+    Forum, the Equity and Inclusion Board, the Board of Trustees and the Race Equality
+    Programme Board, kept by national leads. A region's Regional Forum is not a row
+    here: its meetings are the ones with a region and no body."""
+
+    __tablename__ = "governance_body"
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class ForumMeeting(Base):
+    """A meeting of a region's Regional Forum (``region_id`` set, no body) or of a
+    national governance body (``body_id`` set, no region)."""
+
+    __tablename__ = "forum_meeting"
+    __table_args__ = (
+        Index("ix_forum_meeting_region_date", "region_id", "meeting_date"),
+        Index("ix_forum_meeting_body_date", "body_id", "meeting_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("governance_body.id"))
     meeting_date: Mapped[date] = mapped_column(Date)
     attendees_count: Mapped[int | None] = mapped_column(Integer)
     chair: Mapped[str] = mapped_column(String(120), default="")
@@ -692,3 +720,28 @@ class SpcRecalculation(Base):
     reason: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BoardReport(Base):
+    """A board report as issued to a governance body for a period (a quarter or a
+    half-year): kept exactly as issued (the HTML and the PDF), with the national
+    lead's words on each exception, who issued it and when."""
+
+    __tablename__ = "board_report"
+    __table_args__ = (Index("ix_board_report_body_issued", "body_id", "issued_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("governance_body.id"))
+    #: The meeting it was issued for, when there is one.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("forum_meeting.id"))
+    #: The period's first day and kind ("quarter" or "half").
+    period_start: Mapped[date] = mapped_column(Date)
+    period_kind: Mapped[str] = mapped_column(String(10))
+    #: The exceptions as issued: [{"metric": ..., "reason": ..., "action": ...}].
+    exceptions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    #: SHA-256 of the PDF and of the HTML, so a download can be shown to be the one issued.
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    issued_by: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -22,6 +22,7 @@ from core import quarterly as rules
 from core.entities import Entity
 from core.periods import format_period, quarter_start
 from core.permissions import Action
+from db.meeting_access import forum_region, meeting_permission
 from db.models import ForumMeeting, Metric, MetricValue, QuarterQuestion, QuarterReview, utcnow
 from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
 
@@ -327,13 +328,13 @@ def submit_quarter(
     return review.id
 
 
-@registered_write(Action.RECORD_ATTENDANCE, entity=Entity.FORUM_MEETING)
+@registered_write(Action.RECORD_ATTENDANCE, Action.MANAGE_BODIES, entity=Entity.FORUM_MEETING)
 def record_attendance(
     uow: UnitOfWork, meeting_id: int, attendance: rules.Attendance, chair: str = ""
 ) -> bool:
     """Record who was at a meeting (and who chaired it); True when anything changed."""
     meeting = _meeting(uow, meeting_id)
-    uow.require(Action.RECORD_ATTENDANCE, meeting.region_id)
+    uow.require(*meeting_permission(meeting, Action.RECORD_ATTENDANCE))
     problems = attendance.problems()
     if problems:
         raise WriteRefused(" ".join(problems))
@@ -387,7 +388,7 @@ def review_quarter(
     meetings by the person chairing it: agreed (the quarter is signed off and its
     figures locked) or questions for the region. The new stage."""
     meeting = _meeting(uow, meeting_id)
-    region_id = meeting.region_id
+    region_id = forum_region(meeting)
     uow.require(Action.SIGN_OFF_QUARTER, region_id)
     period_start = quarter_start(period_start)
     label = format_period(period_start)

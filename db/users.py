@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from core.entities import Entity
 from core.lockout import LOCK_FOR, WINDOW, locked_until
-from core.passwords import hash_password, password_problem
-from core.permissions import REGIONAL_ROLES, Action, Actor, Role
+from core.passwords import check_password, hash_password, password_problem
+from core.permissions import REGIONAL_ROLES, ROLE_LABELS, Action, Actor, Role
 from db.models import LoginAttempt, Region, User, utcnow
 from db.writes import UnitOfWork, WriteRefused, registered_write, snapshot
 
@@ -47,6 +47,26 @@ def display_name(session: Session, username: str) -> str:
     return session.scalar(select(User.display_name).where(User.username == username)) or username
 
 
+def must_change_password(session: Session, username: str) -> bool:
+    """Whether an administrator's reset asks this person for a new password first."""
+    return bool(session.scalar(select(User.must_change_password).where(User.username == username)))
+
+
+def account_problem(user: User, new_password: str) -> str | None:
+    """Why ``new_password`` will not do for this account (core.passwords' one rule, with
+    the account's own username, name and email as the words to refuse), or None."""
+    return password_problem(new_password, (user.username, user.display_name, user.email))
+
+
+def no_region_for(role: str) -> str:
+    """The refusal for a region chosen with a national role."""
+    label = ROLE_LABELS.get(role, role)
+    return (
+        f"{label} is a national role and works across every region, so it has no region. "
+        'Set the region to "None", or choose a regional role (regional lead or forum member).'
+    )
+
+
 def lock_ends(session: Session, username: str, now: datetime | None = None) -> datetime | None:
     """When the lock on ``username`` ends, or None when it may try to sign in."""
     now = now or utcnow()
@@ -79,6 +99,8 @@ def _region_id(uow: UnitOfWork, role: str, region_code: str | None) -> int | Non
             f"'{role}' is not a role. Choose one of: {', '.join(r.value for r in Role)}."
         )
     if role not in REGIONAL_ROLES:
+        if region_code:
+            raise WriteRefused(no_region_for(role))
         return None
     if not region_code:
         raise WriteRefused("A regional lead or forum member needs a region.")
@@ -99,12 +121,16 @@ def create_user(
     role: str,
     region_code: str | None = None,
     email: str = "",
+    *,
+    must_change_password: bool = False,
 ) -> int:
+    """Add an account; with ``must_change_password`` the person chooses their own
+    password when they first sign in."""
     uow.require(Action.MANAGE_USERS)
     username = username.strip().lower()
     if not username:
         raise WriteRefused("A username is needed.")
-    if problem := password_problem(password):
+    if problem := password_problem(password, (username, display_name, email)):
         raise WriteRefused(problem)
     if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise WriteRefused(f"The username '{username}' is already taken.")
@@ -115,6 +141,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         region_id=_region_id(uow, role, region_code),
+        must_change_password=bool(must_change_password),
     )
     uow.session.add(user)
     uow.session.flush()
@@ -122,14 +149,74 @@ def create_user(
     return user.id
 
 
+def give_password(
+    session: Session, user: User, new_password: str, must_change: bool
+) -> dict[str, Any]:
+    """Give ``user`` a password set by an administrator (refused unless it passes the
+    one rule) and end any lock-out; returns the audit's before and after (never the
+    password itself)."""
+    if problem := account_problem(user, new_password):
+        raise WriteRefused(problem)
+    before = {"must_change_password": bool(user.must_change_password)}
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = bool(must_change)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+    return {"before": before, "after": {"must_change_password": bool(must_change)}}
+
+
+def reset_reason(by: str, must_change: bool) -> str:
+    """The audit's reason for a password set by an administrator."""
+    return f"Password {by} an administrator" + (
+        "; a new one is needed at the next sign-in" if must_change else ""
+    )
+
+
 @registered_write(Action.MANAGE_USERS, entity=Entity.USER)
-def reset_password(uow: UnitOfWork, username: str, new_password: str) -> None:
+def reset_password(
+    uow: UnitOfWork, username: str, new_password: str, *, must_change_password: bool = False
+) -> None:
+    """An administrator (or ``python -m db.manage reset-password``) sets a password."""
     uow.require(Action.MANAGE_USERS)
-    user = uow.session.scalar(select(User).where(User.username == username))
+    user = uow.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise WriteRefused(f"There is no account called '{username}'.")
-    if problem := password_problem(new_password):
+    changes = give_password(uow.session, user, new_password, must_change_password)
+    uow.audit(
+        Entity.USER,
+        user.id,
+        "reset_password",
+        **changes,
+        reason=reset_reason("reset by", must_change_password),
+    )
+
+
+@registered_write(Action.EDIT_OWN_SETTINGS, entity=Entity.USER)
+def change_own_password(uow: UnitOfWork, current_password: str, new_password: str) -> str:
+    """The signed-in person chooses their own new password (which ends any request for
+    one at the next sign-in); returns their username. The current password is asked
+    for, so a forgotten open session cannot be used to take the account."""
+    uow.require(Action.EDIT_OWN_SETTINGS)
+    user = uow.session.scalar(select(User).where(User.username == uow.actor.username))
+    if user is None or not user.active:
+        raise WriteRefused(
+            "Only a person signed in with their own account can change its password."
+        )
+    if not check_password(current_password, user.password_hash):
+        raise WriteRefused("The current password is not right. Nothing was changed.")
+    if new_password == current_password:
+        raise WriteRefused("The new password must be different from the current one.")
+    if problem := account_problem(user, new_password):
         raise WriteRefused(problem)
+    before = {"must_change_password": bool(user.must_change_password)}
     user.password_hash = hash_password(new_password)
-    uow.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
-    uow.audit(Entity.USER, user.id, "reset_password", reason="Password reset by an administrator")
+    user.must_change_password = False
+    uow.audit(
+        Entity.USER,
+        user.id,
+        "update",
+        before=before,
+        after={"must_change_password": False},
+        reason="Changed their own password",
+        region_id=user.region_id,
+    )
+    return user.username

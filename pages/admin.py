@@ -7,17 +7,30 @@ import streamlit as st
 
 from components.context import current
 from components.downloads import download_buttons
-from components.outcome import run_write
-from core.passwords import MIN_PASSWORD_LENGTH
-from core.permissions import ROLE_LABELS, Action, Role, can
+from components.outcome import forgetting, next_round, run_write, show_outcome
+from core.formatting import escape_markdown
+from core.passwords import PASSWORD_HINT
+from core.permissions import REGIONAL_ROLES, ROLE_LABELS, Action, Role, can
 from services import admin
 from services.context import RequestContext
 from services.regions import regions as active_regions
 
 ROLES = [r.value for r in Role]
+NATIONAL_ROLES = ", ".join(ROLE_LABELS[r].lower() for r in ROLES if r not in REGIONAL_ROLES)
+REGION_HELP = (
+    "Only regional leads and forum members have a region. Leave it as None for a "
+    f"national role ({NATIONAL_ROLES}): a region chosen for one is refused."
+)
+AREA_ROUND = "add_area_round"
+AREA_WHERE = "add-area"
+MUST_CHANGE = "Ask for a new password at the next sign-in"
+MUST_CHANGE_HELP = (
+    "After signing in with this password, the person sees only a form to choose their "
+    "own, which only they will then know."
+)
 
 
-def save(write, *args, success: str, **kwargs) -> None:
+def save(write, *args, success, **kwargs) -> None:
     """Run a write and say what happened, in words, beside its form."""
     run_write(write, *args, success=success, rerun=False, **kwargs)
 
@@ -39,10 +52,12 @@ def accounts_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
             "Region (regional leads and forum members only)",
             [None, *region_names],
             format_func=lambda r: region_names.get(r, "None"),
+            help=REGION_HELP,
         )
         password = st.text_input(
-            f"First password (at least {MIN_PASSWORD_LENGTH} characters)", type="password"
+            "First password", type="password", autocomplete="new-password", help=PASSWORD_HINT
         )
+        must_change = st.checkbox(MUST_CHANGE, value=True, help=MUST_CHANGE_HELP)
         if st.form_submit_button("Add account"):
             code = regions.set_index("id").loc[region, "code"] if region else None
             save(
@@ -54,7 +69,8 @@ def accounts_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
                 role,
                 code,
                 email,
-                success=f"Added the account '{username.strip().lower()}'.",
+                must_change_password=must_change,
+                success=f"Added the account {username.strip().lower()}.",
             )
 
     st.header("Change an account", anchor=False)
@@ -80,6 +96,7 @@ def change_account(ctx: RequestContext, users: pd.DataFrame, region_names: dict)
             region_ids,
             index=region_ids.index(current_region),
             format_func=lambda r: region_names.get(r, "None"),
+            help=REGION_HELP,
         )
         active = st.checkbox("May sign in", value=bool(row["Active"]))
         reason = st.text_input("Reason for the change (kept in the audit log)")
@@ -94,20 +111,29 @@ def change_account(ctx: RequestContext, users: pd.DataFrame, region_names: dict)
                 region_id=region,
                 active=active,
                 reason=reason,
-                success="Saved the account.",
+                success=f"Saved the account {row['Username']}.",
             )
+    st.subheader(f"New password for {escape_markdown(row['Username'])}", anchor=False)
     with st.form("set_password", clear_on_submit=True):
         password = st.text_input(
-            f"New password (at least {MIN_PASSWORD_LENGTH} characters)", type="password"
+            "New password", type="password", autocomplete="new-password", help=PASSWORD_HINT
         )
+        must_change = st.checkbox(MUST_CHANGE, value=True, help=MUST_CHANGE_HELP)
         if st.form_submit_button("Set new password"):
             save(
                 admin.set_password,
                 ctx,
                 int(user_id),
                 password,
-                success="Set the new password. Tell the person in a safe way.",
+                must_change_password=must_change,
+                success=lambda username: password_set_words(username, must_change),
             )
+
+
+def password_set_words(username: str, must_change: bool) -> str:
+    """The confirmation of a password an administrator set, naming the account."""
+    then = " They will be asked to choose their own when they next sign in." if must_change else ""
+    return f"New password set for {username}. Let them know it in a safe way.{then}"
 
 
 def areas_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
@@ -119,13 +145,27 @@ def areas_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
     areas = admin.areas(ctx)
     st.dataframe(areas.drop(columns=["id"]), hide_index=True, width="stretch")
     download_buttons(areas.drop(columns=["id"]), "areas", key="areas")
-    with st.form("add_area", clear_on_submit=True):
+    # Not cleared on submit (that would reset the region too): the name is emptied
+    # after an add, the region and kind stay for the next one.
+    round_ = st.session_state.get(AREA_ROUND, 0)
+    with st.form("add_area"):
         st.markdown("**Add an area**")
-        region = st.selectbox("Region", list(region_names), format_func=region_names.get)
-        name = st.text_input("Name of the area")
-        kind = st.text_input("Kind", value="ICB")
+        region = st.selectbox(
+            "Region", list(region_names), format_func=region_names.get, key="add_area_region"
+        )
+        name = st.text_input("Name of the area", key=f"add_area_name_{round_}")
+        kind = st.text_input("Kind", value="ICB", key="add_area_kind")
         if st.form_submit_button("Add area"):
-            save(admin.add_area, ctx, region, name, kind, success=f"Added '{name.strip()}'.")
+            run_write(
+                forgetting(admin.add_area, then=next_round(AREA_ROUND, round_)),
+                ctx,
+                region,
+                name,
+                kind,
+                success=f"Added {name.strip()} to {region_names.get(region, 'the region')}.",
+                where=AREA_WHERE,
+            )
+    show_outcome(AREA_WHERE)
     if areas.empty:
         return
     labels = dict(zip(areas["id"], areas["Area"] + " (" + areas["Region"] + ")", strict=True))

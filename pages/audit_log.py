@@ -1,4 +1,5 @@
-"""Audit log: every recorded change, for administrators and national leads, with filters."""
+"""Audit log: every recorded change, for administrators and national leads, in words,
+with filters, a search and downloads of everything that matches."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
+from components.audit_downloads import audit_downloads
 from components.context import current
-from components.downloads import download_buttons
+from core.audit_format import kind_words, who_words
 from core.permissions import Action, can
 from services import audit
 from services.context import RequestContext
@@ -24,15 +26,20 @@ class Filters:
     username: str
     since: date
     until: date
-
-
-def kind_words(entity_type: str) -> str:
-    return entity_type.replace("_", " ").capitalize()
+    search: str
 
 
 def filters(choices: audit.LogChoices, region_names: dict[int, str]) -> Filters:
     with st.container(border=True):
         st.markdown("**Filters**")
+        search = st.text_input(
+            "Search",
+            placeholder="A name, metric, quarter, project, meeting, reason ...",
+            help=(
+                "Finds the changes whose words hold this text, in any case: who made them, "
+                "the region, the record, what was done, the changes and the reason."
+            ),
+        )
         left, middle = st.columns(2)
         chosen_regions = left.multiselect(
             "Region",
@@ -50,13 +57,15 @@ def filters(choices: audit.LogChoices, region_names: dict[int, str]) -> Filters:
         person = person_column.selectbox(
             "Person",
             [EVERYONE, *choices.usernames],
-            format_func=lambda name: "Everyone" if name == EVERYONE else name,
+            format_func=lambda name: (
+                "Everyone" if name == EVERYONE else who_words(name, choices.names.get(name))
+            ),
         )
         first_day = choices.first.date()
         last_day = max(choices.last.date(), date.today())
         since = from_column.date_input("From", value=first_day, format="DD/MM/YYYY")
         until = to_column.date_input("To (including this day)", value=last_day, format="DD/MM/YYYY")
-    return Filters(chosen_regions, chosen_kinds, person, since, until)
+    return Filters(chosen_regions, chosen_kinds, person, since, until, search.strip())
 
 
 def audit_log_page(ctx: RequestContext) -> None:
@@ -83,30 +92,50 @@ def audit_log_page(ctx: RequestContext) -> None:
         st.warning("The 'From' date is after the 'To' date. Please change one of them.")
         return
 
-    found = audit.recent_changes(
-        ctx,
+    query = audit.LogQuery(
         region_ids=chosen.region_ids or None,
         entity_types=chosen.entity_types or None,
         username=chosen.username or None,
         since=chosen.since,
         until=chosen.until,
+        search=chosen.search,
     )
+    found = audit.recent_changes(ctx, query)
     events, limit = found.events, audit.LOG_LIMIT
     if events.empty:
-        st.info("No changes match these filters.")
+        if found.cut:
+            st.info(
+                f"No changes match among the newest {audit.SEARCH_SCAN:,} that might. "
+                "Narrow the dates to search further back."
+            )
+        else:
+            st.info("No changes match these filters.")
         return
     if found.more:
         st.info(
             f"More than {limit} changes match, so only the newest {limit} are shown. "
-            "Narrow the filters (for example the dates) to see older ones.",
+            "Narrow the filters (for example the dates) to see older ones, or download them all.",
+            icon=":material/info:",
+        )
+    elif found.cut:
+        st.info(
+            f"The search looked through the newest {audit.SEARCH_SCAN:,} changes that might "
+            f"match and found {len(events)}. Narrow the dates to search further back.",
             icon=":material/info:",
         )
     else:
         noun = "change matches" if len(events) == 1 else "changes match"
         st.caption(f"{len(events)} {noun} these filters. At most the newest {limit} are shown.")
 
-    st.dataframe(events, hide_index=True, width="stretch")
-    download_buttons(events, "audit-log", key="audit-log")
+    st.dataframe(
+        events,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+        },
+    )
+    audit_downloads(ctx, query, key="audit-log")
 
 
 audit_log_page(current())

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from core.disclosure import DEFAULT_THRESHOLD
 from core.entities import Entity
 from core.passwords import hash_password
 from core.periods import Period, format_period, quarters_between
@@ -21,6 +22,7 @@ from core.statuses import FEEDBACK_SOURCES
 from db import models as m
 from db.engine import writer
 from seed import reference as ref
+from seed.demo_boards import add_board_meetings, add_issued_report
 from seed.demo_equity import seed_demo_equity
 from seed.demo_forum import add_forum_demo
 from seed.demo_reviews import add_review_demo
@@ -113,7 +115,9 @@ def add_illustrative_national_metrics(session: Session) -> list[m.Metric]:
     return metrics
 
 
-def seed_demo_if_empty(engine: Engine, seed: int = 2024) -> bool:
+def seed_demo_if_empty(
+    engine: Engine, seed: int = 2024, threshold: int = DEFAULT_THRESHOLD
+) -> bool:
     """Load reference and demo data into an empty database; True when it did."""
     ensure_reference_data(engine)
     # BEGIN IMMEDIATE on SQLite: two processes starting at once seed it only once.
@@ -121,7 +125,9 @@ def seed_demo_if_empty(engine: Engine, seed: int = 2024) -> bool:
         if session.scalar(select(m.User.id).limit(1)) is not None:
             return False
         DemoBuilder(session, random.Random(seed)).build()
-        return True
+    # Built from the committed figures, as a real board report is.
+    add_issued_report(engine, threshold)
+    return True
 
 
 class DemoBuilder:
@@ -146,6 +152,7 @@ class DemoBuilder:
         self._quarter_reviews()
         add_forum_demo(self.session, self.users)
         add_review_demo(self.session, self.users)
+        add_board_meetings(self.session, self.users)
         seed_demo_equity(self.session, self.rng)
 
     def _users(self) -> dict[str, m.User]:

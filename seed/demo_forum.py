@@ -34,7 +34,7 @@ def audit_event(
     entity: Entity,
     entity_id: int,
     action: str,
-    region_id: int,
+    region_id: int | None,
     at: datetime,
     after: dict,
 ) -> None:

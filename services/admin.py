@@ -20,7 +20,8 @@ R = TypeVar("R")
 
 
 def accounts(ctx: RequestContext) -> pd.DataFrame:
-    """Every account: id, Username, Name, Email, Role, Region (name), Active."""
+    """Every account: id, Username, Name, Email, Role, Region (name), Active and New
+    password needed (an administrator's reset asked for one at the next sign-in)."""
     with reading(ctx) as session:
         return admin.users_table(session)
 
@@ -59,8 +60,20 @@ def add_account(
     role: str,
     region_code: str | None,
     email: str,
+    *,
+    must_change_password: bool = False,
 ) -> int:
-    return _as_actor(ctx, users.create_user, username, name, password, role, region_code, email)
+    return _as_actor(
+        ctx,
+        users.create_user,
+        username,
+        name,
+        password,
+        role,
+        region_code,
+        email,
+        must_change_password=must_change_password,
+    )
 
 
 def change_account(ctx: RequestContext, user_id: int, **changes: Any) -> None:
@@ -68,8 +81,13 @@ def change_account(ctx: RequestContext, user_id: int, **changes: Any) -> None:
     _as_actor(ctx, admin.update_user, user_id, **changes)
 
 
-def set_password(ctx: RequestContext, user_id: int, password: str) -> None:
-    _as_actor(ctx, admin.set_password, user_id, password)
+def set_password(
+    ctx: RequestContext, user_id: int, password: str, *, must_change_password: bool = False
+) -> str:
+    """Set an account's password; returns its username (for the confirmation)."""
+    return _as_actor(
+        ctx, admin.set_password, user_id, password, must_change_password=must_change_password
+    )
 
 
 def add_area(ctx: RequestContext, region_id: int, name: str, kind: str) -> int:

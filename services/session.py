@@ -37,11 +37,14 @@ LOST_DATABASE: tuple[type[Exception], ...] = (OperationalError,)
 
 @dataclass(frozen=True)
 class SignedIn:
-    """The person signed in: the actor, the name to show and their region's name."""
+    """The person signed in: the actor, the name to show, their region's name, and
+    whether they must choose a new password before anything else (an administrator's
+    reset asked for one)."""
 
     actor: Actor
     name: str
     region_name: str | None
+    must_change_password: bool = False
 
 
 def credentials(engine: Engine) -> dict[str, Any]:
@@ -71,5 +74,8 @@ def signed_in(engine: Engine, username: str) -> SignedIn | None:
             return None
         region = session.get(Region, actor.region_id) if actor.region_id else None
         return SignedIn(
-            actor, users.display_name(session, username), region.name if region else None
+            actor,
+            users.display_name(session, username),
+            region.name if region else None,
+            users.must_change_password(session, username),
         )

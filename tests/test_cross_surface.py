@@ -851,12 +851,12 @@ def app_settings(monkeypatch: pytest.MonkeyPatch, url: str, *, demo: bool) -> No
     navigation_only(monkeypatch)
     monkeypatch.setenv("AMHE_DATABASE_URL", url)
     monkeypatch.setenv("AMHE_LOGIN_SLEEP_TIME", "0")
+    # Any database but the local demo file needs a real cookie key, demo mode or not.
+    monkeypatch.setenv("AMHE_COOKIE_KEY", COOKIE_KEY)
     if demo:
         monkeypatch.setenv("AMHE_DEMO", "1")
-        monkeypatch.delenv("AMHE_COOKIE_KEY", raising=False)
     else:
         monkeypatch.delenv("AMHE_DEMO", raising=False)
-        monkeypatch.setenv("AMHE_COOKIE_KEY", COOKIE_KEY)
 
 
 def test_every_surface_agrees_on_the_demo_data(demo_url, monkeypatch):

@@ -23,7 +23,8 @@ def app_env(monkeypatch, demo_url):
     monkeypatch.setenv("AMHE_DATABASE_URL", demo_url)
     monkeypatch.setenv("AMHE_DEMO", "1")
     monkeypatch.setenv("AMHE_LOGIN_SLEEP_TIME", "0")
-    monkeypatch.delenv("AMHE_COOKIE_KEY", raising=False)
+    # Demo mode on a named database needs a real key (only the local demo file makes one up).
+    monkeypatch.setenv("AMHE_COOKIE_KEY", "app-test-only-cookie-key-" + "x" * 32)
     return demo_url
 
 

@@ -168,7 +168,6 @@ def test_a_demo_start_loads_the_illustrative_metrics(monkeypatch, tmp_path):
     engine = build_engine(url)
     production_mode(monkeypatch, url)
     monkeypatch.setenv("AMHE_DEMO", "1")
-    monkeypatch.delenv("AMHE_COOKIE_KEY")
     new_app().run()
     with Session(engine) as session:
         national = session.scalars(select(Metric).where(Metric.scope == "national")).all()

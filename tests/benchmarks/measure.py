@@ -258,7 +258,24 @@ def time_operations(engine: Engine, region_id: int) -> dict[str, float]:
             return render_pdf(built)
 
         times[f"Annual report, {label} (PDF)"], _ = timed(report)
+    times["Board report (HTML and PDF)"], _ = timed(lambda: board_report(engine))
     return times
+
+
+def board_report(engine: Engine) -> tuple[str, bytes]:
+    """The Equity and Inclusion Board's report for the latest ended quarter (issue 14)."""
+    from core.board_report import latest_ended_quarter
+    from db.models import GovernanceBody
+    from reports.board_report import board_html, board_pdf
+    from services.board_report import board_figures_for
+
+    with Session(engine) as session:
+        body_id = session.scalar(
+            select(GovernanceBody.id).where(GovernanceBody.code == "equity_inclusion_board")
+        )
+    today = date.today()
+    figures = board_figures_for(engine, body_id, latest_ended_quarter(today), today, 5, demo=True)
+    return board_html(figures, {}), board_pdf(figures, {})
 
 
 # ------------------------------------------------------------------------------ run

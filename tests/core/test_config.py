@@ -42,7 +42,10 @@ def test_settings_from_secrets_toml(tmp_path):
 
 
 def test_demo_flag_with_an_explicit_database():
-    settings = load_settings({"AMHE_DATABASE_URL": "sqlite:///t.db", "AMHE_DEMO": "1"}, NO_SECRETS)
+    settings = load_settings(
+        {"AMHE_DATABASE_URL": "sqlite:///t.db", "AMHE_DEMO": "1", "AMHE_COOKIE_KEY": "k" * 32},
+        NO_SECRETS,
+    )
     assert settings.demo_mode
 
 
@@ -56,3 +59,15 @@ def test_command_line_tools_need_no_cookie_key():
         {"AMHE_DATABASE_URL": "sqlite:///t.db"}, NO_SECRETS, require_cookie_key=False
     )
     assert settings.database_url == "sqlite:///t.db"
+
+
+def test_a_short_cookie_key_is_refused_in_demo_mode_too_when_one_is_given():
+    with pytest.raises(ConfigError, match="32 characters"):
+        load_settings({"AMHE_DEMO": "1", "AMHE_COOKIE_KEY": "abc"}, NO_SECRETS)
+
+
+def test_demo_mode_on_a_named_database_needs_a_real_cookie_key():
+    named = {"AMHE_DEMO": "1", "AMHE_DATABASE_URL": "sqlite:////tmp/other.db"}
+    with pytest.raises(ConfigError, match="AMHE_COOKIE_KEY"):
+        load_settings(named, NO_SECRETS)
+    assert load_settings({**named, "AMHE_COOKIE_KEY": "k" * 32}, NO_SECRETS).demo_mode

@@ -17,6 +17,16 @@ def every_table(engine, metadata: MetaData) -> dict[str, list[tuple]]:
         }
 
 
+def _before_national_bodies(table: str, row, national_meetings: set[int]) -> bool:
+    """False for a national body's meeting and its decisions (rows no revision before
+    0012 can hold)."""
+    if table == "forum_meeting":
+        return row["id"] not in national_meetings
+    if table == "meeting_decision":
+        return row["meeting_id"] not in national_meetings
+    return True
+
+
 def fill_first_revision(engine, source) -> MetaData:
     """The demo data (made on the latest schema in ``source``) copied into a database at
     revision 0001, column by column, as far as that revision has the columns."""
@@ -24,12 +34,21 @@ def fill_first_revision(engine, source) -> MetaData:
     old.reflect(engine)
     old.remove(old.tables["alembic_version"])
     with source.connect() as reading, engine.begin() as writing:
+        # Meetings of national bodies (migration 0012) cannot exist before it.
+        meetings = Base.metadata.tables["forum_meeting"]
+        national_meetings = set(
+            reading.execute(select(meetings.c.id).where(meetings.c.body_id.is_not(None))).scalars()
+        )
         for table in Base.metadata.sorted_tables:
             if table.name not in old.tables:
                 continue
             target = old.tables[table.name]
             columns = [c for c in table.columns if c.name in target.columns]
-            rows = [dict(r._mapping) for r in reading.execute(select(*columns))]
+            rows = [
+                dict(r._mapping)
+                for r in reading.execute(select(*columns))
+                if _before_national_bodies(table.name, r._mapping, national_meetings)
+            ]
             if rows:
                 writing.execute(target.insert(), rows)
         if writing.dialect.name == "postgresql":

@@ -586,3 +586,14 @@ def x_axis_labels(chart: Locator) -> list[str]:
     labels = axis.locator("g.role-axis-label text")
     expect(labels.first).to_be_attached()
     return [text.strip() for text in labels.all_text_contents()]
+
+
+def choose(page: Page, main: Locator, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label`` unless it is already chosen (picking
+    the chosen option again would not rerun the page)."""
+    box = main.get_by_role("combobox", name=label, exact=True)
+    if box.input_value() == option:
+        return
+    box.click()
+    act(page, lambda: page.get_by_role("option", name=option, exact=True).click())
+    expect(box).to_have_value(option)

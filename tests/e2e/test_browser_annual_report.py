@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     act,
     assert_accessible,
     assert_no_errors,
+    choose,
     format_violations,
     open_page,
     run_axe,
@@ -27,17 +28,6 @@ YEAR_OPTION = "2025/26 (1 April 2025 to 31 March 2026)"
 NATIONAL = "All regions (national, with a section for each region)"
 #: Making the national PDF takes several seconds; allow for a slow machine.
 DOWNLOAD_TIMEOUT_MS = 180_000
-
-
-def choose(page: Page, main: Locator, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label`` unless it is already chosen (picking
-    the chosen option again would not rerun the page)."""
-    box = main.get_by_role("combobox", name=label, exact=True)
-    if box.input_value() == option:
-        return
-    box.click()
-    act(page, lambda: page.get_by_role("option", name=option, exact=True).click())
-    expect(box).to_have_value(option)
 
 
 def download(page: Page, button: Locator) -> tuple[str, bytes]:
