@@ -141,7 +141,7 @@ NATIONAL = "National"
 #: How many characters of someone's words (a decision, a comment, feedback) a record quotes.
 QUOTED = 60
 #: The audit log's columns, as the page shows them and the downloads hold them.
-LOG_COLUMNS = ("When", "Who", "Region", "Record", "What", "Changes", "Reason")
+LOG_COLUMNS = ("When", "What", "Who", "Region", "Record", "Changes", "Reason")
 
 Facts = Mapping[str, Any]
 

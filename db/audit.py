@@ -613,7 +613,7 @@ def read_log(
 def log_frame(entries: Sequence[LogEntry]) -> pd.DataFrame:
     """The entries as a table (core.audit_format.LOG_COLUMNS), the time as a date-time."""
     frame = pd.DataFrame(
-        [(e.when, e.who, e.region, e.record, e.what, e.changes, e.reason) for e in entries],
+        [(e.when, e.what, e.who, e.region, e.record, e.changes, e.reason) for e in entries],
         columns=list(LOG_COLUMNS),
     )
     frame["When"] = pd.to_datetime(frame["When"])

@@ -17,7 +17,7 @@ from db.models import AuditEvent, Region, User
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "pages/audit_log.py"
-COLUMNS = ["When", "Who", "Region", "Record", "What", "Changes", "Reason"]
+COLUMNS = ["When", "What", "Who", "Region", "Record", "Changes", "Reason"]
 
 
 def open_log(signed_in, username: str, password: str) -> AppTest:
