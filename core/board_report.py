@@ -23,6 +23,7 @@ import pandas as pd
 from core import quarterly
 from core.compare import STATUS_SYMBOLS
 from core.disclosure import suppress_count
+from core.feedback_rules import as_at as feedback_as_at
 from core.feedback_rules import feedback_figures, format_days
 from core.formatting import format_value
 from core.periods import Period, format_period, last_ended_quarter, quarter_start, year_label
@@ -472,24 +473,6 @@ def overdue_tables(
     )
 
 
-def _as_at_end(items: pd.DataFrame, period: ReportPeriod) -> list[dict[str, object]]:
-    """Feedback received in the period as it stood at its end: answered when the
-    response is dated before the end, else still waiting."""
-    out = []
-    for received_on, responded_on in zip(items["received_on"], items["responded_on"], strict=True):
-        received = as_date(received_on)
-        responded = None if _missing(responded_on) else as_date(responded_on)
-        answered = responded is not None and responded < period.end
-        out.append(
-            {
-                "status": "responded" if answered else "in_progress",
-                "received_on": received,
-                "responded_on": responded if answered else None,
-            }
-        )
-    return out
-
-
 def feedback_table(
     items: pd.DataFrame, names: Mapping[int, str], period: ReportPeriod
 ) -> pd.DataFrame:
@@ -501,7 +484,7 @@ def feedback_table(
     rows = []
     for region_id, name in [*names.items(), (None, ALL_REGIONS)]:
         mine = items if region_id is None else by_region.get(region_id, items.iloc[0:0])
-        figures = feedback_figures(_as_at_end(mine, period), period.last_day)
+        figures = feedback_figures(feedback_as_at(mine, period.end), period.last_day)
         rows.append(
             {
                 "Region": name,

@@ -15,7 +15,7 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -308,3 +308,34 @@ def feedback_table(items: pd.DataFrame) -> pd.DataFrame:
             "Responded": items["responded_on"],
         }
     )
+
+
+def _day(value: Any) -> date | None:
+    if value is None or (not isinstance(value, (date, str)) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def as_at(items: pd.DataFrame, end: date, start: date | None = None) -> list[dict[str, Any]]:
+    """The feedback ``items`` (``received_on``, ``responded_on``) received from ``start``
+    (when given) until ``end``, as they stood at ``end``: answered when the response is
+    dated before it, else still waiting (records for :func:`feedback_figures`)."""
+    records = []
+    for received_on, responded_on in zip(items["received_on"], items["responded_on"], strict=True):
+        received = _day(received_on)
+        if received is None or (start is not None and not start <= received < end):
+            continue
+        responded = _day(responded_on)
+        answered = responded is not None and responded < end
+        records.append(
+            {
+                "status": "responded" if answered else "in_progress",
+                "received_on": received,
+                "responded_on": responded if answered else None,
+            }
+        )
+    return records

@@ -434,7 +434,7 @@ def send_reminders(
         done = sent_on(session, day)
         facts = region_facts(session, day) if people else {}
     already = nothing = 0
-    todo = []
+    to_send = []
     for person in people:
         if person.user_id in done:
             already += 1
@@ -445,16 +445,16 @@ def send_reminders(
         if not items:
             nothing += 1
             continue
-        todo.append((person, items))
+        to_send.append((person, items))
     sent = 0
     refused: list[str] = []
-    if todo:
+    if to_send:
         try:
             connection = _connect(server, timeout)
         except (OSError, smtplib.SMTPException) as exc:
-            raise send_error(server, _problem(exc), len(todo)) from exc
+            raise send_error(server, _problem(exc), len(to_send)) from exc
         try:
-            for person, items in todo:
+            for person, items in to_send:
                 email = email_for(person.name, items, day)
                 message = _message(server, person, email.subject, email.body)
                 try:
@@ -464,7 +464,7 @@ def send_reminders(
                     continue
                 except (OSError, smtplib.SMTPException) as exc:
                     raise send_error(
-                        server, _problem(exc), len(todo) - sent - len(refused)
+                        server, _problem(exc), len(to_send) - sent - len(refused)
                     ) from exc
                 record_reminder_sent(engine, actor, person.user_id, day, person.email, len(items))
                 sent += 1

@@ -71,6 +71,7 @@ from core.disclosure import (
     rule_text,
     suppress_count,
 )
+from core.feedback_rules import as_at as feedback_as_at
 from core.feedback_rules import feedback_figures, format_days, format_share
 from core.formatting import format_value
 from core.metric_progress import MetricSpec, metric_progress
@@ -651,28 +652,10 @@ def _theme_tags_note(ctx: _Context) -> str:
 # -------------------------------------------------------------------------- feedback
 
 
-def _as_at_year_end(ctx: _Context, items: pd.DataFrame) -> list[dict[str, Any]]:
-    """The year's feedback as it stood on 31 March: answered when the response is dated
-    by then, else still waiting."""
-    records = []
-    for received_on, responded_on in zip(items["received_on"], items["responded_on"], strict=True):
-        received = _as_date(received_on)
-        if not ctx.in_year(received):
-            continue
-        responded = None if _missing(responded_on) else _as_date(responded_on)
-        answered = responded is not None and responded < ctx.end
-        records.append(
-            {
-                "status": "responded" if answered else "in_progress",
-                "received_on": received,
-                "responded_on": responded if answered else None,
-            }
-        )
-    return records
-
-
 def _feedback_row(ctx: _Context, name: str, items: pd.DataFrame) -> dict[str, Any]:
-    figures = feedback_figures(_as_at_year_end(ctx, items), min(ctx.last_day, ctx.today))
+    figures = feedback_figures(
+        feedback_as_at(items, ctx.end, ctx.start), min(ctx.last_day, ctx.today)
+    )
     return {
         "Region": name,
         "Received in the year": figures.total,
@@ -912,7 +895,7 @@ class _Inputs:
 
     @functools.cached_property
     def feedback(self) -> pd.DataFrame:
-        # Only the year's feedback counts (see _as_at_year_end).
+        # Only the year's feedback counts (see core.feedback_rules.as_at).
         return self.ctx.reads.feedback_timings(
             self.region_ids,
             received_from=self.ctx.start,
