@@ -37,6 +37,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from google.protobuf.message import DecodeError
 from playwright.sync_api import Browser, Locator, Page, WebSocket, expect
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -597,3 +598,32 @@ def choose(page: Page, main: Locator, label: str, option: str) -> None:
     box.click()
     act(page, lambda: page.get_by_role("option", name=option, exact=True).click())
     expect(box).to_have_value(option)
+
+
+def download(page: Page, button: Locator, *, attempts: int = 3, each_ms: int = 40_000):
+    """Click ``button`` and return the download it starts. A click that lands while the
+    app is still finishing a run can be dropped (no download follows), so a click that
+    starts nothing within ``each_ms`` is made again, up to ``attempts`` times."""
+    for attempt in range(attempts):
+        try:
+            with page.expect_download(timeout=each_ms) as info:
+                act(page, button.click)
+            return info.value
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def pick_typed(page: Page, picker: Locator, option: str, *, attempts: int = 3) -> None:
+    """Choose ``option`` in a select box inside a form by typing it and pressing Enter
+    (no rerun). The option list can close while a run settles, so it is tried again
+    until the box holds the option."""
+    for _ in range(attempts):
+        picker.click()
+        picker.fill(option)
+        page.wait_for_timeout(300)
+        picker.press("Enter")
+        if picker.input_value() == option:
+            return
+    expect(picker).to_have_value(option)

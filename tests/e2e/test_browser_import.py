@@ -14,13 +14,15 @@ from db.engine import build_engine
 from db.models import AuditEvent, Metric, MetricValue, Region
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
-    LOAD_TIMEOUT_MS,
     act,
     assert_accessible,
     assert_no_errors,
     open_page,
     screenshot,
     sign_in,
+)
+from tests.e2e.helpers import (
+    download as download_file,
 )
 
 HEADINGS = ["region", "metric_code", "period", "value", "numerator", "denominator",
@@ -85,9 +87,7 @@ def test_a_london_lead_imports_a_file_after_fixing_its_problem(
     assert_accessible(page, "Import values, on opening")
 
     # 1. The template: London's metrics for the last complete quarter, values blank.
-    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as download_info:
-        act(page, lambda: main.get_by_role("button", name="Download CSV").first.click())
-    download = download_info.value
+    download = download_file(page, main.get_by_role("button", name="Download CSV").first)
     assert download.suggested_filename == "metric-values-london.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         template = list(csv.DictReader(handle))
