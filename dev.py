@@ -60,7 +60,9 @@ def test(args: list[str]) -> None:
     _run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
     _run([str(BIN / "lint-imports")])  # the layers: contracts in pyproject.toml
     _run([str(PYTHON), "-m", "pylint", "--rcfile=pyproject.toml", *LAYERS])  # no repeated blocks
-    _run([str(PYTHON), "-m", "pytest", "-n", "auto", *args])
+    # loadgroup: the tests marked xdist_group("heavy-browser") (many browsers or many
+    # window sizes at once) run one after another on one worker, not against each other.
+    _run([str(PYTHON), "-m", "pytest", "-n", "auto", "--dist", "loadgroup", *args])
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ def audit_downloads(ctx: RequestContext, query: audit.LogQuery, *, key: str) -> 
         f"{audit.EXPORT_LIMIT:,}), not only those shown, with the same words. Times are "
         "in UTC: date-time cells in Excel, ISO 8601 in the CSV file."
     )
-    left, right = st.columns(2, gap="small", width=420)
-    left.download_button(
+    # A row that wraps: fixed columns cut the labels off on narrow screens.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Download CSV",
         data=lambda: audit.export_csv(ctx, query),
         file_name="audit-log.csv",
@@ -29,7 +30,7 @@ def audit_downloads(ctx: RequestContext, query: audit.LogQuery, *, key: str) -> 
         icon=":material/download:",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         "Download Excel",
         data=lambda: audit.export_xlsx(ctx, query),
         file_name="audit-log.xlsx",

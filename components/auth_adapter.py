@@ -8,11 +8,16 @@ when an upgrade of the library moves any of them.
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
 from typing import Any
 
+import bcrypt
 import jwt
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
+
+from core.passwords import hash_password
 
 __all__ = [
     "Authenticator",
@@ -63,8 +68,27 @@ def restore_sign_in(auth: Authenticator) -> None:
 
 def check_password(auth: Authenticator, username: str, password: str) -> bool:
     """True when the password is right; the authenticator then holds the sign-in in the
-    session state (``authentication_status``, ``username``, ...)."""
+    session state (``authentication_status``, ``username``, ...).
+
+    An unknown username costs a bcrypt check too (against a hash made the way real ones
+    are), so a failed sign-in takes as long for a name that is not an account as for one
+    that is: usernames cannot be told apart by timing. The library skips the check."""
+    if username.lower().strip() not in known_usernames(auth):
+        bcrypt.checkpw(password.encode("utf-8"), _dummy_hash())
+        auth.authentication_controller.login(username, password)
+        return False
     return bool(auth.authentication_controller.login(username, password))
+
+
+def known_usernames(auth: Authenticator) -> set[str]:
+    """The usernames the authenticator was given (the active accounts)."""
+    return set(auth.authentication_controller.authentication_model.credentials["usernames"])
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """A hash of a random password at the same cost as real ones (core.passwords)."""
+    return hash_password(secrets.token_urlsafe(24)).encode("ascii")
 
 
 def forget_sign_in(auth: Authenticator) -> None:

@@ -65,9 +65,9 @@ def board_report_view(
             "The report is under disclosure control: figures about fewer people than the "
             "threshold are hidden, as in every report that is circulated."
         )
-        keep, issue_column = st.columns(2, width=640)
-        keep.form_submit_button("Use these words in the draft", icon=":material/edit_note:")
-        issue = issue_column.form_submit_button(
+        buttons = st.container(horizontal=True, gap="small")  # wraps on narrow screens
+        buttons.form_submit_button("Use these words in the draft", icon=":material/edit_note:")
+        issue = buttons.form_submit_button(
             "Issue the report", type="primary", icon=":material/send:"
         )
     if issue:
@@ -82,16 +82,12 @@ def board_report_view(
             "It is kept below exactly as issued.",
             where=WHERE,
         )
-    draft_columns = st.columns(2, width=640)
-    for column, (kind, maker, mime, icon) in zip(
-        draft_columns,
-        (
-            ("PDF", service.draft_pdf, "application/pdf", ":material/picture_as_pdf:"),
-            ("HTML", service.draft_html, "text/html", ":material/download:"),
-        ),
-        strict=True,
+    draft_row = st.container(horizontal=True, gap="small")
+    for kind, maker, mime, icon in (
+        ("PDF", service.draft_pdf, "application/pdf", ":material/picture_as_pdf:"),
+        ("HTML", service.draft_html, "text/html", ":material/download:"),
     ):
-        column.download_button(
+        draft_row.download_button(
             f"Download the draft ({kind})",
             data=lambda make=maker: make(shown, actions),
             file_name=f"{_stem(body, period)}-draft.{kind.lower()}",
@@ -145,13 +141,9 @@ def issued_list(ctx: RequestContext, body: Body) -> None:
                 )
             )
             stem = f"{_stem(body, report.period)}-issued-{report.issued_at:%Y%m%d-%H%M}"
-            for column, kind, mime in zip(
-                st.columns(2, width=640),
-                ("pdf", "html"),
-                ("application/pdf", "text/html"),
-                strict=True,
-            ):
-                column.download_button(
+            issued_row = st.container(horizontal=True, gap="small")
+            for kind, mime in (("pdf", "application/pdf"), ("html", "text/html")):
+                issued_row.download_button(
                     f"{kind.upper()} as issued",
                     data=lambda r=report.id, k=kind: service.issued_file(ctx, body.id, r, k),
                     file_name=f"{stem}.{kind}",

@@ -12,28 +12,34 @@ import altair as alt
 import pandas as pd
 
 from core import compare as cc
+from core.compare_stats import unit_title
 from core.formatting import format_value
 from core.metric_series import quarter_axis
 from core.periods import format_period
 from core.statuses import OKABE_ITO, PROGRESS_STATUSES
 
 LABEL_ALL_UP_TO = 15  # label every point on the funnel plot up to this many regions
+#: The small trend charts: two across, each narrow enough that two fit a 683 px window
+#: (200% zoom on a laptop) beside the axis titles, so none is cut off.
+TREND_COLUMNS = 2
+TREND_WIDTH = 160
 
 
-def axis_title(unit: str) -> str:
-    return {
-        "percentage": "Percentage (%)",
-        "count": "Number",
-        "rate": "Rate",
-        "score": "Score",
-    }.get(unit, "Value")
+def axis_title(unit: str, scale: float | None = None, name: str = "") -> str:
+    """The value axis's title in the metric's unit (``core.compare_stats.unit_title``)."""
+    return unit_title(unit, scale, name)
+
+
+def _scale(figure: pd.Series) -> float | None:
+    scale = figure.get("scale")
+    return None if scale is None or pd.isna(scale) else float(scale)
 
 
 def theme_label_expr(theme_order: tuple[str, ...]) -> str:
     """Theme names over two lines or so on the axis (a Vega expression)."""
     expr = "datum.label"
     for name in reversed(theme_order):
-        lines = json.dumps(textwrap.wrap(name, 16) or [name])
+        lines = json.dumps(textwrap.wrap(name, 11, break_long_words=False) or [name])
         expr = f"datum.label == {json.dumps(name)} ? {lines} : ({expr})"
     return expr
 
@@ -66,9 +72,13 @@ def grid_chart(
             labelAngle=0,
             labelExpr=theme_label_expr(theme_order),
             labelLimit=0,
+            labelOverlap=False,
+            labelFontSize=11,
         ),
     )
-    y = alt.Y("region:N", sort=region_order, axis=alt.Axis(title=None, labelLimit=260))
+    y = alt.Y(
+        "region:N", sort=region_order, axis=alt.Axis(title=None, labelLimit=150, labelFontSize=11)
+    )
     tooltip = [
         alt.Tooltip("region:N", title="Region"),
         alt.Tooltip("theme:N", title="Theme"),
@@ -86,14 +96,14 @@ def grid_chart(
                 scale=alt.Scale(
                     domain=[s.label for s in present], range=[s.colour for s in present]
                 ),
-                legend=alt.Legend(title="Status", orient="bottom", columns=3, labelLimit=300),
+                legend=alt.Legend(title="Status", orient="bottom", columns=2, labelLimit=0),
             ),
             strokeWidth=alt.condition(pick, alt.value(4), alt.value(0.5)),
             tooltip=tooltip,
         )
         .add_params(pick)
     )
-    words = base.mark_text(fontSize=12, lineBreak="\n").encode(
+    words = base.mark_text(fontSize=11, lineBreak="\n").encode(
         x=x,
         y=y,
         text="cell_text:N",
@@ -112,8 +122,8 @@ def latest_chart(ranked: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> 
     data = ranked[ranked["Value"].notna()].rename(columns={"Region": "region", "Value": "value"})
     data = data.assign(shown=[format_value(v, unit) for v in data["value"]])
     order = list(data["region"])
-    y = alt.Y("region:N", sort=order, axis=alt.Axis(title=None, labelLimit=260))
-    x = alt.X("value:Q", title=axis_title(unit))
+    y = alt.Y("region:N", sort=order, axis=alt.Axis(title=None, labelLimit=150))
+    x = alt.X("value:Q", title=axis_title(unit, _scale(figure), metric["name"]))
     tooltip = [
         alt.Tooltip("region:N", title="Region"),
         alt.Tooltip("shown:N", title="Value"),
@@ -156,7 +166,7 @@ def latest_chart(ranked: pd.DataFrame, metric: pd.Series, figure: pd.Series) -> 
         )
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
-            textwrap.wrap(f"{metric['code']}: latest value in each region", 60), anchor="start"
+            textwrap.wrap(f"{metric['code']}: latest value in each region", 44), anchor="start"
         ),
         description=description,
         height=alt.Step(28),
@@ -215,7 +225,9 @@ def funnel_chart(
     metric: pd.Series,
     sentence: str,
     scale: float,
+    adjusted: bool = False,
 ) -> alt.LayerChart:
+    """The funnel plot (``adjusted``: the limits are widened for overdispersion)."""
     unit = metric["unit"]
     lines = curve.melt(id_vars="denominator", var_name="line", value_name="value")
     lines["series"] = [
@@ -225,7 +237,7 @@ def funnel_chart(
         for name in lines["line"]
     ]
     x = alt.X("denominator:Q", title="Denominator (how many were counted)")
-    y = alt.Y("value:Q", title=axis_title(unit), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=axis_title(unit, scale, metric["name"]), scale=alt.Scale(zero=False))
     line_layer = (
         alt.Chart(lines)
         .mark_line(strokeWidth=2)
@@ -238,14 +250,14 @@ def funnel_chart(
                 scale=alt.Scale(
                     domain=[s[0] for s in FUNNEL_SERIES], range=[s[1] for s in FUNNEL_SERIES]
                 ),
-                legend=alt.Legend(title="Lines", orient="top"),
+                legend=alt.Legend(title="Lines", orient="top", columns=1, labelLimit=0),
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
                 scale=alt.Scale(
                     domain=[s[0] for s in FUNNEL_SERIES], range=[s[2] for s in FUNNEL_SERIES]
                 ),
-                legend=alt.Legend(title="Lines", orient="top"),
+                legend=alt.Legend(title="Lines", orient="top", columns=1, labelLimit=0),
             ),
         )
     )
@@ -266,7 +278,7 @@ def funnel_chart(
     groups = set(points["where"])
     present = [g for g in POINT_GROUPS if g[0] in groups]
     regions_legend = alt.Legend(
-        title="Regions", orient="top", symbolSize=180, symbolStrokeWidth=1, labelLimit=300
+        title="Regions", orient="top", columns=1, symbolSize=180, symbolStrokeWidth=1, labelLimit=0
     )
     point_layer = (
         alt.Chart(points)
@@ -303,11 +315,16 @@ def funnel_chart(
     description = (
         f"Funnel plot of {metric['name']}: each region's value (up) against its denominator "
         f"(across), with the national figure ({national}) and the 95% and 99.8% control "
-        f"limits, which narrow as the denominator grows. {sentence}"
+        f"limits, which narrow as the denominator grows"
+        + (", widened to allow for extra variation between regions" if adjusted else "")
+        + f". {sentence}"
+    )
+    heading = f"{metric['code']}: funnel plot against the national figure" + (
+        " (limits widened for extra variation)" if adjusted else ""
     )
     return alt.layer(line_layer, point_layer, *label_layers).properties(
         title=alt.TitleParams(
-            textwrap.wrap(f"{metric['code']}: funnel plot against the national figure", 60),
+            textwrap.wrap(heading, 50),
             anchor="start",
         ),
         description=description,
@@ -322,7 +339,7 @@ def trends_chart(
     series = (("Region's value", OKABE_ITO["blue"], [1, 0]), ("National figure", "#000000", [5, 3]))
     shown = set(frame["series"])
     present = [s for s in series if s[0] in shown]
-    legend = alt.Legend(title="Lines", orient="top")
+    legend = alt.Legend(title="Lines", orient="top", columns=1, labelLimit=0)
     quarters = quarter_axis(frame["period_start"])
     chart = (
         alt.Chart(frame)
@@ -335,7 +352,7 @@ def trends_chart(
                 scale=alt.Scale(domain=quarters),
                 axis=alt.Axis(labelAngle=-45, labelOverlap=True),
             ),
-            y=alt.Y("value:Q", title=axis_title(unit)),
+            y=alt.Y("value:Q", title=axis_title(unit, None, metric["name"])),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=[s[0] for s in present], range=[s[1] for s in present]),
@@ -353,7 +370,7 @@ def trends_chart(
                 alt.Tooltip("shown:N", title="Value"),
             ],
         )
-        .properties(width=200, height=120)
+        .properties(width=TREND_WIDTH, height=120)
     )
     own = frame[frame["series"] == "Region's value"]
     first, last = own["period_start"].min(), own["period_start"].max()
@@ -369,9 +386,9 @@ def trends_chart(
             sort=list(region_names),
             header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
         ),
-        columns=4,
+        columns=TREND_COLUMNS,
         title=alt.TitleParams(
-            textwrap.wrap(f"{metric['code']}: trend in each region", 60), anchor="start"
+            textwrap.wrap(f"{metric['code']}: trend in each region", 44), anchor="start"
         ),
         description=description,
     )

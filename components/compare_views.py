@@ -21,6 +21,15 @@ THEME_KEY = "compare-theme"
 GRID_KEY = "compare-grid"
 GRID_GENERATION_KEY = "compare-grid-generation"
 LAST_PICK_KEY = "compare-grid-last-pick"
+ADJUST_KEY = "compare-funnel-adjust"
+ADJUST_LABEL = "Allow for extra variation between regions"
+ADJUST_HELP = (
+    "Regions differ for reasons beyond chance (the people they serve, how they count), "
+    "so often more regions fall outside the limits than chance alone would put there. "
+    "Ticked, the limits are widened by how much more the regions vary than chance would "
+    "give (Spiegelhalter's overdispersion adjustment, as NHS funnel plots use), so only "
+    "regions that stand out from that wider variation are flagged."
+)
 
 #: Small trend charts drawn at once; with more regions than this, people pick which.
 TREND_CHARTS = 12
@@ -107,10 +116,16 @@ def grid_view(view: sc.Overview) -> None:
 # ------------------------------------------------------------------ the funnel plot
 
 
-def funnel_view(comparison: sc.MetricComparison, metric: pd.Series, names: dict[int, str]) -> None:
+def funnel_view(
+    comparison: sc.MetricComparison,
+    metric: pd.Series,
+    names: dict[int, str],
+    period_label: str | None = None,
+) -> None:
     st.subheader("Funnel plot: which differences are more than chance?", anchor=False)
     unit, figure = metric["unit"], comparison.figure
-    found = sc.funnel(comparison, metric, names)
+    adjust = bool(st.session_state.get(ADJUST_KEY, False))
+    found = sc.funnel(comparison, metric, names, adjust=adjust)
     if found.why == "unit":
         kind = {"count": "a count", "score": "a score"}.get(unit, "not a share of a group")
         st.info(
@@ -136,8 +151,9 @@ def funnel_view(comparison: sc.MetricComparison, metric: pd.Series, names: dict[
         return
     sentences = found.sentences
     sentence = " ".join(sentences)
+    when = period_label or format_period(found.period)
     st.caption(
-        f"Each region's value for {format_period(found.period)} against how many it counted. "
+        f"Each region's value for {when} against how many it counted. "
         "The lines show how far from the national figure a region of each size could be by "
         "chance alone: a small region is expected to vary more. About 1 region in 20 falls "
         "outside the 95% limits by chance; outside the 99.8% limits, chance is very unlikely."
@@ -149,8 +165,23 @@ def funnel_view(comparison: sc.MetricComparison, metric: pd.Series, names: dict[
             "\n".join(f"- {escape_markdown(line)}" for line in sentences),
             icon=":material/insights:",
         )
+    st.checkbox(ADJUST_LABEL, key=ADJUST_KEY, help=ADJUST_HELP)
+    st.caption(ADJUST_HELP)
+    for note in found.notes:
+        if found.adjusted:
+            st.info(escape_markdown(note), icon=":material/tune:")
+        else:
+            st.warning(escape_markdown(note), icon=":material/warning:")
     show_chart(
-        remembered_spec(funnel_chart, found.placed, found.curve, metric, sentence, found.scale),
+        remembered_spec(
+            funnel_chart,
+            found.placed,
+            found.curve,
+            metric,
+            sentence,
+            found.scale,
+            found.adjusted,
+        ),
         width="stretch",
         key="compare-funnel",
     )
@@ -166,7 +197,7 @@ def funnel_view(comparison: sc.MetricComparison, metric: pd.Series, names: dict[
     if found.missing:
         st.caption(
             "Not on the plot, because they have no value for "
-            f"{format_period(found.period)}: {escape_markdown(', '.join(found.missing))}."
+            f"{when}: {escape_markdown(', '.join(found.missing))}."
         )
 
 

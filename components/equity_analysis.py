@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +13,37 @@ from components.equity_charts import TREND_COLOURS, chart_of, plot_height, trend
 from core import equity as eq
 from core.disclosure import percentage_note
 from core.equity import CharacteristicInfo, Measure, file_stem
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown
 from core.periods import format_period
 from services import equity
 from services.context import RequestContext
 from services.equity import EquityFigures, EquityScope
+
+#: Where equity figures come from.
+SOURCE = "Equity figures recorded in the dashboard by the region (entered or imported)"
+
+
+def file_about(
+    ctx: RequestContext, scope: EquityScope, measure: Measure, title: str, period: str
+) -> ExportAbout:
+    """What an equity download says about itself, for this viewer."""
+    return downloads.for_viewer(
+        ctx,
+        ExportAbout(
+            title=title,
+            definition=measure.description,
+            source=SOURCE,
+            period=period,
+            notes=(
+                "Percentages and shares are 0 to 100; rates are per 100,000 people; a ratio "
+                "of 1 means the same as the reference. Intervals are 95% confidence "
+                "intervals, each limit in its own column.",
+            ),
+        ),
+        region_id=scope.region_id,
+        region_name=scope.region_name,
+    )
 
 
 def analysis_section(ctx: RequestContext, scope: EquityScope) -> None:
@@ -139,16 +167,23 @@ def analysis_section(ctx: RequestContext, scope: EquityScope) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     if view.suppressed:
         st.caption(percentage_note(scope.threshold))
-    downloads.download_buttons(
-        table, file_stem("equity", where, measure.code, char_code, period_label), key="eq-table"
-    )
+    about = file_about(ctx, scope, measure, title, period_label)
+    local = ""
     if measure.kind in ("count", "rate") and not population.empty:
         years = ", ".join(str(y) for y in population.years)
-        sources = "; ".join(population.sources) or "source not given"
-        st.caption(f"Local population: {years} ({escape_markdown(sources)}).")
+        local = f"{years} ({'; '.join(population.sources) or 'source not given'})"
+        about = replace(about, source=f"{SOURCE}; local population: {local}")
+    downloads.download_buttons(
+        table,
+        file_stem("equity", where, measure.code, char_code, period_label),
+        key="eq-table",
+        about=about,
+    )
+    if local:
+        st.caption(f"Local population: {escape_markdown(local)}.")
 
-    trends(scope, figures, info, measure, reference, names)
-    data_quality(scope, counts, info, measure)
+    trends(scope, figures, info, measure, reference, names, about)
+    data_quality(scope, counts, info, measure, about)
 
 
 def trends(
@@ -158,6 +193,7 @@ def trends(
     measure: Measure,
     reference: str,
     names: list[str],
+    about: ExportAbout | None = None,
 ) -> None:
     st.header("Trends over time", anchor=False)
     periods = sorted(set(figures.counts["period_start"]))
@@ -204,12 +240,26 @@ def trends(
     if view.suppressed:
         st.caption(percentage_note(scope.threshold))
     downloads.download_buttons(
-        table, file_stem("equity-trend", measure.code, info.code), key="eq-trend"
+        table,
+        file_stem("equity-trend", measure.code, info.code),
+        key="eq-trend",
+        about=None
+        if about is None
+        else replace(
+            about,
+            title=f"{label} over time: {measure.label}, by {info.name.lower()}",
+            period=f"{format_period(periods[0], measure.frequency)} to "
+            f"{format_period(periods[-1], measure.frequency)}",
+        ),
     )
 
 
 def data_quality(
-    scope: EquityScope, counts: pd.DataFrame, info: CharacteristicInfo, measure: Measure
+    scope: EquityScope,
+    counts: pd.DataFrame,
+    info: CharacteristicInfo,
+    measure: Measure,
+    about: ExportAbout | None = None,
 ) -> None:
     st.header("Data quality", anchor=False)
     view = scope.view
@@ -227,5 +277,13 @@ def data_quality(
     table[measure.records.capitalize()] = eq.count_column(rows[column].reset_index(drop=True), view)
     st.dataframe(table, hide_index=True, width="stretch")
     downloads.download_buttons(
-        table, file_stem("equity-missing", measure.code, info.code), key="eq-missing"
+        table,
+        file_stem("equity-missing", measure.code, info.code),
+        key="eq-missing",
+        about=None
+        if about is None
+        else replace(
+            about,
+            title=f"{measure.records.capitalize()} with {info.name.lower()} not known",
+        ),
     )

@@ -27,6 +27,7 @@ from core.equity_import import (
     population_template_rows,
     template_rows,
 )
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown
 from core.importer import ImportCounts, ImportPreview
 from core.periods import format_period, last_ended_quarter, quarter_choices, year_choices
@@ -205,8 +206,19 @@ def enter_population(ctx: RequestContext, scope: EquityScope) -> None:
         columns={"year": "Year", "group": "Group", "population": "Population", "source": "Source"}
     )[["Year", "Group", "Population", "Source"]]
     st.dataframe(shown, hide_index=True, width="stretch")
+    characteristic = scope.characteristics[code].name
     downloads.download_buttons(
-        shown, file_stem("population", scope.region_name, code), key="eq-pop-table"
+        shown,
+        file_stem("population", scope.region_name, code),
+        key="eq-pop-table",
+        about=ExportAbout(
+            title=f"Local population of {scope.region_name} by {characteristic.lower()}",
+            definition="Residents of the region's local area in each group, by year.",
+            source="; ".join(sorted({str(s) for s in shown["Source"].dropna() if s})),
+            period=", ".join(str(y) for y in sorted(set(shown["Year"]))),
+            disclosure="None needed: population figures are published counts.",
+            audience=f"Everyone who may open the Equity page for {scope.region_name}.",
+        ),
     )
     history_view(ctx, Entity.POPULATION_COUNT, table["id"].tolist(), key="history-eq-pop")
 

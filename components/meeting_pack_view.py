@@ -20,8 +20,8 @@ def pack_downloads(ctx: RequestContext, figures: MeetingFigures) -> None:
     """The meeting pack as a PDF and as one HTML file (for screen readers: the PDF is
     untagged), both made from the figures this page shows, when clicked."""
     threshold, demo = ctx.threshold, ctx.settings.demo_mode
-    left, right = st.columns(2, gap="small", width=640)
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
+    row.download_button(
         "Download the meeting pack (PDF)",
         data=lambda: render_meeting_pack(figures, disclosure_threshold=threshold, demo=demo),
         file_name=file_name(figures.region_name, figures.meeting_date),
@@ -30,7 +30,7 @@ def pack_downloads(ctx: RequestContext, figures: MeetingFigures) -> None:
         on_click="ignore",
         key=f"forum-pack-{figures.meeting_id}",
     )
-    right.download_button(
+    row.download_button(
         "Download the meeting pack (accessible HTML)",
         data=lambda: render_meeting_pack_html(
             figures, disclosure_threshold=threshold, demo=demo

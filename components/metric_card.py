@@ -4,6 +4,7 @@ its chart and table, its groups and its history."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from components.corrections import metric_corrections
 from components.history import history_view
 from components.spc_chart import metric_chart_views
 from core.entities import Entity
+from core.export_about import ExportAbout, metric_about
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
 from core.forum import DecisionChoice, agreed_at_forum, has_coproduction_record
@@ -124,7 +126,9 @@ def status_block(result: ProgressResult | str) -> None:
         st.write(plain(result.explanation))
 
 
-def group_table(row: Mapping[str, Any], values: pd.DataFrame) -> None:
+def group_table(
+    row: Mapping[str, Any], values: pd.DataFrame, file_about: ExportAbout | None = None
+) -> None:
     groups = values[(values["metric_id"] == row["id"]) & (values["characteristic"] != "")]
     if groups.empty:
         return
@@ -141,7 +145,27 @@ def group_table(row: Mapping[str, Any], values: pd.DataFrame) -> None:
     st.markdown(f"**By group, {format_period(latest)}**")
     st.dataframe(table, hide_index=True, width="stretch", key=f"groups-{row['id']}", placeholder="")
     downloads.download_buttons(
-        table, f"{row['code']}-by-group-{format_period(latest)}", key=f"g-{row['id']}"
+        table,
+        f"{row['code']}-by-group-{format_period(latest)}",
+        key=f"g-{row['id']}",
+        about=None
+        if file_about is None
+        else replace(
+            file_about, title=f"{file_about.title}, by group", period=format_period(latest)
+        ),
+    )
+
+
+def metric_file_about(
+    ctx: RequestContext, page: MetricsPage, row: Mapping[str, Any], values: pd.DataFrame
+) -> ExportAbout:
+    """What a metric's downloads say about themselves, for this viewer."""
+    return downloads.for_viewer(
+        ctx,
+        metric_about(row, values, where=page.region_name),
+        region_id=page.region_id,
+        region_name=page.region_name,
+        people=bool(row.get("counts_people")),
     )
 
 
@@ -168,8 +192,16 @@ def metric_card(
         status_block(result)
         about(row, page.characteristic_names, mine)
         coproduction_line(row, agreement)
-        metric_chart_views(ctx, row, mine, region_id=page.region_id, key=f"metric-{row['id']}")
-        group_table(row, values)
+        file_about = metric_file_about(ctx, page, row, mine)
+        metric_chart_views(
+            ctx,
+            row,
+            mine,
+            region_id=page.region_id,
+            key=f"metric-{row['id']}",
+            about=file_about,
+        )
+        group_table(row, values, file_about)
         fixes = metric_corrections(ctx, page.region_id, row, mine, where="metrics")
         history_view(
             ctx,

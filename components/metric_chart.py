@@ -20,6 +20,8 @@ import streamlit as st
 
 from components.charts import remembered_spec, show_chart
 from components.downloads import download_buttons
+from core.compare_stats import value_heading
+from core.export_about import ExportAbout
 from core.metric_series import (
     CHART_FIELDS,
     LEGEND_TITLE,
@@ -81,7 +83,11 @@ def build_metric_chart(
         scale=alt.Scale(domain=domain),
         axis=alt.Axis(title="Quarter (financial year)", labelAngle=-45),
     )
-    y = alt.Y("value:Q", title=axis_title(unit), scale=alt.Scale(zero=True))
+    y = alt.Y(
+        "value:Q",
+        title=axis_title(unit, field_value(definition, "name")),
+        scale=alt.Scale(zero=True),
+    )
     tooltip = [
         alt.Tooltip("series:N", title="Series"),
         alt.Tooltip("quarter:N", title="Quarter"),
@@ -140,8 +146,12 @@ def metric_chart(
     key: str,
     title: str | None = None,
     file_stem: str | None = None,
+    about: ExportAbout | None = None,
 ) -> None:
-    """Draw the chart with its data table beside it (and downloads under the table)."""
+    """Draw the chart with its data table beside it (and downloads under the table).
+
+    ``about``: what the downloads say about themselves (``core.export_about.metric_about``
+    made for the viewer by ``components.downloads.for_viewer``)."""
     table = metric_table(values)
     unit = field_value(definition, "unit")
     left, right = st.columns([3, 2], gap="medium")
@@ -158,7 +168,7 @@ def metric_chart(
         if table.empty:
             st.write("No values yet.")
             return
-        value_label = "Value (%)" if unit == "percentage" else "Value"
+        value_label = value_heading(unit or "", None, field_value(definition, "name") or "")
         st.dataframe(
             table,
             hide_index=True,
@@ -175,4 +185,5 @@ def metric_chart(
             table,
             file_stem or f"metric-{field_value(definition, 'code') or 'values'}",
             key=f"{key}-dl",
+            about=about,
         )

@@ -177,8 +177,8 @@ def problems_and_save(
         st.caption(f"{len(changes)} changed value{'s' if len(changes) != 1 else ''} ready to save.")
     else:
         st.caption("No changes yet. Click a cell, type the value and press Enter.")
-    left, right = st.columns(2, width=560)
-    if left.button(
+    row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
+    if row.button(
         "Save changes",
         type="primary",
         icon=":material/save:",
@@ -186,7 +186,7 @@ def problems_and_save(
         key=key + ":save",
     ):
         save(ctx, page, key, changes, reload)
-    if right.button(
+    if row.button(
         "Discard changes and reload",
         icon=":material/refresh:",
         key=key + ":reload",

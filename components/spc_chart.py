@@ -22,6 +22,7 @@ from components.charts import remembered_spec, show_chart
 from components.metric_chart import metric_chart
 from components.outcome import run_write, show_outcome
 from core import spc
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown as plain
 from core.metric_series import axis_title, field_value, overall_values
 from core.periods import format_period
@@ -83,7 +84,7 @@ def build_spc_chart(
         scale=alt.Scale(domain=order),
         axis=alt.Axis(title="Quarter (financial year)", labelAngle=-45),
     )
-    y = alt.Y("Value:Q", title=axis_title(unit), scale=alt.Scale(zero=False))
+    y = alt.Y("Value:Q", title=axis_title(unit, title), scale=alt.Scale(zero=False))
     base = alt.Chart(frame)
     layers: list[alt.Chart] = [
         base.mark_line(color="#7B7D7D", strokeWidth=1.5).encode(x=x, y=y),
@@ -91,7 +92,7 @@ def build_spc_chart(
     if "Median" in frame.columns:
         layers.append(
             base.mark_line(color="#000000", strokeDash=[6, 4]).encode(
-                x=x, y=alt.Y("Median:Q", title=axis_title(unit))
+                x=x, y=alt.Y("Median:Q", title=axis_title(unit, title))
             )
         )
         layers.append(base.mark_point(filled=True, size=70, color="#0072B2").encode(x=x, y=y))
@@ -105,7 +106,7 @@ def build_spc_chart(
         ):
             layers.append(
                 base.mark_line(color="#000000", strokeDash=dash, strokeWidth=1).encode(
-                    x=x, y=alt.Y(f"{column}:Q", title=axis_title(unit)), **segment
+                    x=x, y=alt.Y(f"{column}:Q", title=axis_title(unit, title)), **segment
                 )
             )
         present = set(frame["Point"])
@@ -320,9 +321,11 @@ def metric_chart_views(
     *,
     region_id: int,
     key: str,
+    about: ExportAbout | None = None,
 ) -> None:
     """The card's chart: "Progress to target" (the chart of values, baseline and target)
-    or "Variation (SPC)" (of the series in ``region_id``)."""
+    or "Variation (SPC)" (of the series in ``region_id``). ``about``: what the values'
+    downloads say about themselves."""
     chosen = st.segmented_control(
         "Chart",
         [PROGRESS, VARIATION],
@@ -332,4 +335,4 @@ def metric_chart_views(
     if chosen == VARIATION:
         spc_panel(ctx, definition, values, region_id=region_id, key=key)
     else:
-        metric_chart(definition, values, key=key)
+        metric_chart(definition, values, key=key, about=about)

@@ -8,10 +8,18 @@ import streamlit as st
 
 from components import downloads  # looked up at each call, so tests can record it
 from components.charts import remembered_spec, show_chart
+from core.export_about import ExportAbout
 from core.metric_series import quarter_axis
 from core.statuses import OKABE_ITO
 
 TREND_COLUMNS = ["period_start", "period", "score", "status_label", "metrics_counted"]
+#: The theme score's unit, on the axis and in the table: a progress score, not a value.
+SCORE_TITLE = "Progress score (-5 to 5)"
+SCORE_DEFINITION = (
+    "The theme's progress score in each quarter: the mean of its metrics' progress scores "
+    "(each from -5, deterioration, to 5, substantial progress; 0 is limited progress), from "
+    "each metric's values up to that quarter. A metric needs a year of values to have a score."
+)
 
 
 def slug(text: str) -> str:
@@ -42,19 +50,19 @@ def trend_chart(theme: str, data: pd.DataFrame) -> alt.LayerChart:
         ),
         y=alt.Y(
             "score:Q",
-            title="Score",
+            title=SCORE_TITLE,
             scale=alt.Scale(domain=[-5, 5]),
             axis=alt.Axis(values=[-5, -2.5, 0, 2.5, 5]),
         ),
         tooltip=[
             alt.Tooltip("period:N", title="Quarter"),
-            alt.Tooltip("score:Q", title="Score", format=".1f"),
+            alt.Tooltip("score:Q", title=SCORE_TITLE, format=".1f"),
             alt.Tooltip("status_label:N", title="Status"),
             alt.Tooltip("metrics_counted:Q", title="Metrics counted"),
         ],
     )
     return alt.layer(line, zero).properties(
-        title=alt.Title("Score by quarter", fontSize=13, anchor="start"),
+        title=alt.Title("Progress score by quarter", fontSize=13, anchor="start"),
         description=description,
     )
 
@@ -76,12 +84,23 @@ def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str)
         table = pd.DataFrame(
             {
                 "Quarter": data["period"],
-                "Score": data["score"].round(2),
+                SCORE_TITLE: data["score"].round(2),
                 "Status": data["status_label"],
                 "Metrics counted": data["metrics_counted"],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")
         downloads.download_buttons(
-            table, f"theme-trend-{slug(region_name)}-{slug(theme)}", key=f"trend-{theme_id}"
+            table,
+            f"theme-trend-{slug(region_name)}-{slug(theme)}",
+            key=f"trend-{theme_id}",
+            about=ExportAbout(
+                title=f"{theme}: progress score by quarter, {region_name}",
+                definition=SCORE_DEFINITION,
+                source="Worked out by the dashboard from the region's metric values",
+                period=f"{data['period'].iloc[0]} to {data['period'].iloc[-1]}",
+                disclosure="None needed: scores are worked out from the exact figures and "
+                "show no counts of people.",
+                audience=f"Everyone who may open the Themes page for {region_name}.",
+            ),
         )

@@ -27,7 +27,7 @@ import pandas as pd
 
 from core.formatting import format_value
 from core.periods import format_period
-from core.stats import funnel_limits, funnel_position
+from core.stats import funnel_limits, position_against, widen_limits
 
 __all__ = [
     "FUNNEL_LEVELS",
@@ -298,22 +298,26 @@ class FunnelRegion:
 
 
 def classify_funnel(
-    rows: Iterable[tuple[str, float, float]], national_proportion: float
+    rows: Iterable[tuple[str, float, float]], national_proportion: float, *, phi: float = 1.0
 ) -> list[FunnelRegion]:
-    """Each (region, numerator, denominator) against the national proportion (0 to 1).
+    """Each (region, numerator, denominator) against the national proportion (0 to 1),
+    with the limits widened by ``sqrt(phi)`` when ``phi`` is above 1 (allowing for
+    overdispersion, ``core.stats.widen_limits``).
 
     Denominators are whole numbers of people, so they are rounded for the limits."""
     out = []
     for region, numerator, denominator in rows:
         size = round(float(denominator))
+        limits = widen_limits(funnel_limits(size, national_proportion), national_proportion, phi)
+        proportion = float(numerator) / float(denominator)
         out.append(
             FunnelRegion(
                 region=region,
                 numerator=float(numerator),
                 denominator=float(denominator),
-                proportion=float(numerator) / float(denominator),
-                position=funnel_position(float(numerator), size, national_proportion),
-                limits=funnel_limits(size, national_proportion),
+                proportion=proportion,
+                position=position_against(proportion, limits),
+                limits=limits,
             )
         )
     return out
@@ -325,6 +329,7 @@ def funnel_curve(
     *,
     scale: float = 1.0,
     steps: int = 80,
+    phi: float = 1.0,
 ) -> pd.DataFrame:
     """The control limits over a range of denominators, for drawing the funnel's lines.
 
@@ -344,7 +349,7 @@ def funnel_curve(
     points = sorted({round(low * ratio**i) for i in range(steps)} | {low, high})
     rows = []
     for n in points:
-        limits = funnel_limits(n, national_proportion)
+        limits = widen_limits(funnel_limits(n, national_proportion), national_proportion, phi)
         rows.append(
             {
                 "denominator": n,

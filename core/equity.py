@@ -110,8 +110,10 @@ class Measure:
     ``kind``: ``count`` (people supported: compared with the local population),
     ``proportion`` (numerator out of denominator, e.g. survey answers) or ``rate``
     (events per 100,000 of the local population). ``complement``: the ratios compare
-    the people for whom the numerator is *not* true (e.g. did *not* get the right
-    level of support), since that is the outcome a disparity is about.
+    the people for whom the numerator is *not* true. No measure uses it: a ratio is of
+    the same outcome as the percentage shown beside it (the survey measure's ratio is of
+    *getting* the right level of support, as its percentage is), so table, chart and
+    sentence never speak of opposite outcomes.
     """
 
     code: str
@@ -158,8 +160,7 @@ MEASURES: dict[str, Measure] = {
             numerator="Said they got the right level of support",
             denominator="Answered the question",
             records="people who answered the question",
-            outcome="say they did not get the right level of support",
-            complement=True,
+            outcome="say they got the right level of support",
             people="service users",
             description=(
                 "Survey respondents who said they got the right level of support, out of "

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.compare_stats import unit_title
 from core.formatting import format_value
 from core.periods import format_period, quarter_start, quarters_between
 from core.statuses import OKABE_ITO
@@ -110,13 +111,10 @@ def quarter_axis(starts: Iterable[Any]) -> list[str]:
     return [format_period(q) for q in quarters_between(min(days), max(days))]
 
 
-def axis_title(unit: str | None) -> str:
-    return {
-        "percentage": "Percentage (%)",
-        "count": "Number",
-        "rate": "Rate",
-        "score": "Score",
-    }.get(unit or "", "Value")
+def axis_title(unit: str | None, name: str | None = None) -> str:
+    """The value axis's title in the metric's unit, by the one rule Compare regions uses
+    too (``core.compare_stats.unit_title``): "Average days to respond ..." reads "Days"."""
+    return unit_title(unit or "", None, name or "")
 
 
 def describe_chart(definition: Mapping[str, Any], values: pd.DataFrame) -> str:

@@ -26,7 +26,8 @@ from __future__ import annotations
 import io
 import math
 import re
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
@@ -85,10 +86,39 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Excel number formats of date cells and date-time cells.
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+
+def _only_dates(series: pd.Series) -> bool:
+    """True for a date-time column whose every time is midnight (so it holds dates)."""
+    present = series.dropna()
+    return bool(len(present)) and bool((present == present.dt.normalize()).all())
+
+
+def _dates_for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """Date-time columns holding only dates written as ``2024-04-01`` (not ``00:00:00``)."""
+    out = df
+    for position in range(df.shape[1]):
+        column = df.iloc[:, position]
+        if pd.api.types.is_datetime64_any_dtype(column.dtype) and _only_dates(column):
+            if out is df:
+                out = df.copy()
+            out.isetitem(position, column.dt.strftime("%Y-%m-%d"))
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel reads the encoding right), no index."""
-    text = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n")
+    text = neutralise_formulas(_dates_for_csv(df)).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+def text_bytes(text: str) -> bytes:
+    """A plain-text download (for example a CSV's "About" file), cleaned of control
+    characters, with a byte-order mark so Windows reads the encoding right."""
+    return clean_text(text).encode("utf-8-sig")
 
 
 def _sheet_title(name: str) -> str:
@@ -128,8 +158,32 @@ def _excel_cell(sheet, value: object) -> Cell | object:
     return cell
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data", *, bold_header: bool = True) -> bytes:
-    """One-sheet Excel workbook of ``df`` (safe text cells, no index, header row frozen)."""
+def _date_formats(sheet, df: pd.DataFrame) -> None:
+    """Date cells shown as dates, date-time cells as date and time."""
+    for position in range(df.shape[1]):
+        column = df.iloc[:, position]
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            number_format = DATE_FORMAT if _only_dates(column) else DATETIME_FORMAT
+        elif column.map(lambda v: isinstance(v, date) and not isinstance(v, datetime)).any():
+            number_format = DATE_FORMAT
+        else:
+            continue
+        for (cell,) in sheet.iter_rows(
+            min_row=2, min_col=position + 1, max_col=position + 1, max_row=len(df) + 1
+        ):
+            if cell.value is not None:
+                cell.number_format = number_format
+
+
+def to_xlsx_bytes(
+    df: pd.DataFrame,
+    sheet_name: str = "Data",
+    *,
+    bold_header: bool = True,
+    about: Sequence[tuple[str, str]] | None = None,
+) -> bytes:
+    """Excel workbook of ``df`` (safe text cells, no index, header row frozen, dates as
+    dates). ``about``: (field, words) rows for a second sheet called "About"."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(sheet_name)
@@ -140,6 +194,16 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Data", *, bold_header: bo
         for cell in sheet[1]:
             cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    _date_formats(sheet, df)
+    if about is not None:
+        notes = workbook.create_sheet("About")
+        notes.append([_excel_cell(notes, "Field"), _excel_cell(notes, "About this file")])
+        for name, words in about:
+            notes.append([_excel_cell(notes, str(name)), _excel_cell(notes, str(words))])
+        for cell in notes[1]:
+            cell.font = Font(bold=True)
+        notes.column_dimensions["A"].width = 26
+        notes.column_dimensions["B"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

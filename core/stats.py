@@ -187,7 +187,13 @@ def funnel_position(numerator: int, denominator: int, national_proportion: float
     exactly on a limit counts as within it.
     """
     limits = funnel_limits(denominator, national_proportion)
-    value = numerator / denominator
+    return position_against(numerator / denominator, limits)
+
+
+def position_against(value: float, limits: dict[str, float]) -> str:
+    """Where ``value`` falls against funnel ``limits`` (:func:`funnel_limits`, or limits
+    widened for overdispersion): the codes of :func:`funnel_position`; a value exactly on
+    a limit counts as within it."""
     if value > limits["upper_99_8"]:
         return "above 99.8%"
     if value > limits["upper_95"]:
@@ -234,3 +240,101 @@ def disparity_sentence(
     return (
         f"{group} were {r} times as likely as {reference} to {outcome} ({level}% CI {lo} to {hi})."
     )
+
+
+# ------------------------------------------------ differences and overdispersion
+
+
+def proportion_difference(a: int, n1: int, b: int, n2: int, confidence: float = 0.95) -> Estimate:
+    """``a/n1 - b/n2`` with Newcombe's hybrid score interval (his method 10), built from
+    the two Wilson intervals (l1, u1) and (l2, u2), so it agrees with them:
+    ``d - sqrt((p1 - l1)^2 + (u2 - p2)^2)`` to ``d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``
+    (Newcombe 1998, Stat Med 17:873)."""
+    l1, u1 = wilson_interval(a, n1, confidence)
+    l2, u2 = wilson_interval(b, n2, confidence)
+    p1, p2 = a / n1, b / n2
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, low, high
+
+
+def rate_difference(
+    events_a: float,
+    population_a: float,
+    events_b: float,
+    population_b: float,
+    confidence: float = 0.95,
+) -> Estimate:
+    """``events_a/population_a - events_b/population_b`` (per one) with the Wald interval
+    ``d +/- z*sqrt(a/Pa^2 + b/Pb^2)`` (Poisson counts)."""
+    if population_a <= 0 or population_b <= 0:
+        raise ValueError("A rate needs a population above 0.")
+    _check_count(events_a, "Events")
+    _check_count(events_b, "Events")
+    d = events_a / population_a - events_b / population_b
+    se = math.sqrt(events_a / population_a**2 + events_b / population_b**2)
+    z = _z(confidence)
+    return d, d - z * se, d + z * se
+
+
+def excludes_zero(low: float, high: float) -> bool:
+    """True when the interval for a difference excludes 0 (more than chance alone)."""
+    return low > 0 or high < 0
+
+
+def pearson_residual(numerator: float, denominator: float, national_proportion: float) -> float:
+    """The standardised Pearson residual of one unit on a funnel plot:
+    ``(y - p0) / sqrt(p0 (1 - p0) / n)`` with ``y = numerator / denominator``."""
+    if denominator <= 0:
+        raise ValueError("A residual needs a denominator above 0.")
+    if not 0 < national_proportion < 1:
+        raise ValueError("The national proportion must be strictly between 0 and 1.")
+    spread = math.sqrt(national_proportion * (1 - national_proportion) / denominator)
+    return (numerator / denominator - national_proportion) / spread
+
+
+def overdispersion_factor(residuals: list[float], winsor: float = 0.1) -> float:
+    """Spiegelhalter's multiplicative overdispersion factor phi from the standardised
+    Pearson residuals z_i: each z below the ``winsor`` quantile is set to it and each above
+    the ``1 - winsor`` quantile to that (quantiles by linear interpolation, R's type 7, as
+    FunnelPlotR), then ``phi = (1/n) sum z_w^2`` (Spiegelhalter 2005, "Handling
+    over-dispersion of performance indicators", Qual Saf Health Care 14:347)."""
+    if not residuals:
+        raise ValueError("Overdispersion needs at least one residual.")
+    ordered = sorted(float(z) for z in residuals)
+
+    def quantile(q: float) -> float:
+        position = q * (len(ordered) - 1)
+        below = math.floor(position)
+        above = min(below + 1, len(ordered) - 1)
+        return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+    low, high = quantile(winsor), quantile(1 - winsor)
+    clipped = [min(max(z, low), high) for z in ordered]
+    return sum(z * z for z in clipped) / len(clipped)
+
+
+def widen_limits(
+    limits: dict[str, float], national_proportion: float, phi: float
+) -> dict[str, float]:
+    """Funnel limits (:func:`funnel_limits` keys) moved away from the national proportion
+    by ``sqrt(phi)`` when ``phi`` is above 1 (unchanged otherwise), clipped to 0..1."""
+    if phi <= 1:
+        return dict(limits)
+    stretch = math.sqrt(phi)
+    return {
+        key: min(1.0, max(0.0, national_proportion + stretch * (value - national_proportion)))
+        for key, value in limits.items()
+    }
+
+
+def outside_more_than_chance(outside: int, total: int, tail: float = 0.05) -> bool:
+    """True when ``outside`` of ``total`` units beyond the 95% limits is more than chance
+    would give: every one of them (with two or more), or a count whose binomial
+    probability of being reached with a 5% chance each is below ``tail``."""
+    if total <= 0 or outside <= 0:
+        return False
+    if outside == total and total >= 2:
+        return True
+    return float(_scipy.binom.sf(outside - 1, total, 0.05)) < tail

@@ -9,6 +9,7 @@ total or mean) is decided in ``core.compare.national_figure``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
@@ -33,6 +34,8 @@ __all__ = [
     "national_series",
     "national_series_by_metric",
     "period_totals",
+    "period_values",
+    "region_period_totals",
 ]
 
 METRIC_COLUMNS = [
@@ -151,6 +154,32 @@ def latest_values(
     return pd.DataFrame(rows, columns=LATEST_COLUMNS)
 
 
+def _summed() -> tuple:
+    """The added-up columns of :data:`TOTAL_COLUMNS` after the grouping ones: the sum and
+    mean of the values, how many have a numerator and denominator, their sums, and the
+    mean multiplier from a value back to its proportion."""
+    paired = and_(
+        MetricValue.numerator.is_not(None),
+        MetricValue.denominator.is_not(None),
+        MetricValue.denominator > 0,
+    )
+    return (
+        func.sum(MetricValue.value),
+        func.avg(MetricValue.value),
+        func.sum(case((paired, 1), else_=0)),
+        func.sum(case((paired, MetricValue.numerator))),
+        func.sum(case((paired, MetricValue.denominator))),
+        func.avg(
+            case(
+                (
+                    and_(paired, MetricValue.numerator > 0),
+                    MetricValue.value * MetricValue.denominator / MetricValue.numerator,
+                )
+            )
+        ),
+    )
+
+
 def period_totals(
     session: Session, region_ids: Sequence[int], metric_ids: Sequence[int] | None = None
 ) -> pd.DataFrame:
@@ -158,29 +187,12 @@ def period_totals(
     overall values added up (see ``core.compare.PeriodTotals``), oldest period first."""
     if not region_ids:
         return pd.DataFrame(columns=TOTAL_COLUMNS)
-    paired = and_(
-        MetricValue.numerator.is_not(None),
-        MetricValue.denominator.is_not(None),
-        MetricValue.denominator > 0,
-    )
     rows = session.execute(
         select(
             MetricValue.metric_id,
             MetricValue.period_start,
             func.count(func.distinct(MetricValue.region_id)),
-            func.sum(MetricValue.value),
-            func.avg(MetricValue.value),
-            func.sum(case((paired, 1), else_=0)),
-            func.sum(case((paired, MetricValue.numerator))),
-            func.sum(case((paired, MetricValue.denominator))),
-            func.avg(
-                case(
-                    (
-                        and_(paired, MetricValue.numerator > 0),
-                        MetricValue.value * MetricValue.denominator / MetricValue.numerator,
-                    )
-                )
-            ),
+            *_summed(),
         )
         .where(*_overall(region_ids, metric_ids))
         .group_by(MetricValue.metric_id, MetricValue.period_start)
@@ -294,3 +306,101 @@ def metrics_with_values(session: Session, region_ids: Sequence[int]) -> set[int]
         select(Metric.id).where(Metric.scope == "national", Metric.active.is_(True), has_value)
     )
     return set(rows)
+
+
+REGION_PERIOD_COLUMNS = [
+    "region_id",
+    "regions",
+    "value_sum",
+    "value_mean",
+    "paired",
+    "numerator_sum",
+    "denominator_sum",
+    "ratio_mean",
+]
+
+
+def region_period_totals(
+    session: Session, region_ids: Sequence[int], metric_id: int, start: date, end: date
+) -> pd.DataFrame:
+    """Per region, one metric's overall values from ``start`` up to (not including)
+    ``end`` added up (a quarter, or a financial year's quarters): ``regions`` is the
+    number of quarters with a value, the rest as :func:`period_totals`."""
+    if not region_ids:
+        return pd.DataFrame(columns=REGION_PERIOD_COLUMNS)
+    rows = session.execute(
+        select(
+            MetricValue.region_id,
+            func.count(func.distinct(MetricValue.period_start)),
+            *_summed(),
+        )
+        .where(
+            *_overall(region_ids, [metric_id]),
+            MetricValue.period_start >= start,
+            MetricValue.period_start < end,
+        )
+        .group_by(MetricValue.region_id)
+        .order_by(MetricValue.region_id)
+    ).all()
+    return pd.DataFrame(rows, columns=REGION_PERIOD_COLUMNS)
+
+
+def period_values(
+    session: Session,
+    region_ids: Sequence[int],
+    metric_id: int,
+    unit: str,
+    start: date,
+    end: date,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Each region's value of one metric in a chosen period (``LATEST_COLUMNS``, the
+    period's start as ``period_start``) and the national figure of that period (a
+    ``NATIONAL_COLUMNS`` row). A quarter is the region's value; a year pools the
+    quarters' numerators and denominators when every quarter has both (else the mean of
+    a percentage or rate, the total of a count, the mean of a score), the same rule as
+    the national figure. The national figure pools the regions the same way."""
+    totals = region_period_totals(session, region_ids, metric_id, start, end)
+    latest, national = [], []
+    for row in totals.itertuples(index=False):
+        own = national_figure(
+            unit,
+            PeriodTotals(
+                period=start,
+                regions=int(row.regions),
+                value_sum=float(row.value_sum),
+                value_mean=float(row.value_mean),
+                paired=int(row.paired or 0),
+                numerator_sum=_float(row.numerator_sum),
+                denominator_sum=_float(row.denominator_sum),
+                ratio_mean=_float(row.ratio_mean),
+            ),
+            1,
+        )
+        pooled = own.method == "pooled"
+        latest.append(
+            {
+                "region_id": int(row.region_id),
+                "metric_id": metric_id,
+                "period_start": start,
+                "value": own.value,
+                "numerator": own.numerator if pooled else None,
+                "denominator": own.denominator if pooled else None,
+            }
+        )
+        national.append(own)
+    frame = pd.DataFrame(latest, columns=LATEST_COLUMNS)
+    paired = [f for f in national if f.method == "pooled"]
+    combined = PeriodTotals(
+        period=start,
+        regions=len(national),
+        value_sum=sum(float(f.value or 0) for f in national),
+        value_mean=(sum(float(f.value or 0) for f in national) / len(national))
+        if national
+        else 0.0,
+        paired=len(paired),
+        numerator_sum=sum(float(f.numerator or 0) for f in paired) if paired else None,
+        denominator_sum=sum(float(f.denominator or 0) for f in paired) if paired else None,
+        ratio_mean=(sum(float(f.scale or 0) for f in paired) / len(paired)) if paired else None,
+    )
+    figure = national_figure(unit, combined if national else None, len(list(region_ids)))
+    return frame, pd.Series(_figure_row(metric_id, figure))

@@ -141,8 +141,8 @@ def main() -> None:
         names = sr.region_names(ctx) if region_id is None else None
 
     st.info(report.rule, icon=":material/shield:")
-    html_column, pdf_column = st.columns(2, width=520)
-    html_column.download_button(
+    row = st.container(horizontal=True, gap="small")  # wraps on narrow screens
+    row.download_button(
         "Download the report (HTML)",
         data=lambda: sr.report_html(ctx, year, region_id, today),
         file_name=f"{report.file_stem}.html",
@@ -150,7 +150,7 @@ def main() -> None:
         icon=":material/download:",
         key="ar-html",
     )
-    pdf_column.download_button(
+    row.download_button(
         "Download the report (PDF)",
         data=lambda: sr.report_pdf(ctx, year, region_id, today),
         file_name=f"{report.file_stem}.pdf",

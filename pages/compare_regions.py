@@ -14,9 +14,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from components import url_state
 from components.badges import status_badge
 from components.charts import remembered_spec, show_chart
 from components.compare_charts import latest_chart
+from components.compare_picks import change_view, choose_metric, choose_period
 from components.compare_views import (
     REGION_KEY,
     THEME_KEY,
@@ -36,8 +38,6 @@ from core.permissions import Action, can
 from core.statuses import PROGRESS_STATUSES
 from services import compare as sc
 from services.context import RequestContext
-
-METRIC_KEY = "compare-metric"
 
 
 def percent(share: float | None) -> str:
@@ -65,10 +65,25 @@ def drill_down(ctx: RequestContext, view: sc.Overview) -> None:
     if st.session_state.get(THEME_KEY) not in theme_names:
         st.session_state[THEME_KEY] = theme_names[0]
     left, right = st.columns(2)
-    region = left.selectbox(
-        "Region", list(ids_by_name), key=REGION_KEY, on_change=forget_chart_pick
-    )
-    theme = right.selectbox("Theme", theme_names, key=THEME_KEY, on_change=forget_chart_pick)
+    with left:
+        region = url_state.pick(
+            st.selectbox,
+            "Region",
+            list(ids_by_name),
+            param=url_state.REGION,
+            key=REGION_KEY,
+            encode=lambda name: str(ids_by_name[name]),
+            on_change=forget_chart_pick,
+        )
+    with right:
+        theme = url_state.pick(
+            st.selectbox,
+            "Theme",
+            theme_names,
+            param=url_state.THEME,
+            key=THEME_KEY,
+            on_change=forget_chart_pick,
+        )
     region_id = ids_by_name[region]
     st.session_state["chosen_region_id"] = region_id  # the Themes page opens on it
     match = statuses[(statuses["region_id"] == region_id) & (statuses["theme"] == theme)]
@@ -107,26 +122,6 @@ def drill_down(ctx: RequestContext, view: sc.Overview) -> None:
         )
 
 
-def choose_metric(ctx: RequestContext, view: sc.Overview) -> pd.Series:
-    """The Metric box, opening on the first metric that has values."""
-    metrics_by_id = {int(r["id"]): r for _, r in view.metrics.iterrows()}
-    with_values = sc.metrics_with_values(ctx, view.region_ids)
-
-    def metric_label(metric_id: int) -> str:
-        row = metrics_by_id[metric_id]
-        label = f"{row['code']}: {row['name']}"
-        return label if metric_id in with_values else f"{label} (no values yet)"
-
-    if st.session_state.get(METRIC_KEY) not in metrics_by_id:
-        st.session_state[METRIC_KEY] = next(
-            (i for i in metrics_by_id if i in with_values), next(iter(metrics_by_id))
-        )
-    metric_id = st.selectbox(
-        "Metric", list(metrics_by_id), format_func=metric_label, key=METRIC_KEY
-    )
-    return metrics_by_id[metric_id]
-
-
 def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
     st.header("National core metrics across regions", anchor=False)
     if view.metrics.empty:
@@ -134,15 +129,19 @@ def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
         return
     names = view.names
     metric = choose_metric(ctx, view)
-    comparison = sc.metric_comparison(ctx, names, metric)
+    choices = sc.metric_periods(ctx, names, metric)
+    period = choose_period(choices)
+    comparison = sc.metric_comparison(ctx, names, metric, period)
     latest, figure = comparison.latest, comparison.figure
     if metric["definition"]:
         st.caption(escape_markdown(f"{metric['theme']}. {metric['definition']}"))
     if figure["method"] == "none":
-        st.info("No region has a value for this metric yet.", icon=":material/info:")
+        when = "yet" if period is None else f"for {period.label}"
+        st.info(f"No region has a value for this metric {when}.", icon=":material/info:")
         return
+    when = period.label if period else format_period(figure["period_start"])
     st.markdown(
-        f"**National figure for {format_period(figure['period_start'])}:** "
+        f"**National figure for {when}:** "
         f"{format_value(float(figure['value']), metric['unit'])}. "
         f"{escape_markdown(figure['sentence'])}"
     )
@@ -158,7 +157,10 @@ def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
             )
             + "."
         )
-    st.subheader("Latest value in each region", anchor=False)
+    st.subheader(
+        "Latest value in each region" if period is None else f"Value in {period.label}",
+        anchor=False,
+    )
     ranked = comparison.ranked
     show_chart(
         remembered_spec(latest_chart, ranked, metric, figure),
@@ -166,7 +168,7 @@ def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
         key="compare-latest",
     )
     st.markdown(f"**Ranking.** {cc.direction_sentence(metric['direction'])}")
-    ranking = ranked.rename(columns={"Value": sc.value_column(metric["unit"])})
+    ranking = ranked.rename(columns={"Value": sc.value_column(metric["unit"], metric["name"])})
     st.dataframe(
         ranking,
         hide_index=True,
@@ -176,7 +178,8 @@ def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
         column_config=number_columns(),
     )
     download_buttons(ranking, f"ranking-{slug(metric['code'])}", key="compare-ranking-dl")
-    funnel_view(comparison, metric, names)
+    funnel_view(comparison, metric, names, period.label if period else None)
+    change_view(ctx, view, metric, choices)
     trends_view(ctx, comparison.national_trend, metric, names)
 
 

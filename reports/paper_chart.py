@@ -111,7 +111,7 @@ def paper_chart(definition: Mapping[str, Any], values: pd.DataFrame) -> PaperCha
     zero."""
     frame = chart_frame(definition, values)
     if frame.empty:
-        return PaperChart((), (), (), axis_title(definition.get("unit")))
+        return PaperChart((), (), (), axis_title(definition.get("unit"), definition.get("name")))
     starts = quarters_between(min(frame["period_start"]), max(frame["period_start"]))
     index = {start: i for i, start in enumerate(starts)}
     points = tuple(
@@ -124,7 +124,7 @@ def paper_chart(definition: Mapping[str, Any], values: pd.DataFrame) -> PaperCha
         tuple(format_period(s) for s in starts),
         points,
         ticks,
-        axis_title(definition.get("unit")),
+        axis_title(definition.get("unit"), definition.get("name")),
     )
 
 
@@ -256,6 +256,7 @@ def spc_shapes(
     w: float,
     h: float,
     unit: str | None = None,
+    name: str | None = None,
 ) -> list[Shape]:
     """Where everything goes when the XmR chart of ``result`` (one value per quarter in
     ``quarters``, oldest first) fills the box at (``x``, ``y``), ``w`` by ``h`` mm: the
@@ -269,7 +270,7 @@ def spc_shapes(
         tuple(quarters),
         tuple(("Value", i, v) for i, v in enumerate(result.values)),
         nice_ticks(min(drawn), max(drawn)),
-        axis_title(unit),
+        axis_title(unit, name),
     )
     shapes = chart_shapes(chart, x, y, w, h, series=False)
     frame = _frame(chart, x, y, w, h)
@@ -301,9 +302,11 @@ def draw_spc_chart(
     w: float,
     h: float,
     unit: str | None = None,
+    name: str | None = None,
 ) -> None:
-    """Draw the XmR chart (:func:`spc_shapes`) in the box at (``x``, ``y``) on ``pdf``."""
-    draw_shapes(pdf, spc_shapes(quarters, result, x, y, w, h, unit))
+    """Draw the XmR chart (:func:`spc_shapes`) in the box at (``x``, ``y``) on ``pdf``;
+    ``name``: the metric's name (or a title holding it), for the value axis's unit."""
+    draw_shapes(pdf, spc_shapes(quarters, result, x, y, w, h, unit, name))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

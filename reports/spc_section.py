@@ -118,7 +118,9 @@ def spc_section(
 
 def _chart_shapes(section: SpcSection, x: float, y: float, w: float, h: float) -> list:
     assert section.view is not None and section.view.result is not None
-    return spc_shapes(section.view.quarters, section.view.result, x, y, w, h, section.unit)
+    return spc_shapes(
+        section.view.quarters, section.view.result, x, y, w, h, section.unit, section.title
+    )
 
 
 def spc_html(section: SpcSection, key: str, level: int = 4) -> str:
@@ -201,7 +203,15 @@ def spc_pdf(pdf: ReportPDF, section: SpcSection) -> None:
     top = pdf.get_y()
     width = min(SPC_WIDTH, pdf.content_width)
     draw_spc_chart(
-        pdf, view.quarters, view.result, pdf.l_margin, top, width, SPC_HEIGHT, section.unit
+        pdf,
+        view.quarters,
+        view.result,
+        pdf.l_margin,
+        top,
+        width,
+        SPC_HEIGHT,
+        section.unit,
+        section.title,
     )
     pdf.set_y(top + SPC_HEIGHT + 1)
     # Two short paragraphs, not the HTML's full description (the PDF is not read aloud,

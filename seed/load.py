@@ -14,18 +14,25 @@ production install starts with an empty metric catalogue, which national leads f
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from db import models as m
 from db.engine import writer
 from seed import reference as ref
 
+#: PostgreSQL advisory lock held while the reference data is checked and loaded, so
+#: that app processes starting at once on one database load it once ("AMHF").
+SEED_LOCK = 0x414D4846
+
 
 def ensure_reference_data(engine: Engine) -> bool:
     """Load the reference data into an empty database; True when it loaded anything."""
-    # BEGIN IMMEDIATE on SQLite: two processes starting at once seed it only once.
+    # BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL: two processes starting
+    # at once seed it only once (the second finds the themes the first loaded).
     with Session(writer(engine)) as session, session.begin():
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
         if session.scalar(select(m.Theme.id).limit(1)) is not None:
             return False
         load_reference(session)

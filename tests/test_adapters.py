@@ -1,7 +1,7 @@
 """The adapters over libraries' unpublished parts, exercised against the installed
 versions: when an upgrade changes one of them, a test here fails and says which.
 
-- components/compat.py: pandas and Altair internals the app uses.
+- components/compat.py: pandas, Altair and Streamlit internals the app uses.
 - tests/app/apptest_adapter.py: Streamlit's AppTest internals the tests use.
 
 And nothing else in the code reaches into those libraries' internals itself.
@@ -71,6 +71,25 @@ def test_schema_validation_error_is_what_an_invalid_chart_raises():
     chart.mark = "not-a-mark"
     with pytest.raises(compat.SchemaValidationError, match="not-a-mark"):
         chart.to_dict(validate=True)
+
+
+def test_leaving_pages_folder_mode_is_what_streamlit_consults():
+    """Streamlit's script runner decides between the old "pages folder" mode and the
+    main script by this flag; compat turns it off once and says whether it was on."""
+    import inspect
+
+    from streamlit.runtime import pages_manager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    assert "PagesManager.uses_pages_directory" in inspect.getsource(script_runner)
+    before = pages_manager.PagesManager.uses_pages_directory
+    try:
+        pages_manager.PagesManager.uses_pages_directory = True
+        assert compat.leave_pages_folder_mode() is True
+        assert pages_manager.PagesManager.uses_pages_directory is False
+        assert compat.leave_pages_folder_mode() is False
+    finally:
+        pages_manager.PagesManager.uses_pages_directory = before
 
 
 # --- Streamlit's AppTest (tests/app/apptest_adapter.py) --------------------

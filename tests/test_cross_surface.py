@@ -384,9 +384,9 @@ class DownloadRecorder:
         self.seen: list[Download] = []
         original = components.downloads.download_buttons
 
-        def recording(table: pd.DataFrame, file_stem: str, *, key: str) -> None:
+        def recording(table: pd.DataFrame, file_stem: str, *, key: str, about=None) -> None:
             self.seen.append(Download(file_stem, key, table.copy()))
-            original(table, file_stem, key=key)
+            original(table, file_stem, key=key, about=about)
 
         monkeypatch.setattr(components.downloads, "download_buttons", recording)
         monkeypatch.setattr(components.metric_chart, "download_buttons", recording)

@@ -9,6 +9,8 @@ from db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+#: PostgreSQL advisory lock held by a schema upgrade for its transaction ("AMHE").
+UPGRADE_LOCK = 0x414D4845
 
 
 def run_migrations_online() -> None:
@@ -26,6 +28,10 @@ def run_migrations_online() -> None:
             _sqlite_foreign_keys(connection, on=False)
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Several app processes may start (and upgrade) at once: one at a
+                    # time; the next finds the schema up to date when it gets the lock.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
                 context.configure(
                     connection=connection,
                     target_metadata=target_metadata,

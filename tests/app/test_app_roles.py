@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+import app
 from app import pages_for
 from tests.app.apptest_adapter import element_tree
 from tests.app.conftest import new_app, sign_in
@@ -125,3 +127,35 @@ def test_unreachable_database_gives_a_short_explanation(monkeypatch):
     at.run()
     assert not at.exception
     assert "cannot reach its database" in at.error[0].value
+
+
+@pytest.mark.parametrize(("username", "password", "role"), ROLES)
+def test_the_navigation_lists_every_page_under_its_section(signed_in, username, password, role):
+    """The sidebar names each of the role's pages once, under section headings in the
+    set order, and marks the page showing in words (not by boldness alone)."""
+    at = signed_in(username, password)
+    order = [app.YOUR_REGION, app.MEETINGS, app.NATIONAL, app.ADMINISTRATION, app.YOUR_ACCOUNT]
+    headings = [h.value for h in at.sidebar.subheader]
+    assert headings == [s for s in order if s in headings], headings
+    assert headings == list(app.sections_for(role)), headings
+    labels = [link.proto.label.replace("\\", "") for link in at.sidebar.get("page_link")]
+    titles = [spec.title for spec in pages_for(role)]
+    assert [label.removesuffix(app.THIS_PAGE) for label in labels] == titles
+    assert [label for label in labels if label.endswith(app.THIS_PAGE)] == [
+        titles[0] + app.THIS_PAGE
+    ]
+
+
+def _not_allowed_admin() -> None:
+    import app
+
+    app.not_allowed(next(spec for spec in app.PAGES if spec.path == "pages/admin.py"))
+
+
+def test_a_page_the_role_lacks_says_so_in_words():
+    """What app.navigation puts at the address of a page the role lacks (the browser
+    test tests/e2e/test_browser_links.py opens one)."""
+    at = AppTest.from_function(_not_allowed_admin).run()
+    assert not at.exception, at.exception
+    words = " ".join(w.value for w in at.warning)
+    assert "Your account cannot open the Administration page" in words, words

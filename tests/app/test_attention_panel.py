@@ -70,7 +70,7 @@ def db(app_env) -> Iterator:
 
 def links(at) -> list[tuple[str, str]]:
     """The panel's links: (label, page) each."""
-    return [(link.proto.label, link.proto.page) for link in at.get("page_link")]
+    return [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
 
 
 def plain(text: str) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from app import pages_for
 from components.badges import status_markdown
 from core import compare as cc
-from core.formatting import escape_markdown
+from core import compare_stats as cs
+from core.formatting import escape_markdown, format_value
 from core.statuses import PROGRESS_STATUSES
 from db import compare as dbc
 from db import queries
@@ -212,8 +213,9 @@ def test_switching_to_a_lower_is_better_score_has_no_funnel(signed_in, app_env):
     assert len(at.get("vega_lite_chart")) == 3  # grid, latest values, trends
     assert any("average (mean)" in shown(m.value) for m in at.markdown)
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
-    assert ranking["Value"].is_monotonic_increasing
+    assert ranking["Value (days)"].is_monotonic_increasing  # the unit is in the heading
     assert "Numerator" not in ranking.columns
+    assert "Lower 95%" not in ranking.columns  # a score has no interval
     trends = at.dataframe[-1].value
     assert trends["Region"].iloc[-1] == "National figure"
     assert len(trends) == 8
@@ -226,7 +228,7 @@ def test_count_metric_national_figure_is_a_total(signed_in, app_env):
     select(at, "Metric").set_value(pw01).run()
     assert not at.exception, at.exception
     ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
-    total = pd.to_numeric(ranking["Value"]).sum()
+    total = pd.to_numeric(ranking["Value (number)"]).sum()
     assert any(
         m.value.startswith(f"**National figure for Q2 2026/27:** {total:,.0f}")
         and "total of the regions' values" in shown(m.value)
@@ -270,7 +272,7 @@ def test_a_rate_metric_gets_a_funnel_plot_at_its_own_scale(signed_in, app_env):
     where = dict(zip(funnel["Region"], funnel["Where it falls"], strict=True))
     assert where["North West"] == "Above the upper 99.8% limit"
     assert where["London"] == "Within the expected range"
-    assert funnel.loc[funnel["Region"] == "North West", "Value"].iloc[0] == 60.0
+    assert funnel.loc[funnel["Region"] == "North West", "Value (rate per 100,000)"].iloc[0] == 60.0
     sentences = infos(at)
     assert any(
         shown(s).startswith("- North West is above the upper 99.8% limit: 60") for s in sentences
@@ -317,3 +319,105 @@ def trend_table(at) -> pd.DataFrame:
         for d in at.dataframe
         if "Region" in d.value.columns and any(re.match(r"Q\d ", c) for c in d.value.columns)
     )
+
+
+def test_the_theme_filter_lists_only_that_theme_s_metrics(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    metrics = read(app_env, dbc.national_metrics)
+    assert select(at, "Theme of the metric").value == "All themes"
+    assert len(select(at, "Metric").options) == len(metrics)
+    select(at, "Theme of the metric").select("Workforce").run()
+    assert not at.exception, at.exception
+    workforce = metrics[metrics["theme"] == "Workforce"]
+    listed = select(at, "Metric").options
+    assert len(listed) == len(workforce)
+    assert all(label.split(":")[0] in set(workforce["code"]) for label in listed)
+    chosen = int(select(at, "Metric").value)
+    assert chosen in set(workforce["id"].astype(int))
+
+
+def test_a_financial_year_pools_its_quarters(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    picker = select(at, "Period")
+    assert picker.value == "Latest"  # as the page showed before it had a picker
+    years = [o for o in picker.options if "Q" not in o and o != "Latest"]
+    assert years, picker.options
+    metric_id = int(select(at, "Metric").value)
+    year = cs.chosen_period(years[0])
+    assert year is not None
+
+    def expected(session):
+        regions = queries.regions(session)
+        metric = dbc.national_metrics(session).set_index("id").loc[metric_id]
+        return dbc.period_values(
+            session, regions["id"].tolist(), metric_id, metric["unit"], year.start, year.end
+        )[1]
+
+    figure = read(app_env, expected)
+    picker.select(years[0]).run()
+    assert not at.exception, at.exception
+    assert any(
+        m.value.startswith(
+            f"**National figure for {years[0]}:** {format_value(figure['value'], 'percentage')}"
+        )
+        for m in at.markdown
+    ), [m.value for m in at.markdown if "National figure" in m.value]
+    ranking = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+    assert set(ranking["Year"].dropna()) <= {years[0], ""}
+    assert {"Lower 95%", "Upper 95%", "Value (95% interval)"} <= set(ranking.columns)
+    row = ranking.dropna(subset=["Numerator"]).iloc[0]
+    low, high = cs.value_interval("percentage", row["Numerator"], row["Denominator"], 100.0)
+    assert (row["Lower 95%"], row["Upper 95%"]) == pytest.approx((low, high), abs=0.01)
+
+
+def test_two_periods_compared_for_a_region(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    select(at, "Region to compare").select("London").run()
+    first, second = select(at, "From").value, select(at, "To").value
+    assert first != second
+    said = next(i for i in infos(at) if shown(i).startswith("London: From "))
+    assert shown(said).startswith(f"London: From {first} to {second} the value went")
+    assert "chance" in said
+    table = next(d.value for d in at.dataframe if "Period" in d.value.columns)
+    assert table["Period"].tolist() == [first, second]
+    assert {"Lower 95%", "Upper 95%"} <= set(table.columns)
+
+
+def test_the_funnel_can_allow_for_extra_variation(signed_in, app_env):
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    box = next(c for c in at.checkbox if c.label == "Allow for extra variation between regions")
+    assert box.value is False
+    box.check().run()
+    assert not at.exception, at.exception
+    funnel = next(s for s in chart_specs(at) if "funnel" in json.dumps(s.get("title")))
+    assert "widened" in json.dumps(funnel["title"]) and "widened" in funnel["description"]
+    assert any("widened" in i or "not widened" in i for i in infos(at))
+
+
+def test_the_picks_live_in_the_address_and_a_link_opens_them(signed_in):
+    """Choosing a metric, a period and a region writes them to the address; the same
+    address in a new session opens the same view (Compare regions' share link)."""
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    metric_box = select(at, "Metric")
+    other = metric_box.options[-1]
+    metric_box.select(other).run()
+    metric_id = str(at.selectbox(key="compare-metric").value)
+    period_box = at.selectbox(key="compare-period")
+    period = period_box.options[-1]
+    period_box.select(period).run()
+    region_box = at.selectbox(key="compare-region")
+    region = region_box.options[-1]
+    region_box.select(region).run()
+    address = {name: at.query_params[name] for name in ("metric", "period", "region")}
+    assert address["metric"] in (metric_id, [metric_id])
+
+    fresh = signed_in("national.lead", "demo-national")
+    for name, value in address.items():
+        fresh.query_params[name] = value
+    fresh.switch_page(PAGE)
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert str(fresh.selectbox(key="compare-metric").value) == metric_id
+    assert fresh.selectbox(key="compare-period").value == period
+    assert fresh.selectbox(key="compare-region").value == region
+    assert not fresh.warning, [w.value for w in fresh.warning]

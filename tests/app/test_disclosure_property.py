@@ -87,9 +87,9 @@ def world(app_env, monkeypatch):
     original = components.downloads.download_buttons
     chart = streamlit.vega_lite_chart
 
-    def record_download(table, file_stem, *, key):
+    def record_download(table, file_stem, *, key, about=None):
         recorder.downloads.append((str(file_stem), table.copy()))
-        original(table, file_stem, key=key)
+        original(table, file_stem, key=key, about=about)
 
     def record_chart(spec, *args, **kwargs):
         recorder.charts.append(spec)

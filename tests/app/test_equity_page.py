@@ -37,9 +37,9 @@ def downloads(monkeypatch) -> list[pd.DataFrame]:
     frames: list[pd.DataFrame] = []
     original = components.downloads.download_buttons
 
-    def record(table, file_stem, *, key):
+    def record(table, file_stem, *, key, about=None):
         frames.append(table.copy())
-        original(table, file_stem, key=key)
+        original(table, file_stem, key=key, about=about)
 
     monkeypatch.setattr(components.downloads, "download_buttons", record)
     return frames

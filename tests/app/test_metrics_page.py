@@ -121,7 +121,7 @@ def every_card_page(at) -> tuple[str, list[str], list[str]]:
         assert not at.exception, at.exception
         pages.append(texts(at))
         headers += [shown(h.value) for h in at.header if shown(h.value) not in headers]
-        metrics += [h.value for h in at.subheader]
+        metrics += [h.value for h in at.main.subheader]
         picker = at.selectbox(key="metrics-card-page")
     return "\n".join(pages), headers, metrics
 
@@ -129,7 +129,7 @@ def every_card_page(at) -> tuple[str, list[str], list[str]]:
 def test_metric_cards_come_a_page_at_a_time_and_every_metric_has_one(signed_in, database):
     at = open_metrics(signed_in, "london.lead", "demo-london")
     codes = list(summary_table(at)["Code"])
-    page_size = len(at.subheader)
+    page_size = len(at.main.subheader)
     assert 0 < page_size < len(codes), "the demo region has more metrics than one page"
     picker = at.selectbox(key="metrics-card-page")
     assert picker.label == "Metric details to show"

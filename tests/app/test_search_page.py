@@ -27,7 +27,7 @@ def search_for(at, query: str):
     next(t for t in at.text_input if t.label == "Search for").input(query)
     at.run()
     assert not at.exception, at.exception
-    return [link.proto.label.replace("\\", "") for link in at.get("page_link")]
+    return [link.proto.label.replace("\\", "") for link in at.main.get("page_link")]
 
 
 def test_a_lead_finds_a_metric_by_its_code_and_only_in_their_region(signed_in, app_engine) -> None:
@@ -70,7 +70,7 @@ def test_a_metric_link_opens_its_card_alone(signed_in, app_engine) -> None:
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="metrics-goto").value == metric.id
-    assert [s.value for s in at.subheader] == [metric.name]
+    assert [s.value for s in at.main.subheader] == [metric.name]
     assert "metric" not in at.query_params  # read once: the person can move on
 
 

@@ -69,12 +69,15 @@ def test_each_group_gets_its_wilson_interval():
     assert math.isnan(row(result, WHITE)["ratio"])
 
 
-def test_ratio_compares_the_adverse_outcome_with_the_katz_interval():
-    # 70 of 500 Black and 200 of 2000 White service users did NOT get the right support.
+def test_ratio_compares_the_outcome_its_percentage_shows_with_the_katz_interval():
+    # 430 of 500 Black and 1800 of 2000 White service users got the right support: the
+    # ratio is of the same outcome as the percentage beside it (86% against 90%).
     data = {BLACK: (430, 500), WHITE: (1800, 2000)}
     result = row(eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE), BLACK)
-    ratio = (70 / 500) / (200 / 2000)
-    se = math.sqrt(1 / 70 - 1 / 500 + 1 / 200 - 1 / 2000)
+    assert not RIGHT.complement
+    ratio = (430 / 500) / (1800 / 2000)
+    assert result["ratio"] == pytest.approx(result["value"] / 0.9, abs=TOL)
+    se = math.sqrt(1 / 430 - 1 / 500 + 1 / 1800 - 1 / 2000)
     z = sps.norm.ppf(0.975)
     assert result["ratio"] == pytest.approx(ratio, abs=TOL)
     assert result["ratio_low"] == pytest.approx(math.exp(math.log(ratio) - z * se), abs=TOL)
@@ -86,8 +89,8 @@ def test_disparity_sentence_for_a_significant_difference():
     data = {BLACK: (430, 500), WHITE: (1800, 2000)}
     result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE)
     assert eq.disparity_sentences(result, RIGHT, WHITE) == [
-        "Black service users were 1.4 times as likely as White service users to say they "
-        "did not get the right level of support (95% CI 1.1 to 1.8)."
+        "Black service users were 0.96 times as likely as White service users to say they "
+        "got the right level of support (95% CI 0.92 to 0.99)."
     ]
 
 
@@ -97,8 +100,8 @@ def test_default_reference_is_white_british_for_detailed_ethnicity():
     assert reference == eq.WHITE_BRITISH
     result = eq.proportions_by_group(counts(data), DETAILED, RIGHT, reference)
     assert eq.disparity_sentences(result, RIGHT, reference) == [
-        "Caribbean service users were 1.4 times as likely as White British service users to "
-        "say they did not get the right level of support (95% CI 1.1 to 1.8)."
+        "Caribbean service users were 0.96 times as likely as White British service users to "
+        "say they got the right level of support (95% CI 0.92 to 0.99)."
     ]
     assert eq.default_reference("ethnicity_broad", [WHITE, BLACK]) == WHITE
     assert eq.default_reference("sex", ["Female", "Male"]) == eq.EVERYONE_ELSE
@@ -229,11 +232,11 @@ def test_small_numerators_are_too_few_to_show_never_zero():
 
 
 def test_a_ratio_needs_enough_people_with_the_outcome_on_both_sides():
-    # 98 of 100 got the right support: only 2 did not, too few to compare.
-    data = {BLACK: (98, 100), WHITE: (1800, 2000)}
-    got = row(eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE), BLACK)
+    # 98 of 100 left early in the reference: only 2 did, too few to compare.
+    data = {BLACK: (50, 100), WHITE: (2, 2000)}
+    got = row(eq.proportions_by_group(counts(data), BROAD, EARLY, WHITE), BLACK)
     assert got["status"] == "too_few_to_compare"
-    assert got["value"] == pytest.approx(0.98)
+    assert got["value"] == pytest.approx(0.5)
     assert math.isnan(got["ratio"])
 
 
@@ -533,13 +536,10 @@ def test_controlled_percentages_and_intervals_come_from_the_rounded_counts():
     assert black["Upper 95% limit"] == round(100 * high)
     assert (mixed[RIGHT.numerator], mixed[RIGHT.denominator], mixed[label]) == ("15", "15", 100.0)
     assert table.iloc[2][label] == 90.0  # 1800 of 2005: whole number below 4,000
-    # the ratio is the rounded counts' own too: not getting the right support,
-    # 15 of 20 against 205 of 2,005 (2,003 rounds to 2,005)
-    expected = proportion_ratio(15, 20, 205, 2005)[0]
+    # the ratio is the rounded counts' own too, of getting the right support:
+    # 5 of 20 against 1,800 of 2,005 (2,003 rounds to 2,005)
+    expected = proportion_ratio(5, 20, 1800, 2005)[0]
     assert row(result, BLACK)["ratio"] == pytest.approx(expected)
-    # Mixed: nobody left who did not get the right support once rounded: not compared
-    assert pd.isna(row(result, MIXED)["ratio"])
-    assert row(result, MIXED)["status"] == "too_few_to_compare"
 
 
 def test_controlled_percentages_get_one_place_from_4000():

@@ -125,3 +125,23 @@ def test_first_run_state_names_the_metrics_still_to_set_up(engine, illustrative_
 def test_the_demo_sets_up_its_national_metrics_completely(demo_engine):
     with Session(demo_engine) as session:
         assert first_run_state(session).complete
+
+
+def test_processes_starting_at_once_load_the_reference_data_once(database_kind):
+    """Several app processes starting together on one new database: one loads the
+    reference data, the others find it (no duplicate themes, no error)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if database_kind.unavailable:
+        skip_or_fail(database_kind.unavailable)
+    url, engine = database_kind.new()
+    upgrade_schema(engine)
+    engines = [build_engine(url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(len(engines)) as pool:
+            loaded = list(pool.map(ensure_reference_data, engines))
+        assert loaded.count(True) == 1, loaded
+        assert count(engine, Theme) == len(ref.ALL_THEMES)
+    finally:
+        for each in engines:
+            each.dispose()

@@ -355,41 +355,54 @@ def error_messages(page: Page) -> list[str]:
 # ------------------------------------------------------------------------ navigation
 
 
+#: The app draws its own navigation (app.draw_navigation) in this sidebar container.
+NAVIGATION = ".st-key-amhe-navigation"
+#: Follows the title of the page showing (app.THIS_PAGE).
+THIS_PAGE = " (this page)"
+
+
 def sidebar_nav(page: Page) -> Locator:
-    return page.get_by_test_id("stSidebarNav")
+    return page.get_by_test_id("stSidebar").locator(NAVIGATION)
+
+
+def _nav_links(page: Page) -> list[tuple[str, Locator]]:
+    """Each navigation link with its label as shown (the page showing ends THIS_PAGE)."""
+    links = sidebar_nav(page).get_by_test_id("stPageLink-NavLink")
+    return [
+        (link.get_by_test_id("stMarkdownContainer").inner_text().strip(), link)
+        for link in links.all()
+    ]
 
 
 def nav_titles(page: Page) -> list[str]:
-    """The page titles in the sidebar navigation, in order; ``[]`` when Streamlit hides
-    the navigation (it does so when the signed-in role has a single page)."""
-    nav = sidebar_nav(page)
-    if nav.count() == 0:
-        return []
-    more = nav.get_by_test_id("stSidebarNavViewButton")
-    if more.count() and "more" in more.inner_text().lower():
-        more.click()
-    labels = nav.locator('[data-testid="stSidebarNavLink"] span[label]')
-    return [label.get_attribute("label") or "" for label in labels.all()]
+    """The page titles in the sidebar navigation, in order (``[]`` when there is none,
+    as while a new password must be chosen)."""
+    return [label.removesuffix(THIS_PAGE) for label, _ in _nav_links(page)]
+
+
+def current_page(page: Page) -> str | None:
+    """The title the navigation marks as the page showing."""
+    marked = [label for label, _ in _nav_links(page) if label.endswith(THIS_PAGE)]
+    return marked[0].removesuffix(THIS_PAGE) if len(marked) == 1 else None
 
 
 def open_page(page: Page, title: str, *, timeout_ms: int = TIMEOUT_MS) -> None:
     """Click the sidebar navigation link ``title`` and wait for the page to finish
     (each script run may take up to ``timeout_ms``)."""
-    nav = sidebar_nav(page)
-    if nav.count() == 0:
-        raise AssertionError(
-            f"Cannot open {title!r}: there is no sidebar navigation (Streamlit hides it "
-            "when the role has a single page)."
-        )
-    if title not in nav_titles(page):
-        raise AssertionError(f"No navigation link {title!r}; the links are {nav_titles(page)}.")
-    link = nav.get_by_role("link", name=title, exact=True)
-    if link.get_attribute("aria-current") == "page":
+    titles = nav_titles(page)
+    if title not in titles:
+        raise AssertionError(f"No navigation link {title!r}; the links are {titles}.")
+    if current_page(page) == title:
         return
     for attempt in range(3):
+        link = dict(_nav_links(page))[title]
         act(page, link.click, timeout_ms=timeout_ms)
         try:
-            expect(link).to_have_attribute("aria-current", "page", timeout=10_000)
+            expect(
+                sidebar_nav(page)
+                .get_by_test_id("stPageLink-NavLink")
+                .filter(has_text=title + THIS_PAGE)
+            ).to_have_count(1, timeout=10_000)
             return
         except AssertionError:
             # A click that lands while a run is being replaced (the sign-in cookie's
@@ -617,13 +630,95 @@ def download(page: Page, button: Locator, *, attempts: int = 3, each_ms: int = 4
 
 def pick_typed(page: Page, picker: Locator, option: str, *, attempts: int = 3) -> None:
     """Choose ``option`` in a select box inside a form by typing it and pressing Enter
-    (no rerun). The option list can close while a run settles, so it is tried again
-    until the box holds the option."""
+    (no rerun). The option list can close while a run settles, and typed text that was
+    not chosen stays in the box until it loses focus, so the option is waited for in the
+    list, and the box is left (blurred) before it is checked; tried again until the box
+    holds the option."""
     for _ in range(attempts):
         picker.click()
         picker.fill(option)
-        page.wait_for_timeout(300)
+        listed = page.get_by_role("option", name=option, exact=True)
+        try:
+            listed.first.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue
         picker.press("Enter")
+        picker.blur()
+        page.wait_for_timeout(300)
         if picker.input_value() == option:
             return
     expect(picker).to_have_value(option)
+
+
+# ------------------------------------------------------------ narrow screens and zoom
+
+# Every visible element that reaches past the window's right edge, outermost first (an
+# offender inside another is not listed again). Not counted: elements inside a box that
+# scrolls sideways itself (a data frame, a wide table with its own scrollbar) and the
+# collapsed sidebar. The page's own scrolling areas (the main area, the app view) do not
+# excuse anything: content wider than them is what this looks for.
+_OVERFLOWING_JS = """
+() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const pageLevel = new Set(["stMain", "stAppViewContainer", "stApp",
+                             "stAppScrollToBottomContainer", "stMainBlockContainer"]);
+  const scrollsItself = (el) => {
+    if (el === document.body || el === document.documentElement) return false;
+    if (pageLevel.has(el.getAttribute("data-testid"))) return false;
+    const overflowX = getComputedStyle(el).overflowX;
+    return (overflowX === "auto" || overflowX === "scroll") && el.scrollWidth > el.clientWidth;
+  };
+  const excused = (el) => {
+    if (el.closest('[data-testid="stSidebar"][data-collapsed="true"]')) return true;
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      if (scrollsItself(up)) return true;
+    }
+    return false;
+  };
+  const describe = (el, rect) => {
+    const testid = el.closest("[data-testid]");
+    const cls = typeof el.className === "string" ? el.className.split(/\\s+/)[0] : "";
+    const text = (el.innerText || el.textContent || el.getAttribute("aria-label") || "")
+      .replace(/\\s+/g, " ").trim().slice(0, 60);
+    return `<${el.tagName.toLowerCase()}${cls ? "." + cls : ""}> in ` +
+      `${testid ? testid.getAttribute("data-testid") : "?"} reaches x=${Math.round(rect.right)}` +
+      ` (window ${limit - 1} wide)${text ? `: "${text}"` : ""}`;
+  };
+  const found = [];
+  const offending = new Set();
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth)
+    found.push(`the page scrolls sideways: ${doc.scrollWidth} wide in a ${doc.clientWidth} window`);
+  for (const id of pageLevel) {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    if (el && el.scrollWidth > el.clientWidth + 1)
+      found.push(`${id} scrolls sideways: ${el.scrollWidth} wide in ${el.clientWidth}`);
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0 || rect.right <= limit) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    if (excused(el)) continue;
+    offending.add(el);
+    let inner = false;
+    for (let up = el.parentElement; up && !inner; up = up.parentElement) inner = offending.has(up);
+    if (!inner) found.push(describe(el, rect));
+  }
+  return found;
+}
+"""
+
+
+def overflowing(page: Page) -> list[str]:
+    """What reaches past the right edge of the window, in words (``[]`` when nothing
+    does): the page scrolling sideways, or a visible element whose box ends beyond the
+    window's right edge, unless it is inside a box with its own sideways scrollbar (a
+    data frame) or in the collapsed sidebar."""
+    return page.evaluate(_OVERFLOWING_JS)
+
+
+def sidebar_collapsed(page: Page) -> bool:
+    """The sidebar is folded away (Streamlit marks it ``data-collapsed="true"``)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    return sidebar.count() > 0 and sidebar.get_attribute("data-collapsed") == "true"

@@ -1,8 +1,12 @@
 """A national lead in a real browser: Compare regions, reading the status grid, drilling
-down to North West · Coproduction, switching the metric and reading the funnel sentence.
-The page passes axe with zero violations."""
+down to North West · Coproduction, switching the metric and reading the funnel sentence;
+then the theme filter, a financial year, two periods compared for a region and the funnel
+allowing for extra variation, at 1366×768, 800×1000 and 200% zoom (683×384) with nothing
+past the window's right edge. The page passes axe with zero violations."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
@@ -21,8 +25,11 @@ from tests.e2e.helpers import (
     expected_titles,
     nav_titles,
     open_page,
+    overflowing,
+    page_problems,
     screenshot,
     sign_in,
+    wait_for_app,
 )
 
 METRIC = "SK02"
@@ -152,3 +159,85 @@ def test_national_lead_compares_regions_and_drills_down(
     expect(main.get_by_role("heading", name="North West", exact=True)).to_be_visible(
         timeout=TIMEOUT_MS
     )
+
+
+NARROW = (("800x1000", {"width": 800, "height": 1000}), ("683x384", {"width": 683, "height": 384}))
+
+
+def _fits(page: Page, where: str, screenshot_dir) -> list[str]:
+    found = [f"{where}: {problem}" for problem in page_problems(page)]
+    found += [f"{where}: overflows: {what}" for what in overflowing(page)]
+    if found:
+        found.append(f"{where}: screenshot {screenshot(page, screenshot_dir, where)}")
+    return found
+
+
+def test_periods_themes_change_and_adjusted_funnel_fit_narrow_screens(
+    page: Page, app_server: AppServer, screenshot_dir
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, app_server.url, "national.lead", "demo-national")
+    open_page(page, "Compare regions")
+    main = _main(page)
+
+    # The theme filter lists only that theme's metrics.
+    _pick(page, "Theme of the metric", "Workforce")
+    metric_box = main.get_by_role("combobox", name="Metric", exact=True)
+    expect(metric_box).to_have_value(re.compile(r"^WF0\d: "))
+    metric_box.click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert all(text.startswith("WF0") for text in options.all_inner_texts())
+    page.keyboard.press("Escape")
+    _pick(page, "Theme of the metric", "All themes")
+    _pick(page, "Metric", _expected(app_server)[1])
+
+    # A financial year: the national figure and the ranking are for that year.
+    period_box = main.get_by_role("combobox", name="Period", exact=True)
+    expect(period_box).to_have_value("Latest")
+    period_box.click()
+    years = [
+        t for t in page.get_by_role("option").all_inner_texts() if re.fullmatch(r"\d{4}/\d{2}", t)
+    ]
+    page.keyboard.press("Escape")
+    assert years
+    _pick(page, "Period", years[0])
+    expect(main.get_by_role("heading", name=f"Value in {years[0]}")).to_be_visible()
+    expect(main.get_by_text(f"National figure for {years[0]}:").first).to_be_visible()
+
+    # Two periods for one region: the change in words, with whether it is chance.
+    expect(main.get_by_role("heading", name="Compare two periods for a region")).to_be_visible()
+    _pick(page, "Region to compare", "London")
+    verdict = main.get_by_text(re.compile(r"^London: From .* the value "))
+    expect(verdict).to_be_visible()
+    expect(verdict).to_contain_text("chance")
+
+    # The funnel allowing for extra variation between regions.
+    box = main.get_by_role("checkbox", name="Allow for extra variation between regions")
+    box.scroll_into_view_if_needed()
+    act(page, lambda: box.check(force=True))
+    expect(box).to_be_checked()
+    # The title's second line (titles wrap at 50 characters).
+    expect(main.get_by_text("(limits widened for extra variation)", exact=True)).to_be_attached()
+    expect(main.get_by_text(re.compile("limits are (not )?widened")).first).to_be_visible()
+    assert_no_errors(page, "Compare regions, a year and the adjusted funnel")
+    assert_accessible(page, "Compare regions with the adjusted funnel at 1366x768")
+
+    failures: list[str] = []
+    for name, viewport in NARROW:
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(800)
+        wait_for_app(page)
+        failures += _fits(page, f"compare-{name}", screenshot_dir)
+        # Every theme label of the grid is drawn and none is hidden for overlap.
+        grid = main.get_by_test_id("stVegaLiteChart").first
+        labels = grid.locator('g.role-axis[aria-label^="X-axis"] g.role-axis-label text')
+        hidden = [
+            t
+            for t in labels.all()
+            if (t.get_attribute("opacity") or "1") == "0"
+            or (t.get_attribute("style") or "").find("opacity: 0") >= 0
+        ]
+        assert labels.count() >= 6 and not hidden, f"theme labels hidden at {name}"
+        assert_accessible(page, f"Compare regions at {name}")
+    assert not failures, "\n".join(failures)

@@ -10,6 +10,7 @@ metric", opens the Metrics page's definition form for a new national core metric
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,11 +30,13 @@ from tests.e2e.conftest import AppServer, _free_port, _wait_until_healthy
 from tests.e2e.helpers import (
     COOKIE_KEY,
     REPO_ROOT,
+    THIS_PAGE,
     act,
     assert_accessible,
     assert_no_errors,
     open_page,
     screenshot,
+    sidebar_nav,
     signed_in,
 )
 
@@ -135,8 +138,8 @@ def test_define_a_national_core_metric_opens_the_definition_form(national: Page)
     main = national.get_by_test_id("stMain")
     act(national, main.get_by_role("link", name="Define a national core metric").click)
     expect(
-        national.get_by_test_id("stSidebarNav").get_by_role("link", name="Metrics")
-    ).to_have_attribute("aria-current", "page")
+        sidebar_nav(national).get_by_test_id("stPageLink-NavLink").filter(has_text=THIS_PAGE)
+    ).to_have_text(re.compile(r"Metrics \(this page\)$"))
     expect(main.get_by_role("radio", name="Define or change a metric")).to_be_checked()
     expect(main.get_by_role("heading", name="Define or change a metric")).to_be_visible()
     expect(main.get_by_role("combobox", name="Metric", exact=True)).to_have_value(

@@ -233,6 +233,7 @@ def report_path(tmp_path: Path) -> Iterator[Path]:
     yield Path(configured) if configured else tmp_path / "concurrent-sessions-report.txt"
 
 
+@pytest.mark.xdist_group("heavy-browser")
 def test_ten_sessions_at_once_render_every_page_without_errors(
     app_server: AppServer, report_path: Path, record_property
 ) -> None:
