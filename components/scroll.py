@@ -11,20 +11,27 @@ import streamlit as st
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _ROUND = "scroll-round"
 
-#: Waits (up to 5 seconds) for the container to be drawn, then scrolls to it once.
+#: Waits (up to 20 seconds: a busy server draws a long page slowly) for the container to
+#: be drawn and scrolls to it; for the next two seconds, brings it back into view if the
+#: page moved it away (Streamlit scrolls a newly opened page to its top as it draws it).
 _SCRIPT = """
 <span class="amhe-scroll" data-target="{target}" data-round="{round}" hidden></span>
 <script>
 (function () {{
   var target = ".st-key-{target}";
   var tries = 0;
+  var seen = 0;
   var timer = setInterval(function () {{
     var element = document.querySelector(target);
     tries += 1;
     if (element) {{
-      clearInterval(timer);
-      element.scrollIntoView({{block: "start"}});
-    }} else if (tries > 50) {{
+      var top = element.getBoundingClientRect().top;
+      if (seen === 0 || top < 0 || top > window.innerHeight / 2) {{
+        element.scrollIntoView({{block: "start"}});
+      }}
+      seen += 1;
+      if (seen > 20) clearInterval(timer);
+    }} else if (tries > 200) {{
       clearInterval(timer);
     }}
   }}, 100);

@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     assert_accessible,
     assert_no_errors,
     choose,
+    download,
     open_page,
     screenshot,
     sign_in,
@@ -28,7 +29,8 @@ from tests.e2e.helpers import (
 PAGE = "Governance bodies"
 BOARD = "Equity and Inclusion Board"
 ACTION = "Regional leads are reviewing the last two quarters with their forums."
-DOWNLOAD_TIMEOUT_MS = 120_000
+#: How long one click may take to give its file (the PDF is made when clicked).
+EACH_MS = 60_000
 
 
 def newest_report(app_server: AppServer) -> BoardReport:
@@ -64,13 +66,12 @@ def test_national_lead_issues_a_board_report_and_downloads_it_as_issued(
     screenshot(page, screenshot_dir, "board-report-issued")
 
     kept = newest_report(app_server)
-    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
-        act(page, main.get_by_role("button", name="PDF as issued").first.click)
-    assert info.value.path().read_bytes() == kept.pdf
-    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
-        act(page, main.get_by_role("button", name="HTML as issued").first.click)
+    # A click that lands while a run is finishing can be dropped: download() clicks again.
+    pdf = download(page, main.get_by_role("button", name="PDF as issued").first, each_ms=EACH_MS)
+    assert pdf.path().read_bytes() == kept.pdf
+    html = download(page, main.get_by_role("button", name="HTML as issued").first, each_ms=EACH_MS)
     saved = tmp_path / "board-report.html"
-    shutil.copyfile(info.value.path(), saved)
+    shutil.copyfile(html.path(), saved)
     assert saved.read_text(encoding="utf-8") == kept.html
     sign_out(page)
 
