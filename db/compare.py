@@ -51,9 +51,8 @@ METRIC_COLUMNS = [
     "frequency",
 ]
 LATEST_COLUMNS = ["region_id", "metric_id", "period_start", "value", "numerator", "denominator"]
-TOTAL_COLUMNS = [
-    "metric_id",
-    "period_start",
+#: The added-up columns (:func:`_summed`) after the grouping ones.
+SUMMED_COLUMNS = [
     "regions",
     "value_sum",
     "value_mean",
@@ -62,6 +61,7 @@ TOTAL_COLUMNS = [
     "denominator_sum",
     "ratio_mean",
 ]
+TOTAL_COLUMNS = ["metric_id", "period_start", *SUMMED_COLUMNS]
 NATIONAL_COLUMNS = [
     "metric_id",
     "period_start",
@@ -308,16 +308,7 @@ def metrics_with_values(session: Session, region_ids: Sequence[int]) -> set[int]
     return set(rows)
 
 
-REGION_PERIOD_COLUMNS = [
-    "region_id",
-    "regions",
-    "value_sum",
-    "value_mean",
-    "paired",
-    "numerator_sum",
-    "denominator_sum",
-    "ratio_mean",
-]
+REGION_PERIOD_COLUMNS = ["region_id", *SUMMED_COLUMNS]
 
 
 def region_period_totals(

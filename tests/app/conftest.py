@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components import auth_adapter
+from core.passwords import hash_password
 from db.engine import build_engine
 from tests.app.apptest_adapter import navigation_only
 
@@ -68,3 +71,33 @@ def open_as(signed_in, page: str, username: str, password: str) -> AppTest:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at
+
+
+#: The password of the one account in the ``auth`` fixture.
+ADAPTER_PASSWORD = "a-long-password!"
+
+
+@pytest.fixture
+def auth():
+    credentials = {
+        "usernames": {
+            "someone": {
+                "name": "Some One",
+                "email": "",
+                "password": hash_password(ADAPTER_PASSWORD),
+                "roles": ["forum_member"],
+                "failed_login_attempts": 0,
+                "logged_in": False,
+            }
+        }
+    }
+    made = auth_adapter.new_authenticator(
+        credentials,
+        cookie_name="amhe-test",
+        cookie_key="k" * 40,
+        cookie_expiry_days=1.0,
+        login_sleep_time=0,
+    )
+    yield made
+    for key in ("name", "username", "authentication_status", "email", "roles", "logout"):
+        st.session_state.pop(key, None)

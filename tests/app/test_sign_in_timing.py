@@ -9,40 +9,12 @@ from __future__ import annotations
 import statistics
 import time
 
-import pytest
 import streamlit as st
 
 from components import auth_adapter
-from core.passwords import hash_password
+from tests.app.conftest import ADAPTER_PASSWORD as PASSWORD
 
-PASSWORD = "a-long-password!"
 ROUNDS = 5
-
-
-@pytest.fixture
-def auth():
-    credentials = {
-        "usernames": {
-            "someone": {
-                "name": "Some One",
-                "email": "",
-                "password": hash_password(PASSWORD),
-                "roles": ["forum_member"],
-                "failed_login_attempts": 0,
-                "logged_in": False,
-            }
-        }
-    }
-    made = auth_adapter.new_authenticator(
-        credentials,
-        cookie_name="amhe-test",
-        cookie_key="k" * 40,
-        cookie_expiry_days=1.0,
-        login_sleep_time=0,
-    )
-    yield made
-    for key in ("name", "username", "authentication_status", "email", "roles", "logout"):
-        st.session_state.pop(key, None)
 
 
 def _timed(auth, username: str) -> float:
