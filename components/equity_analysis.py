@@ -243,15 +243,18 @@ def trends(
         table,
         file_stem("equity-trend", measure.code, info.code),
         key="eq-trend",
-        about=None
-        if about is None
-        else replace(
+        about=_retitled(
             about,
             title=f"{label} over time: {measure.label}, by {info.name.lower()}",
             period=f"{format_period(periods[0], measure.frequency)} to "
             f"{format_period(periods[-1], measure.frequency)}",
         ),
     )
+
+
+def _retitled(about: ExportAbout | None, **changes: str) -> ExportAbout | None:
+    """The page's About for another of its tables (None stays None)."""
+    return None if about is None else replace(about, **changes)
 
 
 def data_quality(
@@ -280,10 +283,7 @@ def data_quality(
         table,
         file_stem("equity-missing", measure.code, info.code),
         key="eq-missing",
-        about=None
-        if about is None
-        else replace(
-            about,
-            title=f"{measure.records.capitalize()} with {info.name.lower()} not known",
+        about=_retitled(
+            about, title=f"{measure.records.capitalize()} with {info.name.lower()} not known"
         ),
     )

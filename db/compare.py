@@ -205,9 +205,10 @@ def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _totals(row) -> PeriodTotals:
+def _totals(row, period: date | None = None) -> PeriodTotals:
+    """A row of TOTAL_COLUMNS (or, with ``period``, of REGION_PERIOD_COLUMNS) as totals."""
     return PeriodTotals(
-        period=row.period_start,
+        period=row.period_start if period is None else period,
         regions=int(row.regions),
         value_sum=float(row.value_sum),
         value_mean=float(row.value_mean),
@@ -353,20 +354,7 @@ def period_values(
     totals = region_period_totals(session, region_ids, metric_id, start, end)
     latest, national = [], []
     for row in totals.itertuples(index=False):
-        own = national_figure(
-            unit,
-            PeriodTotals(
-                period=start,
-                regions=int(row.regions),
-                value_sum=float(row.value_sum),
-                value_mean=float(row.value_mean),
-                paired=int(row.paired or 0),
-                numerator_sum=_float(row.numerator_sum),
-                denominator_sum=_float(row.denominator_sum),
-                ratio_mean=_float(row.ratio_mean),
-            ),
-            1,
-        )
+        own = national_figure(unit, _totals(row, start), 1)
         pooled = own.method == "pooled"
         latest.append(
             {
