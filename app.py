@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -24,7 +25,7 @@ from components.my_settings import (
     password_outcome,
 )
 from components.narrow_screens import fit_narrow_screens
-from core.config import ConfigError, load_settings
+from core.config import ConfigError, Settings, load_settings
 from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Action, Actor, can
 from services.session import LOST_DATABASE, DatabaseUnavailable, signed_in, unavailable_message
@@ -193,26 +194,9 @@ def signed_out_navigation(sign_in: Callable[[], None]) -> list:
     ]
 
 
-def main() -> None:
-    st.set_page_config(
-        page_title="AMHE dashboard", page_icon=":material/diversity_3:", layout="wide"
-    )
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        st.error(escape_markdown(str(exc)))
-        st.stop()
-    try:
-        engine = prepared_engine(settings.database_url, settings.demo_mode)
-    except DatabaseUnavailable as exc:
-        st.error(escape_markdown(str(exc)))
-        st.stop()
-    if settings.demo_mode:
-        st.info(
-            "Demo mode: every figure, project and piece of feedback here is synthetic, "
-            "made up to show how the dashboard works.",
-            icon=":material/science:",
-        )
+def sign_in_and_page(engine: Any, settings: Settings) -> None:
+    """The sign-in form; or, for someone signed in, the sidebar, the navigation and the
+    page chosen. Every database read and write of a run after the engine's is in here."""
     auth = authenticator(engine, settings)
     username = signed_in_username(auth)
     apply_pending_cookie(auth)
@@ -248,10 +232,53 @@ def main() -> None:
     chosen = st.navigation(pages, position="hidden")
     with navigation_area:
         draw_navigation(actor, specs.get(id(chosen)))
+    chosen.run()
+
+
+#: The button under the message that runs the app again (any other rerun does too).
+TRY_AGAIN = "Try again"
+
+
+def database_lost(message: str) -> NoReturn:
+    """What a run that cannot reach the database shows instead of an error page:
+    ``message`` (db.engine.unavailable_message: one plain sentence, no password) and a
+    button to try again, then nothing else.
+
+    Nothing was half-saved: each write is one transaction, which the database rolls back
+    when its connection goes. The session stays signed in, and the next run carries on by
+    itself once the database is back (the engine's pool replaces the broken connections):
+    "Try again" is there because the message may be all the run drew, with no link or
+    form left to click."""
+    st.error(escape_markdown(message), icon=":material/cloud_off:")
+    st.button(TRY_AGAIN, icon=":material/refresh:", key="database-lost-try-again")
+    st.stop()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="AMHE dashboard", page_icon=":material/diversity_3:", layout="wide"
+    )
     try:
-        chosen.run()
+        settings = load_settings()
+    except ConfigError as exc:
+        st.error(escape_markdown(str(exc)))
+        st.stop()
+    try:
+        engine = prepared_engine(settings.database_url, settings.demo_mode)
+    except DatabaseUnavailable as exc:  # only until it opens once: it is then cached
+        database_lost(str(exc))
+    if settings.demo_mode:
+        st.info(
+            "Demo mode: every figure, project and piece of feedback here is synthetic, "
+            "made up to show how the dashboard works.",
+            icon=":material/science:",
+        )
+    # The database can go away at any moment of a run: while the sign-in reads the
+    # accounts, while a page reads, or while it saves.
+    try:
+        sign_in_and_page(engine, settings)
     except LOST_DATABASE:
-        st.error(unavailable_message(engine))
+        database_lost(unavailable_message(engine))
 
 
 # Streamlit (and AppTest) run this file as __main__; tests import it for PAGES only.

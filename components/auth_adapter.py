@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 import bcrypt
+import extra_streamlit_components as stx
 import jwt
 import streamlit_authenticator as stauth
+from extra_streamlit_components.CookieManager import _component_func as cookie_component
+from streamlit_authenticator.models import cookie_model
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.passwords import hash_password
 
 __all__ = [
     "Authenticator",
+    "CookieWriter",
     "LoginError",
     "check_password",
     "delete_cookie",
@@ -31,6 +36,32 @@ __all__ = [
 ]
 
 Authenticator = stauth.Authenticate
+
+
+class CookieWriter(stx.CookieManager):
+    """The library's cookie manager without the component it draws on every run.
+
+    ``stx.CookieManager()`` draws a component that reads every cookie in the browser
+    and, once its frame has loaded, sends them back, which asks for a rerun. The
+    authenticator never uses what it reads (it reads its cookie from the request, in
+    ``st.context.cookies``), but the rerun replaced the run of any click made before the
+    frame had loaded, so the first click on Sign in was sometimes ignored. This draws a
+    component only to set or delete the cookie (that run's rerun is what says it was
+    written)."""
+
+    def __init__(self, key: str = "init") -> None:  # pylint: disable=super-init-not-called
+        del key
+        self.cookie_manager = cookie_component
+        self.cookies: dict = {}
+
+    def delete(self, cookie: str, key: str = "delete") -> None:
+        """Delete ``cookie`` in the browser (the library's delete expects to have read it)."""
+        self.cookies.setdefault(cookie, None)
+        super().delete(cookie, key)
+
+
+# CookieModel makes its manager with ``stx.CookieManager()``: give it ours.
+cookie_model.stx = SimpleNamespace(CookieManager=CookieWriter)
 
 
 def new_authenticator(

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from components import downloads
+from components import downloads, url_state
 from components.charts import show_chart
 from components.equity_charts import TREND_COLOURS, chart_of, plot_height, trend_chart
 from core import equity as eq
@@ -59,26 +59,42 @@ def analysis_section(ctx: RequestContext, scope: EquityScope) -> None:
     recorded = set(catalogue["measure"])
     measures = [m for m in eq.MEASURES.values() if m.code in recorded]
     left, middle, right = st.columns(3)
-    measure = left.selectbox("Measure", measures, format_func=lambda m: m.label, key="eq-measure")
+    with left:
+        measure = url_state.pick(
+            st.selectbox,
+            "Measure",
+            measures,
+            param=url_state.MEASURE,
+            key="eq-measure",
+            encode=lambda m: m.code,
+            format_func=lambda m: m.label,
+        )
     in_measure = catalogue[catalogue["measure"] == measure.code]
     recorded_for = set(in_measure["characteristic"])
     char_codes = [c for c in characteristics if c in recorded_for]
-    char_code = middle.selectbox(
-        "Characteristic",
-        char_codes,
-        format_func=lambda c: characteristics[c].name,
-        key="eq-characteristic",
-    )
+    with middle:
+        char_code = url_state.pick(
+            st.selectbox,
+            "Characteristic",
+            char_codes,
+            param=url_state.CHARACTERISTIC,
+            key="eq-characteristic",
+            format_func=lambda c: characteristics[c].name,
+        )
     info = characteristics[char_code]
     periods = sorted(
         in_measure[in_measure["characteristic"] == char_code]["period_start"], reverse=True
     )
-    period = right.selectbox(
-        "Period",
-        periods,
-        format_func=lambda p: format_period(p, measure.frequency),
-        key=f"eq-period-{measure.code}",
-    )
+    with right:
+        period = url_state.pick(
+            st.selectbox,
+            "Period",
+            periods,
+            param=url_state.PERIOD,
+            key=f"eq-period-{measure.code}",
+            encode=url_state.day,
+            format_func=lambda p: format_period(p, measure.frequency),
+        )
     st.caption(measure.description)
 
     figures = equity.equity_figures(ctx, scope, measure.code, char_code, periods)

@@ -10,7 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import downloads  # looked up at each call, so tests can record it
+from components import (
+    downloads,  # looked up at each call, so tests can record it
+    url_state,
+)
 from components.badges import status_badge
 from components.comments import item_comments_panel
 from components.corrections import metric_corrections
@@ -229,10 +232,16 @@ ALL_THEMES = "All themes"
 
 def theme_filter(page: MetricsPage, key: str) -> int | None:
     options = [None, *page.themes["id"].tolist()]
-    chosen = st.selectbox(
+
+    def name(theme_id: int | None) -> str:
+        return ALL_THEMES if theme_id is None else page.theme_names[theme_id]
+
+    return url_state.pick(
+        st.selectbox,
         "Theme",
         options,
-        format_func=lambda t: ALL_THEMES if t is None else page.theme_names[t],
+        param=url_state.THEME,
         key=key,
+        encode=name,
+        format_func=name,
     )
-    return chosen

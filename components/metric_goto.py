@@ -1,12 +1,14 @@
 """Which metric cards the Metrics page draws: "Go to a metric" (a picker by code and
 name) or, for browsing, a page of them ("9 to 12 of 17"); and a search result's
-``?metric=CA1`` opening that metric's card and scrolling to it."""
+``?metric=CA1`` opening that metric's card and scrolling to it. The metric chosen is
+kept in the address (``?metric=<id>``), so a reload or a pasted link opens it again."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from components import url_state
 from components.scroll import scroll_to
 
 CARDS_PER_PAGE = 4
@@ -20,11 +22,16 @@ def card_key(metric_id: int) -> str:
 
 
 def open_metric(code: str | None, definitions: pd.DataFrame, view_key: str, view: str) -> None:
-    """Put the metric ``code`` (from a link) in view: the progress view, every theme,
-    the metric chosen in "Go to a metric", scrolled to. Before those widgets are drawn."""
+    """Put the metric ``code`` (from a link: its code, as a search result gives, or its
+    id, as this page writes in its address) in view: the progress view, every theme, the
+    metric chosen in "Go to a metric", scrolled to. Before those widgets are drawn."""
     if not code or definitions.empty:
         return
-    match = definitions[definitions["code"].str.lower() == code.strip().lower()]
+    wanted = code.strip().lower()
+    match = definitions[
+        (definitions["code"].str.lower() == wanted)
+        | (definitions["id"].astype(int).astype(str) == wanted)
+    ]
     if match.empty:
         st.warning("That metric is not among this region's metrics.", icon=":material/search_off:")
         return
@@ -57,12 +64,14 @@ def cards_to_show(ordered: pd.DataFrame) -> pd.DataFrame:
             on_change=_picked,
             help="Shows that metric's card: its chart, groups and history.",
         )
+        url_state.remember(url_state.METRIC, picked)
         if picked is not None:
             if st.session_state.pop(_SCROLL, False):
                 scroll_to(card_key(picked))
             st.caption("Clear the choice above to browse the metrics page by page.")
             return ordered[ordered["id"] == picked]
     st.session_state.pop(_SCROLL, None)
+    url_state.remember(url_state.METRIC, None)
     if len(ordered) <= CARDS_PER_PAGE:
         return ordered
     starts = list(range(0, len(ordered), CARDS_PER_PAGE))

@@ -37,6 +37,7 @@ METRIC = "metric"
 PERIOD = "period"
 THEME = "theme"
 CHARACTERISTIC = "characteristic"
+MEASURE = "measure"
 
 #: What each parameter is called in a message.
 NOUNS = {
@@ -45,6 +46,7 @@ NOUNS = {
     PERIOD: "period",
     THEME: "theme",
     CHARACTERISTIC: "characteristic",
+    MEASURE: "measure",
 }
 
 #: Session-state keys: the value each parameter had when this session last wrote it
@@ -53,6 +55,11 @@ NOUNS = {
 #: until the person picks something else).
 _SEEN = "url_state:seen"
 _REFUSED = "url_state:refused"
+
+
+def day(value: object) -> str:
+    """A date in the address: ``2025-04-01`` (a date, a datetime or a pandas Timestamp)."""
+    return str(value)[:10]
 
 
 def _seen() -> dict[str, str]:

@@ -7,10 +7,16 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: libpq's limits on a PostgreSQL connection, so that a database the network no longer
+#: reaches gives the plain "cannot reach" message within seconds, not a page that waits
+#: for ever: how long opening a connection may take (seconds), and how long what was sent
+#: on an open one may go unacknowledged (milliseconds; a slow query is not cut short:
+#: the server's network stack acknowledges it on arrival). A value in the URL's query wins.
+POSTGRES_TIMEOUTS: dict[str, int] = {"connect_timeout": 10, "tcp_user_timeout": 20_000}
 
 _engines: dict[str, Engine] = {}
 _lock = Lock()
@@ -59,7 +65,23 @@ def build_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # pool_pre_ping: a connection broken while the database was away is found and replaced
+    # when next taken from the pool, so the app carries on by itself once it is back.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args=postgres_timeouts(parsed),
+    )
+
+
+def postgres_timeouts(url: URL) -> dict[str, int]:
+    """The connection limits of :data:`POSTGRES_TIMEOUTS` a PostgreSQL URL does not set
+    itself (none for another database)."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    return {name: value for name, value in POSTGRES_TIMEOUTS.items() if name not in url.query}
 
 
 def get_engine(url: str) -> Engine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import url_state
 from components.context import current
 from components.equity_analysis import analysis_section
 from components.equity_entry import entry_section
@@ -21,11 +22,14 @@ ONE_REGION = "One region"
 def choose_scope(ctx: RequestContext) -> tuple[int | None, str]:
     """The region to show (None: all regions, for those who may see every region)."""
     if can(ctx.actor, Action.VIEW_ALL_REGIONS):
+        if url_state.requested(url_state.REGION) is not None:
+            st.session_state["eq-scope"] = ONE_REGION  # a link to one region's figures
         scope = st.radio(
             "Show figures for", [NATIONAL, ONE_REGION], horizontal=True, key="eq-scope"
         )
         if scope == ONE_REGION:
             return choose_region(ctx, key="eq-region")
+        url_state.remember(url_state.REGION, None)
         return None, "all regions"
     return choose_region(ctx, key="eq-region")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import url_state
 from components.context import current
 from components.corrections import retired_metrics_panel
 from components.downloads import download_buttons
@@ -17,7 +18,6 @@ from components.metric_form import define_view
 from components.metric_goto import cards_to_show, open_metric
 from components.outcome import show_outcome
 from components.region_picker import choose_region
-from components.search_results import requested as link_request
 from core.disclosure import rule_text
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
@@ -117,7 +117,7 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
 ctx = current()
 st.title("Metrics")
 first_run_notice(ctx)
-asked_metric = link_request("metric", str)  # a search result's ?metric=CA1
+asked_metric = url_state.requested(url_state.METRIC)  # a link's ?metric=CA1 or =12
 region_id, region_name = choose_region(ctx, key="metrics-region")
 can_enter = can(ctx.actor, Action.EDIT_METRIC_VALUES, region_id)
 can_define_local = can(ctx.actor, Action.DEFINE_LOCAL_METRIC, region_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import url_state
 from components.attention import attention_panel
 from components.badges import status_markdown
 from components.context import current
@@ -128,6 +129,11 @@ def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
                 theme_card(ctx, region_id, theme, figures.counts, figures.latest, statuses)
 
 
+def remember_region() -> None:
+    """A region the person picks here is the one other pages open on."""
+    st.session_state["chosen_region_id"] = st.session_state["overview-region"]
+
+
 ctx = current()
 data = overview(ctx)
 st.title("Overview")
@@ -137,7 +143,20 @@ first_run_notice(ctx)
 if len(data.region_ids) > 1:
     st.write("Actions by status in each region. Pick a region below to see its six themes.")
     st.dataframe(region_summary(data), hide_index=True, width="stretch")
-    chosen = st.selectbox("Region", data.region_ids, format_func=lambda r: data.names[r])
+    if st.session_state.get("overview-region") not in data.region_ids:
+        remembered = st.session_state.get("chosen_region_id")
+        st.session_state["overview-region"] = (
+            remembered if remembered in data.region_ids else data.region_ids[0]
+        )
+    chosen = url_state.pick(
+        st.selectbox,
+        "Region",
+        data.region_ids,
+        param=url_state.REGION,
+        key="overview-region",
+        format_func=lambda r: data.names[r],
+        on_change=remember_region,
+    )
     region_view(ctx, data, chosen)
 else:
     region_view(ctx, data, data.region_ids[0])

@@ -56,3 +56,14 @@ def test_forgetting_a_sign_in_clears_the_librarys_session_state(auth):
     auth_adapter.forget_sign_in(auth)
     assert st.session_state.get("authentication_status") is None, FIX
     assert st.session_state.get("username") is None, FIX
+
+
+def test_the_authenticator_draws_no_cookie_reader(auth):
+    """Its cookie manager draws a component only to set or delete the cookie: the one
+    that read every cookie on every run asked for a rerun that could replace a click's
+    run (tests/e2e/test_browser_sign_in_clicks.py)."""
+    manager = method(auth, "cookie_controller.set_cookie").__self__.cookie_model.cookie_manager
+    assert isinstance(manager, auth_adapter.CookieWriter), FIX
+    assert manager.cookies == {}, FIX
+    method(manager, "set")
+    method(manager, "delete")

@@ -71,7 +71,12 @@ def test_a_metric_link_opens_its_card_alone(signed_in, app_engine) -> None:
     assert not at.exception, at.exception
     assert at.selectbox(key="metrics-goto").value == metric.id
     assert [s.value for s in at.main.subheader] == [metric.name]
-    assert "metric" not in at.query_params  # read once: the person can move on
+    # The address now names the metric by id: a reload or a pasted link opens it again.
+    assert at.query_params["metric"] in (str(metric.id), [str(metric.id)])
+    at.selectbox(key="metrics-goto").set_value(None).run()  # the person moves on
+    assert not at.exception, at.exception
+    assert "metric" not in at.query_params
+    assert len(at.main.subheader) > 1
 
 
 def test_an_action_link_opens_its_details(signed_in, app_engine) -> None:

@@ -67,3 +67,91 @@ def test_rubbish_in_the_address_is_refused_not_an_error():
     assert not at.exception
     assert at.selectbox(key="region-box").value == 1
     assert at.warning
+
+
+# ------------------------------------------------------------- through the real pages
+
+
+def _address(at: AppTest, *names: str) -> dict[str, str]:
+    found = {}
+    for name in names:
+        if name in at.query_params:
+            value = at.query_params[name]
+            found[name] = value[0] if isinstance(value, list) else value
+    return found
+
+
+def _reopen(signed_in, page: str, address: dict[str, str]) -> AppTest:
+    """The same address opened in a new session (a reload, or a link pasted elsewhere)."""
+    fresh = signed_in("national.lead", "demo-national")
+    for name, value in address.items():
+        fresh.query_params[name] = value
+    fresh.switch_page(page)
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert not fresh.warning, [w.value for w in fresh.warning]
+    return fresh
+
+
+def _ids(engine) -> tuple[int, int]:
+    """North West's id, and the theme of a national metric (every region has those)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.models import Metric, Region
+
+    with Session(engine) as session:
+        region = session.scalar(select(Region.id).where(Region.code == "north_west"))
+        theme = session.scalar(
+            select(Metric.theme_id).where(Metric.scope == "national").order_by(Metric.id)
+        )
+    return region, theme
+
+
+def test_metrics_keeps_its_region_theme_and_metric_in_the_address(signed_in, app_engine):
+    region, theme = _ids(app_engine)
+    at = signed_in("national.lead", "demo-national")
+    at.switch_page("pages/metrics.py")
+    at.run()
+    at.selectbox(key="metrics-region").set_value(region).run()
+    at.selectbox(key="metrics-theme").set_value(theme).run()
+    assert not at.exception, at.exception
+    address = _address(at, "region", "theme", "metric")
+    assert address["region"] == str(region)
+    assert "theme" in address
+    fresh = _reopen(signed_in, "pages/metrics.py", address)
+    assert fresh.selectbox(key="metrics-region").value == region
+    assert fresh.selectbox(key="metrics-theme").value == theme
+
+
+def test_a_metric_chosen_on_metrics_is_in_the_address(signed_in, app_engine):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.models import Metric
+
+    with Session(app_engine) as session:
+        metric = session.scalars(
+            select(Metric).where(Metric.scope == "national").order_by(Metric.id.desc())
+        ).first()
+    at = signed_in("national.lead", "demo-national")
+    at.switch_page("pages/metrics.py")
+    at.run()
+    at.selectbox(key="metrics-goto").set_value(metric.id).run()
+    assert not at.exception, at.exception
+    address = _address(at, "region", "metric")
+    assert address["metric"] == str(metric.id)
+    fresh = _reopen(signed_in, "pages/metrics.py", address)
+    assert fresh.selectbox(key="metrics-goto").value == metric.id
+    assert [s.value.replace("\\", "") for s in fresh.main.subheader] == [metric.name]
+
+
+def test_overview_keeps_its_region_in_the_address(signed_in):
+    at = signed_in("national.lead", "demo-national")
+    box = at.selectbox(key="overview-region")
+    box.select_index(len(box.options) - 1).run()
+    chosen = at.selectbox(key="overview-region").value
+    address = _address(at, "region")
+    assert address == {"region": str(chosen)}
+    fresh = _reopen(signed_in, "pages/overview.py", address)
+    assert fresh.selectbox(key="overview-region").value == chosen

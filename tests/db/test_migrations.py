@@ -1,5 +1,6 @@
 """A database made at the first schema revision and filled with data upgrades to the
-latest revision with nothing lost, on both engines."""
+latest revision with nothing lost, on both engines; two processes upgrading one new
+PostgreSQL database at once upgrade it once."""
 
 import pytest
 from sqlalchemy import MetaData, inspect, select, text
@@ -247,3 +248,142 @@ def test_manage_revision_writes_the_next_migration_from_the_models(tmp_path, cap
     written = next((migrations / "versions").glob(f"{number}_*.py"))
     assert written.name == f"{number}_nothing_new.py"
     assert "it is empty" in capsys.readouterr().out
+
+
+#: How long the upgrade processes get to start and ask for the migrations' lock, and
+#: then to finish.
+PROCESS_TIMEOUT_S = 120
+
+
+def _upgrade_lock() -> int:
+    """db/migrations/env.py's UPGRADE_LOCK (env.py runs Alembic when imported)."""
+    import re
+
+    from db.engine import MIGRATIONS_DIR
+
+    source = (MIGRATIONS_DIR / "env.py").read_text()
+    found = re.search(r"^UPGRADE_LOCK = (0x[0-9A-Fa-f]+)$", source, re.MULTILINE)
+    assert found, "db/migrations/env.py no longer defines UPGRADE_LOCK = 0x..."
+    return int(found.group(1), 16)
+
+
+def _finished_output(processes) -> str:
+    return "\n".join(
+        f"--- upgrade process {n} (exit code {p.returncode}):\n{p.communicate()[0]}"
+        for n, p in enumerate(processes, 1)
+        if p.poll() is not None
+    )
+
+
+def _wait_until_both_wait_for(holder, lock: int, database: str, processes) -> None:
+    """Return once both ``processes`` are waiting for the advisory ``lock`` (which the
+    connection ``holder`` holds) in ``database``."""
+    import time
+
+    waiting_query = text(
+        "SELECT count(*) FROM pg_locks JOIN pg_database ON pg_database.oid = pg_locks.database"
+        " WHERE locktype = 'advisory' AND NOT granted AND datname = :name"
+        " AND classid = :high AND objid = :low"
+    )
+    key = {"name": database, "high": lock >> 32, "low": lock & 0xFFFFFFFF}
+    deadline = time.monotonic() + PROCESS_TIMEOUT_S
+    while True:
+        waiting = holder.execute(waiting_query, key).scalar_one()
+        holder.commit()
+        if waiting == len(processes):
+            return
+        if any(p.poll() is not None for p in processes):
+            pytest.fail(
+                "An upgrade process ended while the test held the migrations' lock, before "
+                f"both were waiting for it:\n{_finished_output(processes)}",
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"After {PROCESS_TIMEOUT_S} s only {waiting} of the {len(processes)} upgrade "
+                "processes were waiting for the migrations' advisory lock.",
+                pytrace=False,
+            )
+        time.sleep(0.2)
+
+
+def test_two_processes_upgrading_one_new_database_at_once_upgrade_it_once(tmp_path):
+    """``python -m db.manage upgrade`` run twice at once, as two processes, on one new
+    PostgreSQL database (as two app hosts starting together would): both succeed, the
+    schema is at the newest revision once and the reference data is loaded once.
+
+    The test holds the migrations' advisory lock until both processes are waiting for
+    it, so that they really do ask at the same moment; then it lets them go."""
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import func
+    from sqlalchemy.orm import Session
+
+    from db.engine import MIGRATIONS_DIR
+    from db.models import ActionArea, Characteristic, PlanAction, Region, Theme
+    from seed import reference as ref
+    from tests.conftest import DatabaseMaker, skip_or_fail
+
+    lock = _upgrade_lock()
+    maker = DatabaseMaker("postgresql", tmp_path)
+    if maker.unavailable:
+        skip_or_fail(maker.unavailable)
+    processes: list[subprocess.Popen] = []
+    try:
+        url, engine = maker.new()
+        command = [sys.executable, "-m", "db.manage", "--database-url", url, "upgrade"]
+        with engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock})
+            holder.commit()
+            processes = [
+                subprocess.Popen(
+                    command,
+                    cwd=MIGRATIONS_DIR.parents[1],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                for _ in range(2)
+            ]
+            _wait_until_both_wait_for(holder, lock, url.rsplit("/", 1)[1], processes)
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock})
+            holder.commit()
+        for number, process in enumerate(processes, 1):
+            try:
+                output = process.communicate(timeout=PROCESS_TIMEOUT_S)[0]
+            except subprocess.TimeoutExpired:
+                process.kill()
+                output = process.communicate()[0]
+                pytest.fail(
+                    f"Upgrade process {number} took over {PROCESS_TIMEOUT_S} s after the "
+                    f"lock was let go:\n{output}",
+                    pytrace=False,
+                )
+            assert process.returncode == 0, (
+                f"Upgrade process {number} exited with code {process.returncode}:\n{output}"
+            )
+
+        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+        with Session(engine) as session:
+            versions = session.scalars(text("SELECT version_num FROM alembic_version")).all()
+            assert versions == [head], f"alembic_version holds {versions}, not {head!r} once"
+            for model, expected in (
+                (Theme, len(ref.ALL_THEMES)),
+                (ActionArea, len(ref.ACTION_AREAS)),
+                (Region, len(ref.REGIONS)),
+                (Characteristic, len(ref.CHARACTERISTICS)),
+                (PlanAction, len(ref.PLAN_ACTIONS)),
+            ):
+                count = session.scalar(select(func.count()).select_from(model))
+                assert count == expected, (
+                    f"{count} rows in {model.__tablename__}, not {expected}: the reference "
+                    "data was loaded more than once, or not at all"
+                )
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+        maker.close()

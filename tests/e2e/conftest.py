@@ -6,13 +6,17 @@ database, and Debian's Chromium driven by Playwright.
 * ``app_server`` (module): ``streamlit run app.py`` on a free loopback port, in demo
   mode, on its own fresh copy of the seeded SQLite demo database. ``app_server.url``
   is the address; ``app_server.database_url`` the database it writes to.
+* ``start_app_server(database_url, folder)``: the same server on any database (for a
+  test's own servers, such as two on one PostgreSQL database); wait for it with
+  ``_wait_until_healthy`` and end it with ``stop_app_server``.
 * ``base_url`` (module): ``app_server.url``.
 * ``page`` (function): a new browser context (no cookies) and page, with the script-run
   tracker (``helpers.track``) that the helpers in ``tests/e2e/helpers.py`` wait on.
 * ``screenshot_dir`` (session): where screenshots go; printed at the end of the run.
 
-Browser tests use SQLite only: they check the browser side, and the database layer
-is covered on both engines by the other tests.
+Browser tests use SQLite: they check the browser side, and the database layer is
+covered on both engines by the other tests. The one exception,
+test_browser_two_processes.py, runs two servers on one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -114,15 +118,11 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def app_server(
-    browser: Browser, e2e_demo_database: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppServer]:
-    """``streamlit run app.py`` on a fresh copy of the demo database, for one test module."""
-    folder = tmp_path_factory.mktemp("e2e-server")
-    database = folder / "demo.sqlite"
-    shutil.copyfile(e2e_demo_database, database)
-    database_url = f"sqlite:///{database}"
+def start_app_server(database_url: str, folder: Path) -> AppServer:
+    """Start ``streamlit run app.py`` in demo mode on ``database_url``, on a free loopback
+    port, its output going to ``folder/streamlit.log``. It does not wait: call
+    :func:`_wait_until_healthy` (so that several servers can start at once), and
+    :func:`stop_app_server` at the end."""
     port = _free_port()
     env = {
         **os.environ,
@@ -144,17 +144,32 @@ def app_server(
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    server = AppServer(f"http://127.0.0.1:{port}/", database_url, log_path, process)
+    return AppServer(f"http://127.0.0.1:{port}/", database_url, log_path, process)
+
+
+def stop_app_server(server: AppServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_server(
+    browser: Browser, e2e_demo_database: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """``streamlit run app.py`` on a fresh copy of the demo database, for one test module."""
+    folder = tmp_path_factory.mktemp("e2e-server")
+    database = folder / "demo.sqlite"
+    shutil.copyfile(e2e_demo_database, database)
+    server = start_app_server(f"sqlite:///{database}", folder)
     try:
         _wait_until_healthy(server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_app_server(server)
 
 
 def _wait_until_healthy(server: AppServer) -> None:
