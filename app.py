@@ -25,6 +25,7 @@ from components.my_settings import (
     password_outcome,
 )
 from components.narrow_screens import fit_narrow_screens
+from components.print_view import print_link, print_styles
 from core.config import ConfigError, Settings, load_settings
 from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Action, Actor, can
@@ -149,6 +150,8 @@ def not_allowed(spec: PageSpec) -> None:
 #: The key of the sidebar container that holds the navigation (its CSS class is
 #: ``st-key-amhe-navigation``; the browser tests find the links there).
 NAVIGATION_KEY = "amhe-navigation"
+#: The sidebar's "Print view" button (components/print_view).
+PRINT_LINK_KEY = "amhe-print-link"
 #: Said after the link of the page showing, so that it is not told by boldness alone.
 THIS_PAGE = " (this page)"
 
@@ -232,7 +235,14 @@ def sign_in_and_page(engine: Any, settings: Settings) -> None:
     chosen = st.navigation(pages, position="hidden")
     with navigation_area:
         draw_navigation(actor, specs.get(id(chosen)))
-    chosen.run()
+    print_area = st.sidebar.container(key=PRINT_LINK_KEY)
+    print_styles()
+    try:
+        chosen.run()
+    finally:
+        # After the page, whose picks are then in the address the link copies.
+        with print_area:
+            print_link()
 
 
 #: The button under the message that runs the app again (any other rerun does too).

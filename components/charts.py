@@ -26,6 +26,8 @@ import streamlit as st
 from altair import limit_rows, to_values
 
 from components.compat import maybe_box_native, sanitize_pandas_dataframe
+from core.formatting import escape_markdown
+from reports import chart_image
 
 #: Altair's default: a chart with more rows than this is refused (too much for a browser).
 MAX_ROWS = 5000
@@ -101,11 +103,44 @@ _specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def show_chart(chart: alt.TopLevelMixin | dict[str, Any], **options: Any) -> Any:
+def show_chart(
+    chart: alt.TopLevelMixin | dict[str, Any], *, downloads: bool = True, **options: Any
+) -> Any:
     """``st.altair_chart(chart, **options)`` without the schema check on every run; a
-    chart may also be given as its :func:`page_spec`."""
+    chart may also be given as its :func:`page_spec`. Under it, "Download chart" offers
+    the chart as a PNG and an SVG picture (``downloads=False``: not on a shared screen);
+    the chart needs a ``key`` for that."""
     spec = chart if isinstance(chart, dict) else page_spec(chart)
-    return st.vega_lite_chart(spec, **options)
+    shown = st.vega_lite_chart(spec, **options)
+    if downloads and options.get("key"):
+        chart_downloads(spec, str(options["key"]))
+    return shown
+
+
+def chart_downloads(spec: dict[str, Any], key: str) -> None:
+    """A "Download chart" button that opens the choice of a PNG or an SVG picture of
+    ``spec``. The picture is drawn only when asked for (reports.chart_image)."""
+    stem = chart_image.file_stem(spec)
+    with st.popover("Download chart", icon=":material/download:", key=f"{key}-pictures"):
+        st.caption(escape_markdown(chart_image.title_of(spec) or "This chart"))
+        st.download_button(
+            "As a PNG picture",
+            data=lambda: chart_image.png(spec),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            key=f"{key}-png",
+            on_click="ignore",
+            help="For slides, e-mails and documents.",
+        )
+        st.download_button(
+            "As an SVG picture",
+            data=lambda: chart_image.svg(spec),
+            file_name=f"{stem}.svg",
+            mime="image/svg+xml",
+            key=f"{key}-svg",
+            on_click="ignore",
+            help="Sharp at any size, for print and design software.",
+        )
 
 
 def records(data: Any) -> dict[str, Any]:

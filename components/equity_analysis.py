@@ -112,6 +112,7 @@ def analysis_section(ctx: RequestContext, scope: EquityScope) -> None:
             "Compare each group with",
             options,
             index=options.index(default),
+            format_func=eq.shown_name,
             key=f"eq-reference-{char_code}",
             help="The reference group. 'Everyone else' compares each group with all the "
             "other groups put together.",
@@ -169,6 +170,7 @@ def analysis_section(ctx: RequestContext, scope: EquityScope) -> None:
             ),
             width="stretch",
             height=plot_height(frame) + 120,
+            key="eq-chart",
         )
     if measure.kind != "count":
         st.caption(
@@ -234,8 +236,10 @@ def trends(
         names,
         default=default[:4],
         max_selections=len(TREND_COLOURS),
+        format_func=eq.shown_name,
         key=f"eq-trend-groups-{info.code}",
     )
+    chosen = [eq.shown_name(group) for group in chosen]  # as the trend table names them
     shown = long[long["Group"].isin(chosen)]
     plotted = shown.dropna(subset=["Value"]).rename(
         columns={"Value": "value", "Lower 95% limit": "low", "Upper 95% limit": "high"}
@@ -250,7 +254,7 @@ def trends(
             label=label,
             title=f"{label} over time: {measure.label}, by {info.name.lower()}",
         )
-        show_chart(chart, width="stretch", height=380)
+        show_chart(chart, width="stretch", height=380, key="eq-trend-chart")
     table = shown.rename(columns={"Value": label})
     st.dataframe(table, hide_index=True, width="stretch")
     if view.suppressed:

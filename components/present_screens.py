@@ -150,7 +150,12 @@ def metric_screen(figures: MeetingFigures, screen: plan.Screen, threshold: int) 
             title=f"{metric['code']} values by quarter",
             height=CHART_HEIGHT,
         )
-        show_chart(presentation_chart(spec), width="stretch", key=f"present-chart-{screen.item}")
+        show_chart(
+            presentation_chart(spec),
+            downloads=False,
+            width="stretch",
+            key=f"present-chart-{screen.item}",
+        )
     with right.container(key="present-figures"):
         _table(words.tidy(shown.newest(TABLE_QUARTERS).table))
         note = f"The newest {TABLE_QUARTERS} quarters; the meeting pack has them all."

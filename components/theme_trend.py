@@ -79,7 +79,12 @@ def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str)
         return
     chart_data = data.assign(period_start=pd.to_datetime(data["period_start"]))
     rows = tuple(chart_data[TREND_COLUMNS].itertuples(index=False, name=None))
-    show_chart(remembered_spec(trend_chart_of_rows, theme, rows), width="stretch", height=250)
+    show_chart(
+        remembered_spec(trend_chart_of_rows, theme, rows),
+        width="stretch",
+        height=250,
+        key=f"theme-trend-{theme_id}",
+    )
     with st.expander("Trend figures"):
         table = pd.DataFrame(
             {

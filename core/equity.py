@@ -75,6 +75,10 @@ EVERYONE_ELSE = "Everyone else"
 #: The census detailed group the NHS calls "White British" (ethnic category A).
 WHITE_BRITISH = "English, Welsh, Scottish, Northern Irish or British"
 WHITE = "White"
+#: The name a group goes by wherever the census name reads differently from the sentence
+#: ("White British people ..."): the sentence, the chart, the table, the pickers and the
+#: downloads all say "White British".
+SHOWN_NAMES = {WHITE_BRITISH: "White British"}
 TOO_FEW = "Too few to show"
 
 #: Row statuses of an analysis frame.
@@ -279,6 +283,11 @@ _PHRASES = {
     "All other sexual orientations": "{p} of all other sexual orientations",
     EVERYONE_ELSE: "all other {p}",
 }
+
+
+def shown_name(group: str) -> str:
+    """The group's name as every surface shows it (:data:`SHOWN_NAMES`)."""
+    return SHOWN_NAMES.get(group, group)
 
 
 def group_phrase(group: str, people: str = "people", *, start: bool = False) -> str:
@@ -809,7 +818,7 @@ def display_table(analysis: pd.DataFrame, measure: Measure, view: View) -> pd.Da
     disclosure control percentages are the rounded counts' own (:func:`shown_figures`),
     which needs the analysis made with ``disclosed=view.suppressed``.
     """
-    out = pd.DataFrame({"Group": analysis["group"]})
+    out = pd.DataFrame({"Group": analysis["group"].map(shown_name)})
     if measure.kind == "count":
         out[measure.numerator] = count_column(analysis["numerator"], view)
         out["Local population"] = count_column(analysis["population"], view)
@@ -976,7 +985,7 @@ def chart_frame(analysis: pd.DataFrame, measure: Measure, view: View | None = No
     shown, figures = analysis[keep], figures[keep]
     frame = pd.DataFrame(
         {
-            "group": shown["group"],
+            "group": shown["group"].map(shown_name),
             "value": figures["value"],
             "low": figures["low"],
             "high": figures["high"],
@@ -1010,7 +1019,7 @@ def trend_frame(
             rows.append(
                 {
                     "Period": label,
-                    "Group": r.group,
+                    "Group": shown_name(r.group),
                     "Value": value if shown else None,
                     "Lower 95% limit": low if shown else None,
                     "Upper 95% limit": high if shown else None,

@@ -107,6 +107,22 @@ def test_default_reference_is_white_british_for_detailed_ethnicity():
     assert eq.default_reference("sex", ["Female", "Male"]) == eq.EVERYONE_ELSE
 
 
+def test_white_british_is_named_the_same_in_sentence_chart_and_table():
+    data = {"Caribbean": (430, 500), eq.WHITE_BRITISH: (1800, 2000), "Irish": (40, 45)}
+    result = eq.proportions_by_group(counts(data), DETAILED, RIGHT, eq.WHITE_BRITISH)
+    sentence = eq.disparity_sentences(result, RIGHT, eq.WHITE_BRITISH)[0]
+    assert "White British service users" in sentence
+    view = eq.View(exact=True)
+    table = eq.display_table(result, RIGHT, view)
+    chart = eq.chart_frame(result, RIGHT, view)
+    trend = eq.trend_frame([("2024/25", result)], RIGHT, view)
+    for groups in (table["Group"], chart["group"], trend["Group"]):
+        assert "White British" in set(groups)
+        assert eq.WHITE_BRITISH not in set(groups)
+    assert eq.shown_name(eq.WHITE_BRITISH) == "White British"
+    assert eq.shown_name("Irish") == "Irish"
+
+
 def test_no_sentence_when_the_interval_includes_1():
     data = {BLACK: (88, 100), WHITE: (900, 1000)}
     result = eq.proportions_by_group(counts(data), BROAD, RIGHT, WHITE)

@@ -3,6 +3,8 @@ Act detention rates with their sentence and chart, then one region. Zero axe vio
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import AppServer
@@ -73,3 +75,32 @@ def test_national_lead_reads_equity_figures(
     assert_no_errors(page, "the Equity page, London")
     assert_accessible(page, "the Equity page (London)")
     print(screenshot(page, screenshot_dir, "national.lead-equity-london"))
+
+
+def test_a_chart_downloads_as_a_png_and_an_svg_picture(page: Page, app_server: AppServer) -> None:
+    """ "Download chart" under a chart opens the choice of a PNG or an SVG picture of it;
+    each file is the chart drawn (not the page), named after the chart's title."""
+    sign_in(page, app_server.url, "london.lead", "demo-london")
+    open_page(page, "Equity")
+    main = _main(page)
+    expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    opener = main.get_by_role("button", name="Download chart").first
+    opener.click()
+    files, names = {}, {}
+    for label, suffix in (("As a PNG picture", ".png"), ("As an SVG picture", ".svg")):
+        button = page.get_by_role("button", name=label)
+        expect(button).to_be_visible()
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        download = info.value
+        assert download.suggested_filename.endswith("-chart" + suffix), download.suggested_filename
+        files[suffix] = Path(download.path()).read_bytes()
+        names[suffix] = download.suggested_filename
+        if not button.is_visible():
+            opener.click()  # the choice closes after a download on some versions
+    assert files[".png"][:8] == b"\x89PNG\r\n\x1a\n"
+    drawing = files[".svg"].decode("utf-8")
+    assert drawing.lstrip().startswith("<svg")
+    title_words = names[".svg"].removesuffix("-chart.svg").split("-")
+    assert all(word in drawing.lower() for word in title_words), (title_words, drawing[:500])
+    assert_accessible(page, "the Equity page with the chart's download choice open")
