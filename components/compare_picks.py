@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components import url_state
+from components.compare_views import INTERVAL_NOTE, compare_about
 from components.downloads import download_buttons
 from core import compare_stats as cs
 from core.formatting import escape_markdown
@@ -138,4 +139,11 @@ def change_view(
         found.table,
         f"change-{_slug(metric['code'])}-{_slug(region)}",
         key="compare-change-dl",
+        about=compare_about(
+            ctx,
+            metric,
+            f"{metric['code']} {metric['name']} in {region}: {first} and {second}",
+            f"{first} and {second}",
+            INTERVAL_NOTE,
+        ),
     )

@@ -4,12 +4,15 @@ chart drawn with its table and downloads beside it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from components.charts import remembered_spec, show_chart
 from components.compare_charts import funnel_chart, grid_chart, trends_chart
-from components.downloads import download_buttons
+from components.downloads import download_buttons, for_viewer
+from core.export_about import ExportAbout, metric_about, period_words
 from core.formatting import escape_markdown
 from core.periods import format_period
 from core.theme_words import METHOD_SENTENCES
@@ -33,6 +36,28 @@ ADJUST_HELP = (
 
 #: Small trend charts drawn at once; with more regions than this, people pick which.
 TREND_CHARTS = 12
+
+
+INTERVAL_NOTE = (
+    "Intervals are 95% confidence intervals and funnel limits are 95% and 99.8% "
+    "control limits, each limit in its own column."
+)
+
+
+def compare_about(
+    ctx: RequestContext, metric: pd.Series, title: str, period: str, *notes: str
+) -> ExportAbout:
+    """What a Compare regions download of one metric says about itself: the metric's
+    definition, source and unit, the period, and the rule and audience for this viewer
+    (national figures: exact, for national leads and administrators)."""
+    about = replace(metric_about(metric, None), title=title, period=period, notes=notes)
+    return for_viewer(
+        ctx,
+        about,
+        region_id=None,
+        region_name=None,
+        people=bool(metric.get("counts_people", True)),
+    )
 
 
 def number_columns() -> dict:
@@ -80,7 +105,7 @@ def apply_chart_pick(view: sc.Overview) -> None:
         st.session_state[THEME_KEY] = theme
 
 
-def grid_view(view: sc.Overview) -> None:
+def grid_view(ctx: RequestContext, view: sc.Overview) -> None:
     """Every region's status in every theme: the grid chart and its table."""
     st.header("Progress by region and theme", anchor=False)
     st.caption(
@@ -110,13 +135,25 @@ def grid_view(view: sc.Overview) -> None:
         key="compare-grid-table",
         alt="Progress status of each region (rows) in each theme (columns), in words",
     )
-    download_buttons(status_table, "theme-statuses-by-region", key="compare-grid-dl")
+    about = ExportAbout(
+        title="Progress status of each region in each monitoring theme",
+        definition=" ".join(METHOD_SENTENCES),
+        source="The metric values each region enters, and its plan actions.",
+        period="Each region's latest values",
+    )
+    download_buttons(
+        status_table,
+        "theme-statuses-by-region",
+        key="compare-grid-dl",
+        about=for_viewer(ctx, about, region_id=None, region_name=None, people=False),
+    )
 
 
 # ------------------------------------------------------------------ the funnel plot
 
 
 def funnel_view(
+    ctx: RequestContext,
     comparison: sc.MetricComparison,
     metric: pd.Series,
     names: dict[int, str],
@@ -193,7 +230,17 @@ def funnel_view(
         alt=f"Funnel plot figures for {metric['code']}: each region's limits and where it falls",
         column_config=number_columns(),
     )
-    download_buttons(found.table, f"funnel-{slug(metric['code'])}", key="compare-funnel-dl")
+    about = compare_about(
+        ctx,
+        metric,
+        f"Funnel plot of {metric['code']} {metric['name']}: each region against the limits",
+        period_label or "Each region's latest quarter",
+        INTERVAL_NOTE,
+        *found.notes,
+    )
+    download_buttons(
+        found.table, f"funnel-{slug(metric['code'])}", key="compare-funnel-dl", about=about
+    )
     if found.missing:
         st.caption(
             "Not on the plot, because they have no value for "
@@ -246,4 +293,13 @@ def trends_view(
             key="compare-trend-table",
             alt=f"{metric['code']} in each region by quarter, and the national figure",
         )
-        download_buttons(table, f"trend-{slug(metric['code'])}", key="compare-trend-dl")
+        about = compare_about(
+            ctx,
+            metric,
+            f"{metric['code']} {metric['name']} in each region by quarter, and nationally",
+            period_words(frame),
+            INTERVAL_NOTE,
+        )
+        download_buttons(
+            table, f"trend-{slug(metric['code'])}", key="compare-trend-dl", about=about
+        )

@@ -49,6 +49,8 @@ METRIC_COLUMNS = [
     "theme",
     "target_value",
     "frequency",
+    "data_source",
+    "counts_people",
 ]
 LATEST_COLUMNS = ["region_id", "metric_id", "period_start", "value", "numerator", "denominator"]
 #: The added-up columns (:func:`_summed`) after the grouping ones.
@@ -91,6 +93,8 @@ def national_metrics(session: Session) -> pd.DataFrame:
             Theme.name,
             Metric.target_value,
             Metric.frequency,
+            Metric.data_source,
+            Metric.counts_people,
         )
         .join(Theme, Theme.id == Metric.theme_id)
         .where(Metric.active.is_(True), Metric.scope == "national")

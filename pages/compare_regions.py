@@ -20,8 +20,10 @@ from components.charts import remembered_spec, show_chart
 from components.compare_charts import latest_chart
 from components.compare_picks import change_view, choose_metric, choose_period
 from components.compare_views import (
+    INTERVAL_NOTE,
     REGION_KEY,
     THEME_KEY,
+    compare_about,
     forget_chart_pick,
     funnel_view,
     grid_view,
@@ -30,8 +32,9 @@ from components.compare_views import (
     trends_view,
 )
 from components.context import current
-from components.downloads import download_buttons
+from components.downloads import download_buttons, for_viewer
 from core import compare as cc
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown, format_value
 from core.periods import format_period
 from core.permissions import Action, can
@@ -113,7 +116,17 @@ def drill_down(ctx: RequestContext, view: sc.Overview) -> None:
             key="compare-drill-table",
             alt=f"The metrics behind {theme} in {region}, with their statuses",
         )
-        download_buttons(shown, f"metrics-{slug(region)}-{slug(theme)}", key="compare-drill-dl")
+        about = ExportAbout(
+            title=f"The metrics behind {theme} in {region}, with their statuses",
+            source="The metric values the region enters.",
+            period="Each metric's latest values",
+        )
+        download_buttons(
+            shown,
+            f"metrics-{slug(region)}-{slug(theme)}",
+            key="compare-drill-dl",
+            about=for_viewer(ctx, about, region_id=region_id, region_name=region),
+        )
     with contextlib.suppress(StreamlitPageNotFoundError):
         st.page_link(
             "pages/themes.py",
@@ -177,8 +190,17 @@ def national_metrics(ctx: RequestContext, view: sc.Overview) -> None:
         alt=f"Regions ranked by their latest value of {metric['code']}",
         column_config=number_columns(),
     )
-    download_buttons(ranking, f"ranking-{slug(metric['code'])}", key="compare-ranking-dl")
-    funnel_view(comparison, metric, names, period.label if period else None)
+    about = compare_about(
+        ctx,
+        metric,
+        f"{metric['code']} {metric['name']}: regions ranked",
+        period.label if period else "Each region's latest quarter",
+        INTERVAL_NOTE,
+    )
+    download_buttons(
+        ranking, f"ranking-{slug(metric['code'])}", key="compare-ranking-dl", about=about
+    )
+    funnel_view(ctx, comparison, metric, names, period.label if period else None)
     change_view(ctx, view, metric, choices)
     trends_view(ctx, comparison.national_trend, metric, names)
 
@@ -200,7 +222,7 @@ def main() -> None:
         "Every region side by side: how each of the six monitoring themes is going, and the "
         "national core metrics region by region against the national figure."
     )
-    grid_view(view)
+    grid_view(ctx, view)
     drill_down(ctx, view)
     national_metrics(ctx, view)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from components import url_state
 from components.context import current
 from components.corrections import retired_metrics_panel
-from components.downloads import download_buttons
+from components.downloads import download_buttons, for_viewer
 from components.first_run import first_run_notice, requested_definition
 from components.metric_card import metric_card, status_words, theme_filter
 from components.metric_entry import entry_view
@@ -20,6 +20,7 @@ from components.outcome import show_outcome
 from components.region_picker import choose_region
 from core.disclosure import rule_text
 from core.entities import Entity
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown as plain
 from core.formatting import format_value
 from core.forum import has_coproduction_record
@@ -95,7 +96,18 @@ def progress_view(ctx: RequestContext, page: MetricsPage) -> None:
         key="metrics-summary",
         column_config={"Metric": st.column_config.TextColumn("Metric", width=320)},
     )
-    download_buttons(summary_table, f"metrics-{region_name}", key="metrics-summary-dl")
+    about = ExportAbout(
+        title=f"The metrics of {region_name} and their progress",
+        source="The metric values the region enters.",
+        period="Each metric's latest values",
+        notes=("An empty cell is a hidden figure, or one not entered yet.",),
+    )
+    download_buttons(
+        summary_table,
+        f"metrics-{region_name}",
+        key="metrics-summary-dl",
+        about=for_viewer(ctx, about, region_id=page.region_id, region_name=region_name),
+    )
     ordered = pd.concat([shown[shown["theme_id"] == t] for t in page.theme_names])
     on_cards = cards_to_show(ordered)
     values = card_values(ctx, page.region_id, on_cards)

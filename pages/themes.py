@@ -11,10 +11,11 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from components.badges import status_badge, status_markdown
 from components.context import current
-from components.downloads import download_buttons
+from components.downloads import download_buttons, for_viewer
 from components.region_picker import choose_region
 from components.theme_trend import slug, trend_view
 from core.disclosure import SUPPRESSED
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown, format_value
 from core.periods import format_period
 from core.statuses import PROGRESS_STATUSES
@@ -142,4 +143,20 @@ for start in range(0, len(page.themes), COLUMNS_PER_ROW):
 st.subheader("The themes at a glance", anchor=False)
 summary = summary_table(page.themes)
 st.dataframe(summary, hide_index=True, width="stretch")
-download_buttons(summary, f"theme-statuses-{slug(region_name)}", key="theme-summary")
+download_buttons(
+    summary,
+    f"theme-statuses-{slug(region_name)}",
+    key="theme-summary",
+    about=for_viewer(
+        ctx,
+        ExportAbout(
+            title=f"The six monitoring themes in {region_name}: status and actions",
+            definition=" ".join(METHOD_SENTENCES),
+            source="The metric values the region enters, and its plan actions.",
+            period="Each metric's latest values",
+        ),
+        region_id=region_id,
+        region_name=region_name,
+        people=False,
+    ),
+)

@@ -421,3 +421,28 @@ def test_the_picks_live_in_the_address_and_a_link_opens_them(signed_in):
     assert fresh.selectbox(key="compare-period").value == period
     assert fresh.selectbox(key="compare-region").value == region
     assert not fresh.warning, [w.value for w in fresh.warning]
+
+
+def test_every_download_says_what_it_holds(signed_in, monkeypatch):
+    """Each of the page's files comes with its About (issue 15): what it is, the period,
+    the disclosure rule and who may see it; a metric's files its definition and unit."""
+    import components.downloads
+
+    calls: list[tuple[str, object]] = []
+    original = components.downloads.download_buttons
+
+    def record(table, file_stem, *, key, about=None):
+        calls.append((key, about))
+        original(table, file_stem, key=key, about=about)
+
+    for module in ("components.downloads", "components.compare_views", "components.compare_picks"):
+        monkeypatch.setattr(f"{module}.download_buttons", record)  # the page imports it anew
+    at = open_compare(signed_in, "national.lead", "demo-national")
+    at.selectbox(key="compare-region").set_value(at.selectbox(key="compare-region").value).run()
+    keys = {key for key, _ in calls}
+    assert {"compare-grid-dl", "compare-ranking-dl", "compare-change-dl"} <= keys, keys
+    for key, about in calls:
+        assert about is not None, f"{key} has no About"
+        assert about.title and about.period and about.disclosure and about.audience, key
+        if key in ("compare-ranking-dl", "compare-funnel-dl", "compare-change-dl"):
+            assert about.definition and about.unit, key
