@@ -18,6 +18,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -117,30 +118,35 @@ def show_chart(
     return shown
 
 
+#: The pictures a chart downloads as: label, file suffix, type, how it is drawn, what for.
+_PICTURES = (
+    ("As a PNG picture", "png", "image/png", chart_image.png, "For slides, e-mails and documents."),
+    (
+        "As an SVG picture",
+        "svg",
+        "image/svg+xml",
+        chart_image.svg,
+        "Sharp at any size, for print and design software.",
+    ),
+)
+
+
 def chart_downloads(spec: dict[str, Any], key: str) -> None:
     """A "Download chart" button that opens the choice of a PNG or an SVG picture of
     ``spec``. The picture is drawn only when asked for (reports.chart_image)."""
     stem = chart_image.file_stem(spec)
     with st.popover("Download chart", icon=":material/download:", key=f"{key}-pictures"):
         st.caption(escape_markdown(chart_image.title_of(spec) or "This chart"))
-        st.download_button(
-            "As a PNG picture",
-            data=lambda: chart_image.png(spec),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            key=f"{key}-png",
-            on_click="ignore",
-            help="For slides, e-mails and documents.",
-        )
-        st.download_button(
-            "As an SVG picture",
-            data=lambda: chart_image.svg(spec),
-            file_name=f"{stem}.svg",
-            mime="image/svg+xml",
-            key=f"{key}-svg",
-            on_click="ignore",
-            help="Sharp at any size, for print and design software.",
-        )
+        for label, suffix, mime, draw, why in _PICTURES:
+            st.download_button(
+                label,
+                data=partial(draw, spec),
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"{key}-{suffix}",
+                on_click="ignore",
+                help=why,
+            )
 
 
 def records(data: Any) -> dict[str, Any]:

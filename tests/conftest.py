@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db.engine import build_engine, dispose_engine, upgrade_schema
 from seed.demo import add_illustrative_national_metrics, seed_demo_if_empty
 from seed.load import ensure_reference_data
+from tests.tcp_proxy import TcpProxy
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "AMHE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -157,3 +159,12 @@ def demo_url(database_kind: DatabaseMaker, demo_template: str | None) -> Iterato
     yield url
     database_kind.made.remove((url, engine))
     database_kind.drop(url, engine)
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    """A loopback TCP proxy in front of the test PostgreSQL server, which a test can cut,
+    hold and restore (tests/tcp_proxy.py)."""
+    server = make_url(POSTGRES_ADMIN_URL)
+    with TcpProxy(server.port or 5432, server.host or "127.0.0.1") as made:
+        yield made

@@ -101,3 +101,28 @@ def auth():
     yield made
     for key in ("name", "username", "authentication_status", "email", "roles", "logout"):
         st.session_state.pop(key, None)
+
+
+def address_of(at: AppTest, *names: str) -> dict[str, str]:
+    """The page's query parameters ``names`` that are set, each as one string."""
+    found = {}
+    for name in names:
+        if name in at.query_params:
+            value = at.query_params[name]
+            found[name] = value[0] if isinstance(value, list) else value
+    return found
+
+
+def reopened(
+    signed_in, page: str, address: dict[str, str], account=("national.lead", "demo-national")
+) -> AppTest:
+    """``page`` at ``address`` in a new session (a reload, or a link pasted elsewhere),
+    which must open without an error or a warning."""
+    fresh = signed_in(*account)
+    for name, value in address.items():
+        fresh.query_params[name] = value
+    fresh.switch_page(page)
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert not fresh.warning, [w.value for w in fresh.warning]
+    return fresh

@@ -23,6 +23,7 @@ from db import compare as dbc
 from db import queries
 from db.models import Metric, MetricValue
 from db.theme_progress import metric_statuses, theme_statuses
+from tests.app.conftest import reopened
 from tests.markdown_text import shown
 
 PAGE = "pages/compare_regions.py"
@@ -411,16 +412,10 @@ def test_the_picks_live_in_the_address_and_a_link_opens_them(signed_in):
     address = {name: at.query_params[name] for name in ("metric", "period", "region")}
     assert address["metric"] in (metric_id, [metric_id])
 
-    fresh = signed_in("national.lead", "demo-national")
-    for name, value in address.items():
-        fresh.query_params[name] = value
-    fresh.switch_page(PAGE)
-    fresh.run()
-    assert not fresh.exception, fresh.exception
+    fresh = reopened(signed_in, PAGE, address)
     assert str(fresh.selectbox(key="compare-metric").value) == metric_id
     assert fresh.selectbox(key="compare-period").value == period
     assert fresh.selectbox(key="compare-region").value == region
-    assert not fresh.warning, [w.value for w in fresh.warning]
 
 
 def test_every_download_says_what_it_holds(signed_in, monkeypatch):

@@ -33,7 +33,6 @@ from db.engine import WRITE_OPTION, build_engine, dispose_engine, get_engine, un
 from db.models import AuditEvent, FeedbackItem, LoginAttempt
 from tests.app.conftest import new_app, sign_in
 from tests.app.test_app_roles import texts
-from tests.conftest import POSTGRES_ADMIN_URL
 from tests.markdown_text import shown
 from tests.tcp_proxy import FORWARD, TcpProxy
 
@@ -48,14 +47,6 @@ SUMMARY_BOX = "What they said (a short summary)"
 PASSWORD = "outage-secret-word"
 #: What only an error page shows.
 ERROR_PAGE_WORDS = ("Traceback", "This app has encountered an error", "OperationalError")
-
-
-@pytest.fixture
-def proxy() -> Iterator[TcpProxy]:
-    """A proxy in front of the test PostgreSQL server."""
-    server = make_url(POSTGRES_ADMIN_URL)
-    with TcpProxy(server.port or 5432, server.host or "127.0.0.1") as made:
-        yield made
 
 
 @pytest.fixture

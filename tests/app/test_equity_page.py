@@ -14,6 +14,7 @@ from core.disclosure import SUPPRESSED
 from core.equity import MEASURES
 from db.engine import build_engine
 from db.models import EquityCount, Region
+from tests.app.conftest import address_of, reopened
 
 PAGE = "pages/equity.py"
 CHARACTERISTICS = {
@@ -176,21 +177,11 @@ def test_national_lead_sees_all_regions_and_each_region_exactly(signed_in, app_e
     assert "You see exact figures for North West." in "\n".join(c.value for c in at.caption)
 
 
-def _address(at) -> dict[str, str]:
-    """The page's query parameters, each as one string."""
-    found = {}
-    for name in ("region", "measure", "characteristic", "period"):
-        if name in at.query_params:
-            value = at.query_params[name]
-            found[name] = value[0] if isinstance(value, list) else value
-    return found
-
-
 def test_the_picks_live_in_the_address_and_a_link_opens_them(signed_in, app_env):
     """Region, measure, characteristic and period are written to the address; the same
     address in a new session (a reload, a pasted link) opens the same view."""
     at = open_equity(signed_in, "national.lead", "demo-national")
-    assert "region" not in _address(at), "all regions: no region in the address"
+    assert "region" not in address_of(at, "region"), "all regions: no region in the address"
     at.selectbox(key="eq-measure").set_value(MEASURES["mha_detentions"]).run()
     at.selectbox(key="eq-characteristic").set_value("ethnicity_broad").run()
     period_box = at.selectbox(key="eq-period-mha_detentions")
@@ -198,24 +189,18 @@ def test_the_picks_live_in_the_address_and_a_link_opens_them(signed_in, app_env)
     period = at.selectbox(key="eq-period-mha_detentions").value
     at.radio(key="eq-scope").set_value("One region").run()
     at.selectbox(key="eq-region").set_value(region_id(app_env, "north_west")).run()
-    address = _address(at)
+    address = address_of(at, "region", "measure", "characteristic", "period")
     assert address["measure"] == "mha_detentions"
     assert address["characteristic"] == "ethnicity_broad"
     assert address["region"] == str(region_id(app_env, "north_west"))
     assert address["period"] == str(period)[:10]
 
-    fresh = signed_in("national.lead", "demo-national")
-    for name, value in address.items():
-        fresh.query_params[name] = value
-    fresh.switch_page(PAGE)
-    fresh.run()
-    assert not fresh.exception, fresh.exception
+    fresh = reopened(signed_in, PAGE, address)
     assert fresh.radio(key="eq-scope").value == "One region"
     assert fresh.selectbox(key="eq-region").value == region_id(app_env, "north_west")
     assert fresh.selectbox(key="eq-measure").value.code == "mha_detentions"
     assert fresh.selectbox(key="eq-characteristic").value == "ethnicity_broad"
     assert fresh.selectbox(key="eq-period-mha_detentions").value == period
-    assert not fresh.warning, [w.value for w in fresh.warning]
 
 
 def test_a_link_to_a_characteristic_not_recorded_says_so(signed_in):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import address_of, reopened
+
 
 def _picker_app() -> None:
     import streamlit as st
@@ -44,7 +46,7 @@ def test_a_link_opens_the_region_it_names():
     assert not at.warning
 
 
-def test_a_pick_is_written_to_the_address():
+def test_a_pick_is_written_to_theaddress_of():
     at = _app()
     assert _region(at) == "1"  # the first choice is in the address too
     at.selectbox(key="region-box").set_value(3).run()
@@ -72,27 +74,6 @@ def test_rubbish_in_the_address_is_refused_not_an_error():
 # ------------------------------------------------------------- through the real pages
 
 
-def _address(at: AppTest, *names: str) -> dict[str, str]:
-    found = {}
-    for name in names:
-        if name in at.query_params:
-            value = at.query_params[name]
-            found[name] = value[0] if isinstance(value, list) else value
-    return found
-
-
-def _reopen(signed_in, page: str, address: dict[str, str]) -> AppTest:
-    """The same address opened in a new session (a reload, or a link pasted elsewhere)."""
-    fresh = signed_in("national.lead", "demo-national")
-    for name, value in address.items():
-        fresh.query_params[name] = value
-    fresh.switch_page(page)
-    fresh.run()
-    assert not fresh.exception, fresh.exception
-    assert not fresh.warning, [w.value for w in fresh.warning]
-    return fresh
-
-
 def _ids(engine) -> tuple[int, int]:
     """North West's id, and the theme of a national metric (every region has those)."""
     from sqlalchemy import select
@@ -108,7 +89,7 @@ def _ids(engine) -> tuple[int, int]:
     return region, theme
 
 
-def test_metrics_keeps_its_region_theme_and_metric_in_the_address(signed_in, app_engine):
+def test_metrics_keeps_its_region_theme_and_metric_in_theaddress_of(signed_in, app_engine):
     region, theme = _ids(app_engine)
     at = signed_in("national.lead", "demo-national")
     at.switch_page("pages/metrics.py")
@@ -116,15 +97,15 @@ def test_metrics_keeps_its_region_theme_and_metric_in_the_address(signed_in, app
     at.selectbox(key="metrics-region").set_value(region).run()
     at.selectbox(key="metrics-theme").set_value(theme).run()
     assert not at.exception, at.exception
-    address = _address(at, "region", "theme", "metric")
+    address = address_of(at, "region", "theme", "metric")
     assert address["region"] == str(region)
     assert "theme" in address
-    fresh = _reopen(signed_in, "pages/metrics.py", address)
+    fresh = reopened(signed_in, "pages/metrics.py", address)
     assert fresh.selectbox(key="metrics-region").value == region
     assert fresh.selectbox(key="metrics-theme").value == theme
 
 
-def test_a_metric_chosen_on_metrics_is_in_the_address(signed_in, app_engine):
+def test_a_metric_chosen_on_metrics_is_in_theaddress_of(signed_in, app_engine):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -139,19 +120,19 @@ def test_a_metric_chosen_on_metrics_is_in_the_address(signed_in, app_engine):
     at.run()
     at.selectbox(key="metrics-goto").set_value(metric.id).run()
     assert not at.exception, at.exception
-    address = _address(at, "region", "metric")
+    address = address_of(at, "region", "metric")
     assert address["metric"] == str(metric.id)
-    fresh = _reopen(signed_in, "pages/metrics.py", address)
+    fresh = reopened(signed_in, "pages/metrics.py", address)
     assert fresh.selectbox(key="metrics-goto").value == metric.id
     assert [s.value.replace("\\", "") for s in fresh.main.subheader] == [metric.name]
 
 
-def test_overview_keeps_its_region_in_the_address(signed_in):
+def test_overview_keeps_its_region_in_theaddress_of(signed_in):
     at = signed_in("national.lead", "demo-national")
     box = at.selectbox(key="overview-region")
     box.select_index(len(box.options) - 1).run()
     chosen = at.selectbox(key="overview-region").value
-    address = _address(at, "region")
+    address = address_of(at, "region")
     assert address == {"region": str(chosen)}
-    fresh = _reopen(signed_in, "pages/overview.py", address)
+    fresh = reopened(signed_in, "pages/overview.py", address)
     assert fresh.selectbox(key="overview-region").value == chosen

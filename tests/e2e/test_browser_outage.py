@@ -10,10 +10,8 @@ tests/app/test_database_outage.py covers the other moments of a cut with AppTest
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -23,18 +21,13 @@ from sqlalchemy.orm import Session
 
 from db.engine import build_engine
 from db.models import FeedbackItem
-from tests.conftest import POSTGRES_ADMIN_URL
-from tests.e2e.conftest import VIEWPORT, AppServer, _free_port, _wait_until_healthy
+from tests.e2e.conftest import AppServer, _wait_until_healthy, start_app_server, stop_app_server
 from tests.e2e.helpers import (
-    COOKIE_KEY,
     LOAD_TIMEOUT_MS,
-    REPO_ROOT,
-    TIMEOUT_MS,
     act,
     assert_no_errors,
     open_page,
     sign_in,
-    track,
 )
 from tests.tcp_proxy import TcpProxy
 
@@ -46,55 +39,17 @@ UNAVAILABLE = "The dashboard cannot reach its database just now."
 
 
 @pytest.fixture
-def proxy() -> Iterator[TcpProxy]:
-    server = make_url(POSTGRES_ADMIN_URL)
-    with TcpProxy(server.port or 5432, server.host or "127.0.0.1") as made:
-        yield made
-
-
-@pytest.fixture
-def proxied_server(browser: Browser, demo_url: str, proxy: TcpProxy, tmp_path) -> Iterator:
+def app_server(browser: Browser, demo_url: str, proxy: TcpProxy, tmp_path) -> Iterator[AppServer]:
     """``streamlit run app.py`` on a PostgreSQL demo database reached through ``proxy``
-    (its ``database_url`` is the database itself, for the test's checks)."""
+    (its ``database_url`` is the database itself, for the test's checks). The ``page``
+    fixture (tests/e2e/conftest.py) opens this server."""
     url = make_url(demo_url).set(port=proxy.port, password=PASSWORD)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "AMHE_DATABASE_URL": url.render_as_string(hide_password=False),
-        "AMHE_DEMO": "1",
-        "AMHE_LOGIN_SLEEP_TIME": "0",
-        "AMHE_COOKIE_KEY": COOKIE_KEY,
-    }
-    log_path = tmp_path / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
-    server = AppServer(f"http://127.0.0.1:{port}/", demo_url, log_path, process)
+    server = start_app_server(url.render_as_string(hide_password=False), tmp_path)
     try:
         _wait_until_healthy(server)
-        yield server
+        yield replace(server, database_url=demo_url)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser, proxied_server: AppServer) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, base_url=proxied_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    made = context.new_page()
-    track(made)
-    yield made
-    context.close()
+        stop_app_server(server)
 
 
 def feedback_count(server: AppServer) -> int:
@@ -107,10 +62,10 @@ def feedback_count(server: AppServer) -> int:
 
 
 def test_a_save_during_an_outage_saves_nothing_and_succeeds_once_back(
-    page: Page, proxied_server: AppServer, proxy: TcpProxy
+    page: Page, app_server: AppServer, proxy: TcpProxy
 ) -> None:
-    before = feedback_count(proxied_server)
-    sign_in(page, proxied_server.url, "london.forum", "demo-forum", timeout_ms=LOAD_TIMEOUT_MS)
+    before = feedback_count(app_server)
+    sign_in(page, app_server.url, "london.forum", "demo-forum", timeout_ms=LOAD_TIMEOUT_MS)
     open_page(page, "Feedback")
     main = page.get_by_test_id("stMain")
     main.get_by_test_id("stExpander").filter(has_text="Add feedback").locator("summary").click()
@@ -123,7 +78,7 @@ def test_a_save_during_an_outage_saves_nothing_and_succeeds_once_back(
     assert_no_errors(page, "during the outage")
     body = page.locator("body").inner_text()
     assert "This app has encountered an error" not in body and PASSWORD not in body
-    assert feedback_count(proxied_server) == before
+    assert feedback_count(app_server) == before
 
     proxy.restore()
     act(page, main.get_by_role("button", name="Try again").click)
@@ -135,4 +90,4 @@ def test_a_save_during_an_outage_saves_nothing_and_succeeds_once_back(
     act(page, main.get_by_role("button", name="Add feedback").click)
     expect(main.get_by_text("Thank you. The feedback has been added.")).to_be_visible()
     assert_no_errors(page, "after the database came back")
-    assert feedback_count(proxied_server) == before + 1
+    assert feedback_count(app_server) == before + 1
