@@ -175,7 +175,7 @@ def _pdf_table(pdf: ReportPDF, table: pd.DataFrame) -> None:
     pdf.set_font(pdf.family_name, "", 7)
     for record in table[list(SPC_COLUMNS)].itertuples(index=False, name=None):
         for text, (width, align) in zip(record, SPC_COLUMNS.values(), strict=True):
-            pdf.cell(width, ROW_HEIGHT, pdf.clean(str(text)), border=1, align=align)
+            pdf.plain_cell(width, ROW_HEIGHT, pdf.clean(str(text)), align=align)
         pdf.ln(ROW_HEIGHT)
     pdf.ln(3)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core.permissions import SYSTEM_ACTOR
 from db.metric_import import preview_metric_values
 from db.models import Region
-from tests.benchmarks import measure, report
+from tests.benchmarks import browser_report, measure, report
 
 
 def timing(
@@ -96,3 +96,121 @@ def test_the_readme_documents_the_benchmark_and_its_figures():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert "python -m tests.benchmarks" in readme
     assert "Budgets broken:" in readme, "the latest figures are recorded"
+
+
+# ------------------------------------------------------------------ browser benchmark
+
+
+def browser_result(pages: list[dict], downloads: list[dict], sign_in: dict) -> dict:
+    return {
+        "engine": "postgresql",
+        "scale": 10,
+        "role": "admin",
+        "post_script_gc": True,
+        "pages": pages,
+        "cold_floor": [0.4, 0.5, 0.6],
+        "sign_in": sign_in,
+        "downloads": downloads,
+        "memory": {"peak": 401.4},
+    }
+
+
+def browser_page(page: str, times: list[float], cold: float, problem: str = "") -> dict:
+    return {
+        "page": page,
+        "times": times,
+        "floor": [0.4, 0.5, 0.5],
+        "cold": cold,
+        "problem": problem,
+    }
+
+
+def test_browser_budgets_are_ratios_to_the_floor_beside_them():
+    assert browser_report.spread([0.9, 0.5, 0.7]) == browser_report.Spread(0.7, 0.5, 0.9)
+    assert str(browser_report.spread([0.9, 0.5, 0.7])) == "0.70 (0.50–0.90)"
+    assert browser_report.ratio(1.0, [0.4, 0.5, 0.6]) == 2.0
+    assert browser_report.ratio(None, [0.5]) is None
+    # Floor median 0.5 s: 1.0 s is exactly twice, within; the cold floor's median is 0.5 s.
+    quick = browser_page("Overview", [1.0, 0.9, 1.1], cold=2.0)
+    assert browser_report.page_verdict(quick, [0.4, 0.5, 0.6]).ok
+    slow = browser_page("Metrics", [1.2, 1.3, 1.1], cold=2.5)
+    verdict = browser_report.page_verdict(slow, [0.4, 0.5, 0.6])
+    assert verdict == browser_report.Verdict(
+        "median 2.4× the floor > 2×; cold 5.0× the floor > 4×", False
+    )
+    failed = browser_page("Themes", [0.5], cold=0.5, problem="an exception is shown")
+    assert browser_report.page_verdict(failed, [0.5]).text == "an exception is shown"
+    assert browser_report.sign_in_verdict({"times": [1.4], "floor": [0.5]}).ok
+    assert browser_report.sign_in_verdict({"times": [1.6], "floor": [0.5]}) == (
+        browser_report.Verdict("3.2× the floor > 3×", False)
+    )
+
+
+def test_browser_downloads_are_held_to_seconds():
+    def verdict(page: str, label: str, times: list[float]) -> browser_report.Verdict:
+        return browser_report.download_verdict({"page": page, "label": label, "times": times})
+
+    pdf = "Download the report (PDF)"
+    assert verdict("Annual report", pdf, [4.0, 4.5, 9.0]).text == "within 5 s"
+    assert verdict("Annual report", pdf, [21.0]) == browser_report.Verdict("over 5 s", False)
+    assert not verdict("Annual report", "Download the report (HTML)", [1.2]).ok
+    assert verdict("Forum meeting", "Download the meeting pack (PDF)", [1.9]).ok
+    assert verdict("Metrics", "Download CSV", [9.0]).text == "measured (no budget)"
+    dropped = {"page": "Metrics", "label": "Download CSV", "times": [], "problem": "Timeout"}
+    assert browser_report.download_verdict(dropped) == browser_report.Verdict("Timeout", False)
+
+
+def test_the_browser_report_counts_every_broken_budget():
+    pages = [
+        browser_page("Overview", [0.6, 0.7, 0.8], cold=1.0),
+        browser_page("Compare regions", [1.5, 1.6, 1.4], cold=1.5),
+    ]
+    downloads = [
+        {
+            "page": "Annual report",
+            "label": "Download the report (PDF)",
+            "file": "report.pdf",
+            "times": [20.0, 21.0, 22.0],
+            "floor": [0.5],
+        }
+    ]
+    sign_in = {"times": [2.0, 2.1], "floor": [0.5, 0.5], "cold": 3.0}
+    text, failures = browser_report.markdown(
+        [browser_result(pages, downloads, sign_in)], "2 cores", "2026-12-06 12:00"
+    )
+    # Compare regions (3.2×), sign-in (4.1×) and the PDF (21 s).
+    assert failures == 3
+    assert "## PostgreSQL, scale 10, signed in as admin" in text
+    assert "| Overview | 0.70 (0.60–0.80) | 0.50 | 1.4× | 1.00 | 2.0× | within budget |" in text
+    assert "| Compare regions | 1.50 (1.40–1.60) | 0.50 | 3.0× |" in text
+    assert "| Sign-in (click to the first page) | 2.05 (2.00–2.10) | 0.50 | 4.1× |" in text
+    assert (
+        "| Annual report | Download the report (PDF) | report.pdf | 21.00 (20.00–22.00) "
+        "| 42.0× | over 5 s |" in text
+    )
+    assert "Server memory (MB): peak 401." in text
+    assert "Budgets broken: 3." in text
+
+
+def test_browser_runs_are_named_engine_and_scale():
+    import argparse
+
+    import pytest
+
+    from tests.benchmarks.__main__ import browser_run
+
+    assert browser_run("sqlite:10") == ("sqlite", 10)
+    assert browser_run("postgresql:1") == ("postgresql", 1)
+    with pytest.raises(argparse.ArgumentTypeError):
+        browser_run("mysql:1")
+
+
+def test_the_floor_page_is_added_to_the_app_without_changing_it():
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent / "benchmarks"
+    entry = (here / "browser_app.py").read_text()
+    assert "app.PAGES = (*app.PAGES, FLOOR)" in entry
+    assert (here / "floor_page.py").exists()
+    app_source = (here.parents[1] / "app.py").read_text()
+    assert "floor" not in app_source.lower()

@@ -2,6 +2,7 @@
 
     python -m tests.benchmarks [--engines sqlite postgresql] [--scales 1 10]
                                [--out data/bench/benchmark.md]
+                               [--browser | --browser-only] [--browser-runs sqlite:1 ...]
 
 For each engine and scale it builds the synthetic data once (``seed.synthetic``, kept in
 ``data/bench`` and in PostgreSQL databases ``amhe_bench_scaleN``), copies it, measures the
@@ -9,6 +10,11 @@ copy in a fresh process (``tests.benchmarks.measure``), prints one table and wri
 ``--out``. Exits 1 when a budget is broken. PostgreSQL is reached at
 ``AMHE_TEST_POSTGRES_URL`` (default: postgres on 127.0.0.1:5432). A benchmark, not a test:
 it takes about half an hour on a 2-core machine, so the test suite does not run it.
+
+``--browser`` adds the browser benchmark (``tests.benchmarks.browser``: every page, the
+sign-in and every download in Chromium, as ratios to a floor page) for each of
+``--browser-runs`` (engine:scale; by default SQLite at scales 1 and 10 and PostgreSQL at
+scale 1), written to ``--browser-out``; ``--browser-only`` runs just that.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.benchmarks import browser_report
 from tests.benchmarks.report import markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +105,42 @@ def measure(engine: str, scale: int, url: str) -> dict:
         return json.loads(out.read_text())
 
 
+def measure_browser(engine: str, scale: int, url: str, args: argparse.Namespace) -> dict:
+    print(f"Measuring {engine} at scale {scale} in the browser ...", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        command = [sys.executable, "-m", "tests.benchmarks.browser", "--database-url", url]
+        command += ["--engine", engine, "--scale", str(scale), "--out", str(out)]
+        command += ["--rounds", str(args.rounds), "--soak-minutes", str(args.soak_minutes)]
+        if args.post_script_gc:
+            command += ["--post-script-gc", args.post_script_gc]
+        subprocess.run(command, cwd=ROOT, check=True)
+        return json.loads(out.read_text())
+
+
+def browser_run(text: str) -> tuple[str, int]:
+    """``sqlite:10`` -> ("sqlite", 10)."""
+    engine, _, scale = text.partition(":")
+    if engine not in ("sqlite", "postgresql") or not scale.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not engine:scale, e.g. sqlite:10")
+    return engine, int(scale)
+
+
+def run_browser(args: argparse.Namespace) -> int:
+    results = []
+    for engine, scale in args.browser_runs:
+        url = sqlite_copy(args.data_dir, scale) if engine == "sqlite" else postgres_copy(scale)
+        results.append(measure_browser(engine, scale, url, args))
+    when = datetime.now().strftime("%Y-%m-%d %H:%M")
+    report, failures = browser_report.markdown(results, machine(), when)
+    args.browser_out.parent.mkdir(parents=True, exist_ok=True)
+    args.browser_out.write_text(report, encoding="utf-8")
+    args.browser_out.with_suffix(".json").write_text(json.dumps(results, indent=1), "utf-8")
+    print(report)
+    print(f"Written to {args.browser_out}")
+    return failures
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -125,8 +168,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10])
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "bench" / "benchmark.md")
+    parser.add_argument("--browser", action="store_true", help="add the browser benchmark")
+    parser.add_argument("--browser-only", action="store_true", help="only the browser one")
+    parser.add_argument(
+        "--browser-runs",
+        nargs="+",
+        type=browser_run,
+        default=[("sqlite", 1), ("sqlite", 10), ("postgresql", 1)],
+        help="engine:scale for the browser benchmark",
+    )
+    parser.add_argument("--browser-out", type=Path, default=ROOT / "data" / "bench" / "browser.md")
+    parser.add_argument("--rounds", type=int, default=5, help="browser rounds (medians)")
+    parser.add_argument("--post-script-gc", choices=("true", "false"), help="browser server's")
+    parser.add_argument("--soak-minutes", type=float, default=0, help="browser, afterwards")
     args = parser.parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.browser_only:
+        return 1 if run_browser(args) else 0
+    browser_failures = run_browser(args) if args.browser else 0
     results = []
     for engine in args.engines:
         for scale in args.scales:
@@ -138,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(report)
     print(f"Written to {args.out}")
-    return 1 if failures else 0
+    return 1 if failures or browser_failures else 0
 
 
 if __name__ == "__main__":
