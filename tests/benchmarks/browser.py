@@ -48,6 +48,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.e2e.helpers import (
     COOKIE_KEY,
     _nav_links,
@@ -63,17 +64,6 @@ from tests.e2e.helpers import (
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = Path(__file__).resolve().with_name("browser_app.py")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
 #: The role that sees most (every page) and its demo account (in the synthetic data too).
 ROLE, USERNAME, PASSWORD = "admin", "admin", "demo-admin"
 FLOOR = "Floor"
