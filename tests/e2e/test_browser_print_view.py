@@ -43,7 +43,8 @@ def test_print_view_opens_the_page_with_its_picks_and_no_controls(
         "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
     )
     for test_id in HIDDEN_ON_PAPER:
-        assert _visible(printed, test_id) == 0, f"{test_id} shows in the print view"
+        for element in printed.get_by_test_id(test_id).all():
+            expect(element, f"{test_id} shows in the print view").to_be_hidden(timeout=30_000)
     expect(printed.get_by_test_id("stDataFrame").first).to_be_visible()
     assert_no_errors(printed, "the Metrics print view")
     assert_accessible(printed, "the Metrics print view")
