@@ -13,9 +13,11 @@ import streamlit as st
 from components.auth import (
     apply_pending_cookie,
     authenticator,
+    sign_in_asked,
     sign_in_form,
     sign_out,
     signed_in_username,
+    take_sign_in,
 )
 from components.context import prepared_engine
 from components.my_settings import (
@@ -26,6 +28,7 @@ from components.my_settings import (
 )
 from components.narrow_screens import fit_narrow_screens
 from components.print_view import print_link, print_styles
+from components.warm_up import start_warm_up
 from core.config import ConfigError, Settings, load_settings
 from core.formatting import escape_markdown
 from core.permissions import ROLE_LABELS, Action, Actor, can
@@ -200,7 +203,9 @@ def signed_out_navigation(sign_in: Callable[[], None]) -> list:
 def sign_in_and_page(engine: Any, settings: Settings) -> None:
     """The sign-in form; or, for someone signed in, the sidebar, the navigation and the
     page chosen. Every database read and write of a run after the engine's is in here."""
+    asked = sign_in_asked()
     auth = authenticator(engine, settings)
+    take_sign_in(auth, engine, asked, pause=settings.login_sleep_time)
     username = signed_in_username(auth)
     apply_pending_cookie(auth)
     person = signed_in(engine, username) if username else None
@@ -268,6 +273,7 @@ def main() -> None:
     st.set_page_config(
         page_title="AMHE dashboard", page_icon=":material/diversity_3:", layout="wide"
     )
+    start_warm_up()  # once per process, in the background (components/warm_up)
     try:
         settings = load_settings()
     except ConfigError as exc:

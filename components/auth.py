@@ -7,6 +7,7 @@ unknown username and a wrong password get the very same message.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -72,41 +73,85 @@ def signed_in_username(auth: Authenticator) -> str | None:
     return None
 
 
+#: Keys of the sign-in form's boxes, and of what the click on "Sign in" leaves for the run.
+USERNAME_KEY = "sign-in-username"
+PASSWORD_KEY = "sign-in-password"
+SUBMITTED_KEY = "sign-in-submitted"
+#: Why the last sign-in failed, shown in the form by the run after the click.
+ERROR_KEY = "sign-in-error"
+
+
 def sign_in_form(auth: Authenticator, engine: Any, settings: Settings) -> None:
+    """The form. Its click is taken by :func:`take_sign_in` at the top of the next run,
+    before the navigation is chosen, so a right password opens the first page in that
+    same run: no second run, and nothing a rerun could drop."""
+    del auth, engine  # the click is taken by take_sign_in, which has them
     st.title("Advancing Mental Health Equalities dashboard")
     st.write(
         "Track your region's AMHE plan, its coproduced metrics and the feedback that "
         "shapes it. Sign in to continue."
     )
     with st.form("sign_in"):
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        _attempt(auth, engine, username.strip().lower(), password)
+        st.text_input("Username", autocomplete="username", key=USERNAME_KEY)
+        st.text_input(
+            "Password", type="password", autocomplete="current-password", key=PASSWORD_KEY
+        )
+        st.form_submit_button("Sign in", type="primary", on_click=_submitted)
+    error = st.session_state.pop(ERROR_KEY, None)
+    if error:
+        st.error(error)
     if settings.demo_mode:
         _demo_accounts()
 
 
-def _attempt(auth: Authenticator, engine: Any, username: str, password: str) -> None:
-    if not username or not password:
-        st.error("Please enter both your username and your password.")
+def _submitted() -> None:
+    st.session_state[SUBMITTED_KEY] = True
+
+
+def sign_in_asked() -> tuple[str, str] | None:
+    """The username and password of a click on "Sign in" since the last run, if any.
+
+    Taken first thing in the run, before the database is read: the password leaves the
+    session state at once, and a click whose run could not reach the database is not
+    carried out later by itself."""
+    if not st.session_state.pop(SUBMITTED_KEY, False):
+        return None
+    username = str(st.session_state.get(USERNAME_KEY) or "").strip().lower()
+    return username, str(st.session_state.pop(PASSWORD_KEY, None) or "")
+
+
+def take_sign_in(
+    auth: Authenticator, engine: Any, asked: tuple[str, str] | None, *, pause: float
+) -> None:
+    """Check the sign-in asked for (:func:`sign_in_asked`), before anything is drawn.
+
+    A right password signs the session in (the cookie is then set by
+    :func:`apply_pending_cookie` in this same run); a wrong one, an unknown name or a
+    locked account leaves a message for the form, after a pause of ``pause`` seconds
+    (``AMHE_LOGIN_SLEEP_TIME``, against guessing)."""
+    if asked is None:
         return
+    error = _attempt(auth, engine, *asked)
+    if error:
+        time.sleep(pause)
+        st.session_state[ERROR_KEY] = error
+
+
+def _attempt(auth: Authenticator, engine: Any, username: str, password: str) -> str | None:
+    """None when signed in, or what to tell the person."""
+    if not username or not password:
+        return "Please enter both your username and your password."
     locked = sign_ins.lock_words(engine, username)
     if locked is not None:
-        st.error(locked)
-        return
+        return locked
     ok = check_password(auth, username, password)
     sign_ins.record_login_attempt(engine, username, ok)
     if not ok:
         st.session_state["authentication_status"] = None
-        st.error(WRONG_DETAILS)
-        return
+        return WRONG_DETAILS
     st.session_state["logout"] = False
-    # The cookie is set on the next run: a component drawn just before st.rerun() never
-    # reaches the browser.
     st.session_state[PENDING_COOKIE] = "set"
-    st.rerun()
+    return None
 
 
 def _demo_accounts() -> None:

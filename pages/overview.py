@@ -68,35 +68,49 @@ def theme_card(
 ) -> None:
     with st.container(border=True):
         st.subheader(escape_markdown(theme["name"]), anchor=False)
-        mine = counts[(counts["region_id"] == region_id) & (counts["theme_id"] == theme["id"])]
-        by_status = dict(zip(mine["status"], mine["actions"], strict=True))
-        if by_status:
-            st.markdown("**Actions**")
-            st.markdown(
-                "  ".join(
-                    status_markdown(style, suffix=f": {by_status[code]}")
-                    for code, style in ACTION_STATUSES.items()
-                    if by_status.get(code)
-                )
-            )
-        else:
-            st.write("No actions yet for this theme.")
-        values = latest[(latest["region_id"] == region_id) & (latest["theme_id"] == theme["id"])]
-        if values.empty:
-            st.write("No metric values yet.")
-            return
-        st.markdown("**Latest metric values**")
-        for row in values.itertuples():
-            kind = "year" if row.frequency == "annual" else "quarter"
-            early = kind == "quarter" and not has_ended(row.period_start, today())
-            st.markdown(
-                f"- {escape_markdown(row.name)}: **{value_text(ctx, row, region_id)}** "
-                f"({format_period(row.period_start, kind)}"
-                + (", early" if early else "")
-                + ("" if row.signed_off else ", provisional")
-                + ") · "
-                + progress_badge(statuses.get(int(row.metric_id)))
-            )
+        st.markdown(card_text(ctx, region_id, theme, counts, latest, statuses))
+
+
+def card_text(
+    ctx: RequestContext,
+    region_id: int,
+    theme: pd.Series,
+    counts: pd.DataFrame,
+    latest: pd.DataFrame,
+    statuses: dict[int, ProgressResult | str],
+) -> str:
+    """A theme card's actions and latest values as one piece of Markdown: one element
+    in the browser, not one for each line."""
+    mine = counts[(counts["region_id"] == region_id) & (counts["theme_id"] == theme["id"])]
+    by_status = dict(zip(mine["status"], mine["actions"], strict=True))
+    blocks = (
+        [
+            "**Actions**",
+            "  ".join(
+                status_markdown(style, suffix=f": {by_status[code]}")
+                for code, style in ACTION_STATUSES.items()
+                if by_status.get(code)
+            ),
+        ]
+        if by_status
+        else ["No actions yet for this theme."]
+    )
+    values = latest[(latest["region_id"] == region_id) & (latest["theme_id"] == theme["id"])]
+    if values.empty:
+        return "\n\n".join([*blocks, "No metric values yet."])
+    lines = []
+    for row in values.itertuples():
+        kind = "year" if row.frequency == "annual" else "quarter"
+        early = kind == "quarter" and not has_ended(row.period_start, today())
+        lines.append(
+            f"- {escape_markdown(row.name)}: **{value_text(ctx, row, region_id)}** "
+            f"({format_period(row.period_start, kind)}"
+            + (", early" if early else "")
+            + ("" if row.signed_off else ", provisional")
+            + ") · "
+            + progress_badge(statuses.get(int(row.metric_id)))
+        )
+    return "\n\n".join([*blocks, "**Latest metric values**", "\n".join(lines)])
 
 
 def progress_badge(result: ProgressResult | str | None) -> str:

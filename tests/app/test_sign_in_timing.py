@@ -14,7 +14,9 @@ import streamlit as st
 from components import auth_adapter
 from tests.app.conftest import ADAPTER_PASSWORD as PASSWORD
 
-ROUNDS = 5
+#: Load on the machine only ever adds time, so the fastest of several rounds is the
+#: steadiest measure of what each check itself costs.
+ROUNDS = 7
 
 
 def _timed(auth, username: str) -> float:
@@ -30,10 +32,11 @@ def test_a_failed_sign_in_takes_as_long_for_an_unknown_name_as_for_an_account(au
     for _ in range(ROUNDS):  # interleaved, so load on the machine falls on both alike
         known.append(_timed(auth, "someone"))
         unknown.append(_timed(auth, "nobody.here"))
-    fast, slow = sorted((statistics.median(known), statistics.median(unknown)))
+    fast, slow = sorted((min(known), min(unknown)))
     assert fast >= 0.75 * slow, (
-        f"median failed sign-in: existing account {statistics.median(known):.3f} s, "
-        f"unknown username {statistics.median(unknown):.3f} s"
+        f"fastest failed sign-in: existing account {min(known):.3f} s, "
+        f"unknown username {min(unknown):.3f} s (medians {statistics.median(known):.3f} "
+        f"and {statistics.median(unknown):.3f} s)"
     )
 
 
