@@ -17,7 +17,7 @@ import pandas as pd
 
 from core import compare as cc
 from core import compare_stats as cs
-from core.disclosure import disclose_metric_figure
+from core.disclosure import DEFAULT_THRESHOLD, disclose_metric_figure
 from core.formatting import format_value
 from core.periods import Period, format_period, quarter_start
 from core.permissions import Action, can
@@ -153,7 +153,7 @@ def shown_figure(
         denominator,
         unit=unit,
         controlled=controlled,
-        threshold=ctx.threshold if ctx is not None else 5,
+        threshold=ctx.threshold if ctx is not None else DEFAULT_THRESHOLD,
     )
     return figure.value, figure.numerator, figure.denominator
 
