@@ -74,6 +74,8 @@ SIGN_IN_QUIET_S = 0.6
 POLL_MS = 10
 RUN_TIMEOUT_S = 180
 DOWNLOAD_TIMEOUT_MS = 60_000  # the national annual report at scale 10 took 21 s
+#: A download button not clickable this long is tried again (found afresh).
+CLICK_TIMEOUT_MS = 15_000
 DOWNLOAD_ATTEMPTS = 3
 
 # Why the page is not finished yet ("" when it is).
@@ -365,7 +367,7 @@ def downloads_here(page: Page, entry: PageResult, rounds: int) -> list[DownloadR
         download = DownloadResult(entry.page, label, floor=entry.floor)
         for _ in range(rounds):
             try:
-                seconds, download.file = time_download(page, button)
+                seconds, download.file = time_download(page, download_button(page, label))
             except Exception as exc:  # recorded in the report
                 download.problem = str(exc).splitlines()[0][:200]
                 break
@@ -374,6 +376,15 @@ def downloads_here(page: Page, entry: PageResult, rounds: int) -> list[DownloadR
         found.append(download)
         print(f"  download {entry.page} / {download.label}: {download.times}", flush=True)
     return found
+
+
+def download_button(page: Page, label: str) -> Locator:
+    """The first visible download button labelled ``label``, found afresh at each use.
+    A position among the page's download buttons (``nth``) can name another button after
+    a rerun (a chart's download popover adds and removes buttons): clicking a hidden one
+    waited out the click's timeout."""
+    buttons = page.get_by_test_id("stMain").get_by_test_id("stDownloadButton")
+    return buttons.get_by_role("button").filter(has_text=label).filter(visible=True).first
 
 
 def time_download(page: Page, button: Locator) -> tuple[float, str]:
@@ -386,7 +397,7 @@ def time_download(page: Page, button: Locator) -> tuple[float, str]:
         try:
             with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
                 start = time.perf_counter()
-                button.click()
+                button.click(timeout=CLICK_TIMEOUT_MS)
             info.value.path()
             return time.perf_counter() - start, info.value.suggested_filename
         except PlaywrightTimeoutError:
