@@ -1505,17 +1505,17 @@ def _pdf_columns(
     least, wanted, align = [], [], []
     for index, name in enumerate(columns):
         cells = [row[index] for row in rows if row[index]]
-        # Remembered widths (ReportPDF.text_width): the national report at scale 10
-        # measures some 82,000 cells, most of them the same few numbers and words.
+        # Remembered widths (ReportPDF.text_width), each different text measured once:
+        # the national report at scale 10 has some 82,000 cells, most of them the same
+        # few numbers and words.
+        different = set(cells)
         word = max((pdf.text_width(pdf.clean(w), "B", size) for w in name.split()), default=4.0)
-        widest = max((pdf.text_width(pdf.clean(c), "", size) for c in cells), default=4.0)
-        cell_word = max(
-            (pdf.text_width(pdf.clean(w), "", size) for c in cells for w in c.split()),
-            default=4.0,
-        )
+        widest = max((pdf.text_width(pdf.clean(c), "", size) for c in different), default=4.0)
+        words = {w for c in different for w in c.split()}
+        cell_word = max((pdf.text_width(pdf.clean(w), "", size) for w in words), default=4.0)
         least.append(max(word, cell_word) + pad)
         wanted.append(max(least[-1], min(widest + pad, 60.0)))
-        numeric = bool(cells) and all(_NUMBER.match(cell) for cell in cells)
+        numeric = bool(cells) and all(_NUMBER.match(cell) for cell in different)
         align.append("RIGHT" if numeric else "LEFT")
     room = pdf.content_width - sum(least)
     extra = [w - m for w, m in zip(wanted, least, strict=True)]
@@ -1550,8 +1550,9 @@ def render_pdf(report: AnnualReport) -> bytes:
                 pdf.ensure_space(20)
                 pdf.paragraph(block.caption, style="B", after=1)
                 size = 7 if len(columns) > 6 else 8
-                pdf.table_from_frame(
-                    pd.DataFrame(rows, columns=columns),
+                pdf.table_from_text(
+                    columns,
+                    rows,
                     columns=_pdf_columns(pdf, columns, rows, size),
                     font_size=size,
                     empty_text="No figures.",

@@ -80,6 +80,15 @@ def file_name(region_name: str, meeting_date: date) -> str:
     return f"meeting-pack-{words.slug(region_name)}-{meeting_date:%Y-%m-%d}.pdf"
 
 
+def _blank(column: pd.Series) -> bool:
+    """``not column.astype(str).str.strip().any()``: whether no cell has text; for a
+    column of text (the tables' own), worked out in plain Python, without the copies
+    pandas' string methods make (missing cells count as blank, as they do there)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return not any(isinstance(text, str) and text.strip() for text in column.tolist())
+    return not column.astype(str).str.strip().any()
+
+
 def metric_page(
     metric: Mapping[str, Any], values: pd.DataFrame, threshold: int
 ) -> tuple[MetricPage, words.DisclosedValues]:
@@ -92,11 +101,14 @@ def metric_page(
     )
     printed = shown.newest(TABLE_QUARTERS)
     out = printed.table
-    if not out["Note"].astype(str).str.strip().any():
-        out = out.drop(columns=["Note"])
-    for column in ("Numerator", "Denominator"):
-        if column in out and not out[column].astype(str).str.strip().any():
-            out = out.drop(columns=[column])
+    # Columns with nothing in them are left out, all in one go (each drop copies the table).
+    empty = [
+        column
+        for column in ("Note", "Numerator", "Denominator")
+        if (column == "Note" or column in out) and _blank(out[column])
+    ]
+    if empty:
+        out = out.drop(columns=empty)
     page = MetricPage(
         theme_id=int(metric["theme_id"]),
         title=f"{metric['code']}: {metric['name']}",

@@ -328,10 +328,17 @@ def _draw_marker(pdf: FPDF, marker: Marker) -> None:
 def _draw_label(pdf: FPDF, label: Label, family: str, clean: Any) -> None:
     text = clean(label.text)
     pdf.set_font(family, "", label.size)
-    width = pdf.get_string_width(text)
+    # A ReportPDF remembers widths and writes plain text quicker (a pack has some
+    # 1,500 labels); any other FPDF measures and writes as usual.
+    measure = getattr(pdf, "text_width", None)
+    width = measure(text, "", label.size) if measure else pdf.get_string_width(text)
     shift = {"left": 0.0, "right": width, "centre": width / 2}[label.align]
-    with pdf.rotation(label.angle, label.x, label.y):
-        pdf.text(label.x - shift, label.y, text)
+    write = getattr(pdf, "quick_text", pdf.text)
+    if label.angle:
+        with pdf.rotation(label.angle, label.x, label.y):
+            write(label.x - shift, label.y, text)
+    else:  # level text: no rotation to save and restore around it
+        write(label.x - shift, label.y, text)
 
 
 def draw_chart(pdf: FPDF, chart: PaperChart, x: float, y: float, w: float, h: float) -> None:

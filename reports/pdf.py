@@ -17,6 +17,10 @@ Use :class:`ReportPDF` like this::
   font folders, so characters such as "–", "’" and "→" print as they are. On a machine
   without either, it falls back to fpdf's built-in Helvetica and transliterates the text
   to Latin-1 (:func:`to_latin1`), so writing never fails for want of a font.
+* Speed: wrapped text is broken into lines here (:meth:`ReportPDF.write_lines`) and
+  table cells are written a row at a time (``_table_row``), each giving the very PDF
+  that fpdf2's multi_cell, text() and rect() give (``tests/reports/test_pdf_writer.py``
+  compares them), in a fraction of the time.
 * Every page has a footer with the document's title, "Page n of N" and, in demo mode,
   "Synthetic demo data". Headings become PDF bookmarks (the outline).
 * Charts: :meth:`ReportPDF.chart` draws a ``reports.paper_chart.PaperChart`` as lines
@@ -36,7 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import Align, TextMode, XPos, YPos
+from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, NBSP, SOFT_HYPHEN, Fragment, TextLine
 
 from reports.paper_chart import PaperChart, draw_chart
 
@@ -72,6 +77,10 @@ FONT_FAMILIES: tuple[tuple[str, Mapping[str, str]], ...] = (
         },
     ),
 )
+#: Styles whose font is added to a document only when it is used: every font added is
+#: read and written into the PDF, used or not (about a tenth of a second for four), and
+#: the reports use no bold italic.
+LATER_STYLES = frozenset({"BI"})
 #: The built-in font used when no Unicode font is found (text is then Latin-1 only).
 CORE_FONT = "Helvetica"
 
@@ -183,6 +192,17 @@ class Column:
 #: The space inside a table cell around its text (mm), as fpdf2's table(padding=1).
 TABLE_PADDING = 1.0
 
+#: Characters that make fpdf2's line breaking other than "break at a single space"
+#: (other spaces, the no-break space, the soft hyphen, carriage returns, form feeds,
+#: tabs): text holding one, or two spaces in a row, a space at the start or end of a
+#: line, an empty line or the page-count alias, goes to multi_cell as it is.
+_UNUSUAL_CHARS = frozenset(
+    BREAKING_SPACE_SYMBOLS_STR.replace(" ", "") + NBSP + SOFT_HYPHEN + "\r\f\t"
+)
+_UNUSUAL_RUNS = ("  ", " \n", "\n ", "\n\n", "{nb}")
+#: fpdf2's tolerance when it compares a line's width with the room for it.
+_TOLERANCE = 1e-9
+
 
 @dataclass(frozen=True)
 class _TableLayout:
@@ -218,10 +238,15 @@ class ReportPDF(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
         found = find_unicode_font() if unicode_font else None
+        #: Styles whose font file is read only when first used (see set_font).
+        self._later_fonts: dict[str, str] = {}
         if found is not None:
             family, files = found
             for style, path in files.items():
-                self.add_font(family, style, str(path))
+                if style in LATER_STYLES:
+                    self._later_fonts[style] = str(path)
+                else:
+                    self.add_font(family, style, str(path))
             self.family_name = family
             self.unicode = True
         else:
@@ -229,12 +254,23 @@ class ReportPDF(FPDF):
             self.unicode = False
         self._outline_level = -1
         self._widths: dict[tuple[str, str, float, str], float] = {}
+        self._word_widths: dict[tuple[str, float, str], float] = {}
+        self._encoded: dict[tuple[str, str], str] = {}
         self.set_title(self.clean(title))
         self.set_author(self.clean(author))
         self.set_creator("AMHE dashboard")
         self.set_lang("en-GB")
         self.set_text_color(*DARK)
         self.set_font(self.family_name, "", BODY_SIZE)
+
+    def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:
+        """fpdf2's set_font, first adding the font of a style in ``LATER_STYLES``."""
+        later = getattr(self, "_later_fonts", None)
+        if later and isinstance(style, str) and (not family or family == self.family_name):
+            key = "".join(sorted(style.upper().replace("U", "").replace("S", "")))
+            if key in later:
+                self.add_font(self.family_name, key, later.pop(key))
+        super().set_font(family, style, size)
 
     # -- text ---------------------------------------------------------------------
 
@@ -266,14 +302,14 @@ class ReportPDF(FPDF):
         """A new page starting with the title in large type, a subtitle and a few lines."""
         self.add_page()
         self.set_font(self.family_name, "B", 22)
-        self.multi_cell(0, 10, self.clean(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.write_lines(10, self.clean(title))
         if subtitle:
             self.set_font(self.family_name, "", 15)
-            self.multi_cell(0, 8, self.clean(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.write_lines(8, self.clean(subtitle))
         self.ln(3)
         self.set_font(self.family_name, "", BODY_SIZE + 1)
         for line in lines:
-            self.multi_cell(0, 6, self.clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.write_lines(6, self.clean(line))
         self.ln(4)
         self.set_font(self.family_name, "", BODY_SIZE)
 
@@ -293,7 +329,7 @@ class ReportPDF(FPDF):
         self.set_font(self.family_name, "B", HEADING_SIZES.get(level, BODY_SIZE))
         self._bookmark(text, level - 1)
         size = HEADING_SIZES.get(level, BODY_SIZE)
-        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.write_lines(size * 0.5, self.clean(text))
         self.ln(1.5)
         self.set_font(self.family_name, "", BODY_SIZE)
 
@@ -309,7 +345,7 @@ class ReportPDF(FPDF):
         """A wrapped paragraph (``style`` "", "B", "I" or "BI")."""
         self.set_font(self.family_name, style, size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.write_lines(size * 0.5, self.clean(text))
         self.set_text_color(*DARK)
         self.set_font(self.family_name, "", BODY_SIZE)
         self.ln(after)
@@ -322,9 +358,100 @@ class ReportPDF(FPDF):
             self.ensure_space(size * 0.6)
             self.set_x(self.l_margin)
             self.cell(5, size * 0.5, marker)
-            self.multi_cell(0, size * 0.5, self.clean(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.write_lines(size * 0.5, self.clean(item))
             self.ln(0.8)
         self.ln(1.5)
+
+    #: False: wrapped text goes through fpdf2's multi_cell and table cells through its
+    #: text() and rect(), as before the quick paths (the tests compare the two PDFs).
+    quick_lines = True
+
+    def write_lines(self, height: float, text: str) -> None:
+        """What ``multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)``
+        writes (justified lines broken at the same places, the same page breaks and the
+        position after it; the PDF is the same, byte for byte), in about a sixth of the
+        time: fpdf2 measures the whole line again for each character it adds to it,
+        which was about a third of the national annual report's time at scale 10. Here
+        the lines are broken a word at a time, from remembered word widths, and each line
+        is drawn by fpdf2's own line writer, as multi_cell draws it. Text with unusual
+        spacing (see ``_UNUSUAL_CHARS``) goes to multi_cell itself."""
+        if (
+            not self.quick_lines
+            or not text
+            or text[0] in " \n"
+            or text[-1] in " \n"
+            or any(run in text for run in _UNUSUAL_RUNS)
+            or not _UNUSUAL_CHARS.isdisjoint(text)
+            or self.text_shaping
+            or self._fallback_font_ids
+            or self.font_stretching != 100
+            or self.char_spacing
+        ):
+            self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            return
+        text = self.normalize_text(text)
+        width = self.w - self.r_margin - self.x
+        lines = self._broken_lines(text, width - 2 * self.c_margin)
+        state = self._get_current_graphics_state()
+        for index, (line, used, spaces, align, newline) in enumerate(lines):
+            self._perform_page_break_if_need_be(height)  # as multi_cell, before each line
+            last = index == len(lines) - 1
+            self._render_styled_text_line(
+                TextLine(
+                    [Fragment(line, state, self.k)],
+                    text_width=used,
+                    number_of_spaces=spaces,
+                    align=align,
+                    height=self.font_size,
+                    max_width=width,
+                    trailing_nl=newline,
+                ),
+                h=height,
+                new_x=XPos.LMARGIN if last else XPos.LEFT,
+                new_y=YPos.NEXT,
+                link=None,
+            )
+
+    def _word_width(self, word: str) -> float:
+        """The width of ``word`` (mm) in the current font, remembered."""
+        key = (self.current_font.fontkey, self.font_size_pt, word)
+        found = self._word_widths.get(key)
+        if found is None:
+            found = self._word_widths[key] = (
+                self.current_font.get_text_width(word, self.font_size_pt, None)[1] / self.k
+            )
+        return found
+
+    def _broken_lines(self, text: str, room: float) -> list[tuple[str, float, int, Align, bool]]:
+        """``text`` (single spaces, no empty lines) in lines no wider than ``room`` mm,
+        broken as fpdf2's multi_cell breaks them: each line as its text, width, number
+        of spaces, alignment (justified, but left for the last line of a paragraph and
+        for part of a word too wide for a line) and whether a newline ends it."""
+        lines: list[tuple[str, float, int, Align, bool]] = []
+        space = self._word_width(" ")
+        paragraphs = text.split("\n")
+        for number, paragraph in enumerate(paragraphs):
+            words: list[str] = []
+            used = 0.0
+            for word in paragraph.split(" "):
+                wide = self._word_width(word)
+                if words and used + space + wide - room <= _TOLERANCE:
+                    words.append(word)
+                    used += space + wide
+                    continue
+                if words:
+                    lines.append((" ".join(words), used, len(words) - 1, Align.J, False))
+                while wide - room > _TOLERANCE and len(word) > 1:  # broken between letters
+                    cut = len(word) - 1
+                    while cut > 1 and self._word_width(word[:cut]) - room > _TOLERANCE:
+                        cut -= 1
+                    lines.append((word[:cut], self._word_width(word[:cut]), 0, Align.L, False))
+                    word = word[cut:]
+                    wide = self._word_width(word)
+                words, used = [word], wide
+            newline = number < len(paragraphs) - 1
+            lines.append((" ".join(words), used, len(words) - 1, Align.L, newline))
+        return lines
 
     # -- tables ---------------------------------------------------------------------
 
@@ -363,6 +490,45 @@ class ReportPDF(FPDF):
             )
             for name in names
         ]
+        rows = (
+            [cell_text(value) for value in record]
+            for record in frame.itertuples(index=False, name=None)
+        )
+        self._table(names, specs, rows, font_size=font_size, width=width, align=align, after=after)
+
+    def table_from_text(
+        self,
+        names: list[str],
+        rows: list[list[str]],
+        *,
+        columns: Mapping[str, Column],
+        font_size: float = SMALL_SIZE,
+        empty_text: str = "Nothing to show.",
+        width: float | None = None,
+        align: str = "LEFT",
+        after: float = 3,
+    ) -> None:
+        """:meth:`table_from_frame` for a table already in text (``names``: its column
+        headings; ``rows``: its cells), laid out by ``columns`` (a column not in it: an
+        equal share, left-aligned): the same table, without making a DataFrame of it."""
+        if not names or not rows:
+            self.paragraph(empty_text, style="I")
+            return
+        specs = [columns.get(name, Column()) for name in names]
+        self._table(names, specs, rows, font_size=font_size, width=width, align=align, after=after)
+
+    def _table(
+        self,
+        names: list[str],
+        specs: list[Column],
+        rows: Iterable[list[str]],
+        *,
+        font_size: float,
+        width: float | None,
+        align: str,
+        after: float,
+    ) -> None:
+        """Draw a table of text (see :meth:`table_from_frame`)."""
         total = width or self.content_width
         share = sum(spec.width for spec in specs)
         widths = [total * spec.width / share for spec in specs]
@@ -374,8 +540,8 @@ class ReportPDF(FPDF):
         auto_break = self.auto_page_break
         self.set_auto_page_break(False, margin=self.b_margin)  # rows break pages here
         self._table_row(table, table.heading, heading=True)
-        for record in frame.itertuples(index=False, name=None):
-            self._table_row(table, [self.clean(cell_text(value)) for value in record])
+        for record in rows:
+            self._table_row(table, [self.clean(value) for value in record])
         self.set_auto_page_break(auto_break, margin=self.b_margin)
         self.set_font(self.family_name, "", BODY_SIZE)
         self.ln(after)
@@ -394,7 +560,10 @@ class ReportPDF(FPDF):
         wrapping), a tenth of the time: a bordered box and the text in it, and the
         position moved to its right."""
         x, y = self.get_x(), self.get_y()
-        self.rect(x, y, width, height)
+        quick = self._plain_text()
+        ops = [self._box(x, y, width, height)] if quick else []
+        if not quick:
+            self.rect(x, y, width, height)
         if text:
             at = x + self.c_margin
             if align in ("R", "C"):
@@ -404,8 +573,65 @@ class ReportPDF(FPDF):
                     - self.text_width(text, self.font_style, self.font_size_pt)
                 )
                 at += room if align == "R" else room / 2
-            self.text(at, y + 0.5 * height + 0.3 * self.font_size, text)
+            base = y + 0.5 * height + 0.3 * self.font_size
+            if quick:
+                ops.append(self._text_op(at, base, text, self._text_colour()))
+            else:
+                self.text(at, base, text)
+        if ops:
+            self._out("\n".join(ops))
         self.set_x(x + width)
+
+    # What rect() and text() write, without their checks and conversions, for tables:
+    # with thousands of cells, those were most of a table's time. Used only when
+    # text() would write nothing else (see _plain_text); the PDF is the same.
+
+    def quick_text(self, x: float, y: float, text: str) -> None:
+        """What ``text(x, y, text)`` writes, written quicker when it is plain text."""
+        if self._plain_text():
+            self._out(self._text_op(x, y, text, self._text_colour()))
+        else:
+            self.text(x, y, text)
+
+    def _plain_text(self) -> bool:
+        """Whether text() writes only the text: a page is open, text is filled and not
+        underlined or struck through, and no text positions are being recorded."""
+        return (
+            self.quick_lines
+            and self.page > 0
+            and self.text_mode == TextMode.FILL
+            and not self.underline
+            and not self.strikethrough
+            and not self._record_text_quad_points
+        )
+
+    def _box(self, x: float, y: float, width: float, height: float, op: str = "S") -> str:
+        """What ``rect(x, y, width, height)`` writes (``op`` "S": drawn, "B": drawn and
+        filled, "f": filled)."""
+        k = self.k
+        return f"{x * k:.2f} {(self.h - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re {op}"
+
+    def _text_colour(self) -> tuple[str, str]:
+        """What text() writes around a text for its colour, as it stands now."""
+        if self.fill_color != self.text_color:
+            return f"q {self.text_color.serialize().lower()} ", " Q"
+        return "", ""
+
+    def _text_op(self, x: float, y: float, text: str, colour: tuple[str, str]) -> str:
+        """What ``text(x, y, text)`` writes (with the font first, when this page has
+        not had it yet), each text's glyph codes remembered."""
+        font = self.current_font
+        prefix = ""
+        if not self.current_font_is_set_on_page:
+            prefix = self._set_font_for_page(font, self.font_size_pt) + "\n"
+        key = (font.fontkey, text)
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            encoded = self._encoded[key] = font.encode_text(self.normalize_text(text))
+        k = self.k
+        return (
+            f"{prefix}{colour[0]}BT {x * k:.2f} {(self.h - y) * k:.2f} Td {encoded} ET{colour[1]}"
+        )
 
     def _wrapped(self, text: str, width: float, style: str, size: float) -> list[str]:
         """``text`` in lines no wider than ``width`` mm, broken as multi_cell breaks it:
@@ -449,8 +675,15 @@ class ReportPDF(FPDF):
         if heading:
             self.set_fill_color(*HEAD_FILL)
         top, x = self.get_y(), table.left
+        quick = self._plain_text()
+        ops: list[str] = []  # the row, written at once (quick) as rect() and text() write it
+        colour = self._text_colour() if quick else ("", "")
+        lift = 0.5 * line_h + 0.3 * self.font_size
         for lines, width, spec in zip(wrapped, table.widths, table.specs, strict=True):
-            self.rect(x, top, width, height, style="DF" if heading else "D")
+            if quick:
+                ops.append(self._box(x, top, width, height, "B" if heading else "S"))
+            else:
+                self.rect(x, top, width, height, style="DF" if heading else "D")
             y = top + (height - len(lines) * line_h) / 2  # centred, as table() did
             for line in lines:
                 if line:
@@ -458,9 +691,14 @@ class ReportPDF(FPDF):
                     if spec.align in ("RIGHT", "CENTER"):
                         room = width - 2 * pad - self.text_width(line, style, size)
                         at += room if spec.align == "RIGHT" else room / 2
-                    self.text(at, y + 0.5 * line_h + 0.3 * self.font_size, line)
+                    if quick:
+                        ops.append(self._text_op(at, y + lift, line, colour))
+                    else:
+                        self.text(at, y + lift, line)
                 y += line_h
             x += width
+        if ops:
+            self._out("\n".join(ops))
         self.set_xy(self.l_margin, top + height)
 
     # -- charts ---------------------------------------------------------------------
