@@ -377,7 +377,7 @@ def board_pdf(
 ) -> bytes:
     """The report as PDF bytes (A4 portrait, bookmarked headings)."""
     period = figures.period.short_label
-    # The footer prints the title in a third of the page: the body and period fit there.
+    # The footer prints the title (shortened if need be): the body and period fit there.
     pdf = ReportPDF(f"{figures.body_name}, {period}", demo=figures.demo)
     state = status_line(figures, issued)
     pdf.add_page()

@@ -117,6 +117,8 @@ LATIN1_REPLACEMENTS = {
 #: Page layout (mm): A4 portrait, 15 mm margins, 18 mm at the foot for the footer.
 MARGIN = 15
 BOTTOM = 18
+#: The space (mm) between the footer's parts.
+FOOTER_GAP = 4
 HEADING_SIZES = {1: 16, 2: 13, 3: 11}
 BODY_SIZE = 10
 SMALL_SIZE = 8
@@ -287,11 +289,43 @@ class ReportPDF(FPDF):
         self.set_y(-12)
         self.set_font(self.family_name, "", SMALL_SIZE)
         self.set_text_color(*GREY)
-        third = self.content_width / 3
-        self.cell(third, 5, self.clean(self.report_title[:60]), align="L")
-        self.cell(third, 5, "Synthetic demo data" if self.demo else "", align="C")
-        self.cell(third, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        for x, width, text, align in self.footer_parts():
+            self.set_x(x)
+            self.cell(width, 5, text, align=align)
         self.set_text_color(*DARK)
+
+    def footer_parts(self) -> list[tuple[float, float, str, str]]:
+        """The footer's cells as (x, width, text, align), left to right and never
+        overlapping: "Page n of N" at the right (room kept for a three-digit N or more),
+        "Synthetic demo data" (in demo mode) before it, and the title in the room left,
+        shortened with an ellipsis when it does not fit. Uses the current font."""
+        gap, pad = FOOTER_GAP, 2 * self.c_margin
+        page = self.page_no()
+        widest = f"Page {page} of {'8' * max(3, len(str(page)))}"
+        width = self.get_string_width(widest) + pad
+        parts = [(self.w - self.r_margin - width, width, f"Page {page} of {{nb}}", "R")]
+        if self.demo:
+            note = "Synthetic demo data"
+            width = self.get_string_width(note) + pad
+            parts.insert(0, (parts[0][0] - gap - width, width, note, "R"))
+        room = parts[0][0] - gap - self.l_margin
+        title = self.shortened(self.clean(self.report_title), room - pad)
+        return [(self.l_margin, room, title, "L"), *parts]
+
+    def shortened(self, text: str, width: float) -> str:
+        """``text`` if it is no wider than ``width`` mm in the current font; otherwise as
+        much of it as fits with an ellipsis."""
+        if self.get_string_width(text) <= width:
+            return text
+        ellipsis = self.clean("…")
+        low, high = 0, len(text)  # text[:low] plus the ellipsis fits; text[:high] does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.get_string_width(text[:middle].rstrip() + ellipsis) <= width:
+                low = middle
+            else:
+                high = middle
+        return text[:low].rstrip() + ellipsis if low else ""
 
     def ensure_space(self, height: float) -> None:
         """Start a new page unless ``height`` mm still fit on this one."""

@@ -151,7 +151,8 @@ def spc_html(section: SpcSection, key: str, level: int = 4) -> str:
     )
 
 
-#: The SPC table's columns on paper (mm; all short texts, so plain cells, no wrapping).
+#: The SPC table's columns on paper (mm; all short texts, so plain cells, no wrapping,
+#: but for the headings, which wrap within their cells).
 SPC_COLUMNS = {
     "Quarter": (24, "L"),
     "Value": (22, "R"),
@@ -161,17 +162,43 @@ SPC_COLUMNS = {
     "Point": (46, "L"),
 }
 ROW_HEIGHT = 4.2
+#: The SPC table's headings: font size (pt) and line height (mm).
+HEAD_SIZE = 7
+HEAD_LINE = 3.2
+
+
+def heading_lines(pdf: ReportPDF) -> list[list[str]]:
+    """Each SPC table heading in lines that fit within its cell (inside the padding)."""
+    return [
+        pdf._wrapped(pdf.clean(name), width - 2 * pdf.c_margin, "B", HEAD_SIZE)
+        for name, (width, _) in SPC_COLUMNS.items()
+    ]
+
+
+def _pdf_heading(pdf: ReportPDF, lines: list[list[str]]) -> None:
+    """The table's heading row: each heading wrapped within its bordered cell."""
+    height = max(len(cell) for cell in lines) * HEAD_LINE + 1
+    pdf.set_font(pdf.family_name, "B", HEAD_SIZE)
+    x, top = pdf.l_margin, pdf.get_y()
+    lift = 0.5 * HEAD_LINE + 0.3 * pdf.font_size
+    for cell, (width, _) in zip(lines, SPC_COLUMNS.values(), strict=True):
+        pdf.rect(x, top, width, height)
+        y = top + (height - len(cell) * HEAD_LINE) / 2
+        for line in cell:
+            pdf.quick_text(x + pdf.c_margin, y + lift, line)
+            y += HEAD_LINE
+        x += width
+    pdf.set_xy(pdf.l_margin, top + height)
 
 
 def _pdf_table(pdf: ReportPDF, table: pd.DataFrame) -> None:
     """The SPC table as plain cells: a tenth of the time of a wrapping table, which
     matters when a national report carries one per metric per region."""
-    pdf.ensure_space(ROW_HEIGHT * (len(table) + 1) + 2)
+    lines = heading_lines(pdf)
+    head = max(len(cell) for cell in lines) * HEAD_LINE + 1
+    pdf.ensure_space(head + ROW_HEIGHT * len(table) + 2)
     pdf.set_draw_color(190, 190, 190)
-    pdf.set_font(pdf.family_name, "B", 7)
-    for name, (width, _) in SPC_COLUMNS.items():
-        pdf.cell(width, ROW_HEIGHT, pdf.clean(name), border=1)
-    pdf.ln(ROW_HEIGHT)
+    _pdf_heading(pdf, lines)
     pdf.set_font(pdf.family_name, "", 7)
     for record in table[list(SPC_COLUMNS)].itertuples(index=False, name=None):
         for text, (width, align) in zip(record, SPC_COLUMNS.values(), strict=True):

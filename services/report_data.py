@@ -7,7 +7,7 @@ the reads are made when a section asks for them, all in the session given."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -29,6 +29,8 @@ class ReportReads:
     """The annual report's reads in ``session``."""
 
     session: Session
+    #: Reads made once for every region, kept for the report's later calls.
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def value_periods(self) -> list[date]:
         return queries.value_periods(self.session)
@@ -81,7 +83,22 @@ class ReportReads:
     def equity_counts(
         self, region_ids: Sequence[int] | None, measure: str, characteristic: str
     ) -> pd.DataFrame:
-        return db_equity.equity_counts(self.session, region_ids, measure, characteristic)
+        """``db.equity.equity_counts``; for one region, sliced from every region's counts,
+        read once per measure and characteristic (a national report asks region by
+        region)."""
+        if region_ids is None or len(region_ids) != 1:
+            return db_equity.equity_counts(self.session, region_ids, measure, characteristic)
+        key = ("equity_counts", measure, characteristic)
+        by_region = self._cache.get(key)
+        if by_region is None:
+            frame = db_equity.equity_counts_by_region(self.session, measure, characteristic)
+            by_region = self._cache[key] = {
+                int(region_id): part.drop(columns="region_id").reset_index(drop=True)
+                for region_id, part in frame.groupby("region_id", sort=False)
+            }
+            by_region[None] = frame.drop(columns="region_id").iloc[0:0]
+        found = by_region.get(int(region_ids[0]), by_region[None])
+        return found.copy()
 
     def population_for(
         self, region_ids: Sequence[int] | None, characteristic: str, period_year: int
