@@ -6,14 +6,21 @@ shows. They are made by core.spreadsheet (formulas neutralised), through the ser
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
+from components.downloads import about_button
+from core.export_about import ExportAbout, about_rows
 from services import audit
 from services.context import RequestContext
 
 
-def audit_downloads(ctx: RequestContext, query: audit.LogQuery, *, key: str) -> None:
-    """CSV and Excel buttons for every change matching ``query`` (up to the export limit)."""
+def audit_downloads(
+    ctx: RequestContext, query: audit.LogQuery, *, key: str, about: ExportAbout
+) -> None:
+    """CSV and Excel buttons for every change matching ``query`` (up to the export limit),
+    the Excel file with its "About" sheet, and the CSV's "About" text file."""
     st.caption(
         f"The downloads hold every change matching these filters (up to the newest "
         f"{audit.EXPORT_LIMIT:,}), not only those shown, with the same words. Times are "
@@ -32,10 +39,11 @@ def audit_downloads(ctx: RequestContext, query: audit.LogQuery, *, key: str) -> 
     )
     row.download_button(
         "Download Excel",
-        data=lambda: audit.export_xlsx(ctx, query),
+        data=lambda: audit.export_xlsx(ctx, query, about=about_rows(about, datetime.now(UTC))),
         file_name="audit-log.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
         icon=":material/download:",
         on_click="ignore",
     )
+    about_button(row, about, "audit-log", key=key)

@@ -284,7 +284,10 @@ def trends_view(
         return
     chart = remembered_spec(trends_chart, frame, metric, tuple(names.values()))
     show_chart(chart, key="compare-trends")
-    with st.expander("Trend figures"):
+    # Made only while open: a table's grid and its downloads cost the browser time.
+    with st.expander("Trend figures", key="compare-trend-figures", on_change="rerun") as box:
+        if not box.open:
+            return
         table = sc.trend_table(frame, names)
         st.dataframe(
             table,

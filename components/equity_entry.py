@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import downloads
+from components import downloads, file_abouts
 from components.history import history_view
 from components.importer import import_section
 from components.outcome import run_write
@@ -31,6 +31,7 @@ from core.export_about import ExportAbout
 from core.formatting import escape_markdown
 from core.importer import ImportCounts, ImportPreview
 from core.periods import format_period, last_ended_quarter, quarter_choices, year_choices
+from core.permissions import Action
 from services import equity, quarterly
 from services.context import RequestContext
 from services.equity import EquityScope
@@ -211,13 +212,18 @@ def enter_population(ctx: RequestContext, scope: EquityScope) -> None:
         shown,
         file_stem("population", scope.region_name, code),
         key="eq-pop-table",
-        about=ExportAbout(
-            title=f"Local population of {scope.region_name} by {characteristic.lower()}",
-            definition="Residents of the region's local area in each group, by year.",
-            source="; ".join(sorted({str(s) for s in shown["Source"].dropna() if s})),
-            period=", ".join(str(y) for y in sorted(set(shown["Year"]))),
-            disclosure="None needed: population figures are published counts.",
-            audience=f"Everyone who may open the Equity page for {scope.region_name}.",
+        about=downloads.for_page(
+            ctx,
+            ExportAbout(
+                title=f"Local population of {scope.region_name} by {characteristic.lower()}",
+                definition="Residents of the region's local area in each group, by year.",
+                source="; ".join(sorted({str(s) for s in shown["Source"].dropna() if s})),
+                period=", ".join(str(y) for y in sorted(set(shown["Year"]))),
+                disclosure="None needed: population figures are published counts.",
+            ),
+            action=Action.VIEW_REGION,
+            page="Equity",
+            region_name=scope.region_name,
         ),
     )
     history_view(ctx, Entity.POPULATION_COUNT, table["id"].tolist(), key="history-eq-pop")
@@ -230,6 +236,9 @@ def _file_import(
     help_rows: list[tuple[str, str, str]],
     template: pd.DataFrame,
     template_name: str,
+    what: str,
+    period: str,
+    region_name: str,
     check: Callable[[RequestContext, bytes, str], ImportPreview],
     save: Callable[[RequestContext, ImportPreview, Callable[[float], None]], ImportCounts],
     saved: Callable[[ImportCounts], str],
@@ -250,12 +259,21 @@ def _file_import(
         preview=preview,
         commit=commit,
         max_bytes=equity.IMPORT_MAX_BYTES,
+        about=file_abouts.import_template(
+            ctx,
+            what=what,
+            region_name=region_name,
+            period=period,
+            page="Equity",
+            action=Action.EDIT_EQUITY,
+        ),
     )
 
 
 def import_counts(ctx: RequestContext, scope: EquityScope) -> None:
     groups = [g.name for g in scope.characteristics["ethnicity_broad"].groups]
     measure = eq.MEASURES["right_support"]
+    period = format_period(last_ended_quarter(quarterly.today()))
     _file_import(
         ctx,
         key="equity-counts-import",
@@ -263,7 +281,7 @@ def import_counts(ctx: RequestContext, scope: EquityScope) -> None:
         template=pd.DataFrame(
             template_rows(
                 scope.region_name,
-                format_period(last_ended_quarter(quarterly.today())),
+                period,
                 measure,
                 "ethnicity_broad",
                 groups,
@@ -271,6 +289,9 @@ def import_counts(ctx: RequestContext, scope: EquityScope) -> None:
             columns=[*COUNT_REQUIRED, *COUNT_OPTIONAL],
         ),
         template_name=file_stem("equity-counts", scope.region_name),
+        what="equity counts",
+        period=period,
+        region_name=scope.region_name,
         check=equity.preview_counts,
         save=equity.import_counts,
         saved=lambda counts: (
@@ -290,6 +311,9 @@ def import_population(ctx: RequestContext, scope: EquityScope) -> None:
             columns=[*POPULATION_REQUIRED, *POPULATION_OPTIONAL],
         ),
         template_name=file_stem("population", scope.region_name),
+        what="local population figures",
+        period="The years you fill in.",
+        region_name=scope.region_name,
         check=equity.preview_population,
         save=equity.import_population,
         saved=lambda counts: f"Saved: {counts.describe('population figure')}.",

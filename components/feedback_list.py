@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import downloads
 from components.badges import status_markdown
+from core.export_about import ExportAbout
 from core.feedback_rules import (
     NO_THEME,
     STATUS_MEANINGS,
@@ -90,23 +91,27 @@ def item_card(row: pd.Series, where: str, today: date) -> None:
     """One item, "You said" and "We did"; ``where`` ("list" or "detail") keys its box."""
     style = FEEDBACK_STATUSES[row["status"]]
     theme = row["theme_name"] if isinstance(row["theme_name"], str) else NO_THEME
-    with st.container(border=True, key=f"feedback-{where}-{int(row['id'])}"):
-        st.markdown(
-            f"{status_markdown(style)} **{md(row['source'])}**, received "
-            f"{day_words(row['received_on'])} · {md(theme)}"
+    lines = [
+        f"{status_markdown(style)} **{md(row['source'])}**, received "
+        f"{day_words(row['received_on'])} · {md(theme)}",
+        f"**You said:** {md(row['summary'])}",
+    ]
+    if did := we_did(row["response"], row["action_taken"]):
+        lines.append(f"**We did:** {md(did)}")
+    if isinstance(row["action_title"], str):
+        lines.append(
+            f"**Plan action it led to:** {md(row['action_code'])} {md(row['action_title'])}"
         )
-        st.markdown(f"**You said:** {md(row['summary'])}")
-        if did := we_did(row["response"], row["action_taken"]):
-            st.markdown(f"**We did:** {md(did)}")
-        if isinstance(row["action_title"], str):
-            st.markdown(
-                f"**Plan action it led to:** {md(row['action_code'])} {md(row['action_title'])}"
-            )
-        st.caption(waiting_sentence(row, today))
+    lines.append(waiting_sentence(row, today))
+    with st.container(border=True, key=f"feedback-{where}-{int(row['id'])}"):
+        st.markdown("\n\n".join(lines))  # one element a card: each costs the browser time
 
 
-def the_list(items: pd.DataFrame, *, filtered: bool, region_name: str, today: date) -> None:
-    """The newest items as cards, and all of them as a table (folded)."""
+def the_list(
+    items: pd.DataFrame, *, filtered: bool, region_name: str, today: date, about: ExportAbout
+) -> None:
+    """The newest items as cards, and all of them as a table (folded); ``about``: what
+    its files are (``components.file_abouts.feedback_list``)."""
     if items.empty:
         st.write(
             "No feedback matches these filters."
@@ -124,18 +129,23 @@ def the_list(items: pd.DataFrame, *, filtered: bool, region_name: str, today: da
         st.caption(f"{len(items)} item{'s' if len(items) != 1 else ''}, newest first.")
     for _, row in shown.iterrows():
         item_card(row, "list", today)
-    with st.expander("All of this feedback as a table"):
+    # Made only while open: the grid and its downloads cost the browser time on each visit.
+    with st.expander(
+        "All of this feedback as a table", key="feedback-table-open", on_change="rerun"
+    ) as box:
+        if not box.open:
+            return
         table = feedback_table(items)
         st.dataframe(table, hide_index=True, width="stretch")
         stem = f"feedback-{region_name.lower().replace(' ', '-')}"
-        downloads.download_buttons(table, stem, key="fb-list")
+        downloads.download_buttons(table, stem, key="fb-list", about=about)
 
 
-def every_region(table: pd.DataFrame) -> None:
+def every_region(table: pd.DataFrame, about: ExportAbout) -> None:
     """Every region's figures, one row a region (national roles)."""
     st.header("Every region", anchor=False)
     st.dataframe(table, hide_index=True, width="stretch")
-    downloads.download_buttons(table, "feedback-by-region", key="fb-regions")
+    downloads.download_buttons(table, "feedback-by-region", key="fb-regions", about=about)
 
 
 def status_meanings() -> None:

@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components import file_abouts
 from components.downloads import download_buttons
 from core.errors import StaleWrite, WriteRefused
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown
 from core.importer import ImportPreview, problem_rows, too_big_message
 from core.permissions import PermissionDenied
@@ -44,8 +46,12 @@ def import_section(
     preview: PreviewFunction,
     commit: CommitFunction,
     max_bytes: int,
+    about: ExportAbout,
 ) -> None:
     """Draw the whole import: template, upload, dry run and confirm.
+
+    ``about``: what the template is (``components.file_abouts.import_template``); the
+    files of a dry run's problems and rows say what they are from it.
 
     ``preview(data, filename)`` checks a file and writes nothing; ``commit(preview,
     progress)`` writes a clean preview (calling ``progress`` with 0 to 1) and returns
@@ -63,7 +69,7 @@ def import_section(
         "Fill in the template in Excel or any spreadsheet, one figure to a row. Keep the "
         "heading row as it is. Only the first sheet of a workbook is read."
     )
-    download_buttons(template, template_name, key=f"{key}-template")
+    download_buttons(template, template_name, key=f"{key}-template", about=about)
 
     st.header("2. Upload your file and check it", anchor=False)
     done, state["done"] = state["done"], ""  # shown once, after the save's rerun
@@ -106,7 +112,12 @@ def import_section(
         )
         problems = pd.DataFrame(problem_rows(result.problems), columns=["Row", "Column", "Problem"])
         st.dataframe(problems, hide_index=True, width="stretch")
-        download_buttons(problems, f"{template_name}-problems", key=f"{key}-problems")
+        download_buttons(
+            problems,
+            f"{template_name}-problems",
+            key=f"{key}-problems",
+            about=file_abouts.import_problems(about, uploaded.name),
+        )
         return
 
     st.header("3. Check the changes and save", anchor=False)
@@ -125,7 +136,12 @@ def import_section(
         st.warning(escape_markdown(notice), icon=":material/schedule:")
     table = pd.DataFrame(result.display if result.display is not None else result.rows)
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, f"{template_name}-preview", key=f"{key}-preview")
+    download_buttons(
+        table,
+        f"{template_name}-preview",
+        key=f"{key}-preview",
+        about=file_abouts.import_preview(about, uploaded.name),
+    )
     if not result.changes:
         return
     label = f"Save {result.changes:,} {result.noun}{'s' if result.changes != 1 else ''}"

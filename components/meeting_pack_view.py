@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import downloads
+from components import downloads, file_abouts
 from core import meetings as words
 from core.disclosure import rule_text
 from core.projects import COMMITMENT_RULE
@@ -50,9 +50,17 @@ def pack_downloads(ctx: RequestContext, figures: MeetingFigures) -> None:
     )
 
 
-def community_projects(figures: MeetingFigures, threshold: int) -> None:
+def community_projects(ctx: RequestContext, figures: MeetingFigures) -> None:
     """The region's community projects (folded), as the meeting pack lists them."""
-    with st.expander(f"Community projects ({len(figures.projects)})"):
+    threshold = ctx.threshold
+    # Made only while open, like the page's other folded tables.
+    with st.expander(
+        f"Community projects ({len(figures.projects)})",
+        key="forum-projects-open",
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return
         st.caption(COMMITMENT_RULE)
         table = figures.project_rows(threshold)
         if table.empty:
@@ -60,5 +68,14 @@ def community_projects(figures: MeetingFigures, threshold: int) -> None:
             return
         st.dataframe(table, hide_index=True, width="stretch")
         downloads.download_buttons(
-            table, f"community-projects-{words.slug(figures.region_name)}", key="forum-projects"
+            table,
+            f"community-projects-{words.slug(figures.region_name)}",
+            key="forum-projects",
+            about=file_abouts.meeting(
+                ctx,
+                figures,
+                "Community projects",
+                file_abouts.PROJECT_ROWS + " As the meeting pack lists them.",
+                people=True,
+            ),
         )

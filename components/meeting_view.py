@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import downloads
+from components import downloads, file_abouts
 from components.meeting_present import feedback_metrics
 from core import meetings as words
 from core.formatting import escape_markdown
+from services.context import RequestContext
 from services.meetings import MeetingFigures
 
 
@@ -28,7 +29,7 @@ def meeting_details(figures: MeetingFigures) -> None:
         st.markdown(f"**Notes:** {escape_markdown(record['notes'])}")
 
 
-def since_last_meeting(figures: MeetingFigures) -> None:
+def since_last_meeting(ctx: RequestContext, figures: MeetingFigures) -> None:
     """What changed in the region between the previous meeting and this one."""
     changes, region = figures.changes, words.slug(figures.region_name)
     st.subheader("Since the last meeting", anchor=False)
@@ -50,13 +51,30 @@ def since_last_meeting(figures: MeetingFigures) -> None:
             continue
         st.markdown(f"**{kind}**")
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in mine["summary"]))
-    with st.expander("All the changes as a table"):
+    # Folded tables are made only while open: their grids and downloads cost the
+    # browser time on every visit.
+    with st.expander(
+        "All the changes as a table", key="forum-changes-open", on_change="rerun"
+    ) as box:
+        if not box.open:
+            return
         table = words.changes_table(changes)
         st.dataframe(table, hide_index=True, width="stretch")
-        downloads.download_buttons(table, f"since-last-meeting-{region}", key="forum-changes")
+        about = file_abouts.meeting(
+            ctx,
+            figures,
+            "Since the last meeting",
+            "Every change recorded in the region between the previous meeting and the end of "
+            "this meeting's day, in words: what kind, when, and what changed. No value itself "
+            "is quoted.",
+            since=True,
+        )
+        downloads.download_buttons(
+            table, f"since-last-meeting-{region}", key="forum-changes", about=about
+        )
 
 
-def decisions(figures: MeetingFigures) -> None:
+def decisions(ctx: RequestContext, figures: MeetingFigures) -> None:
     """The decisions recorded for this meeting, as a table."""
     st.subheader("Decisions and new actions", anchor=False)
     if figures.decisions.empty:
@@ -65,16 +83,30 @@ def decisions(figures: MeetingFigures) -> None:
     table = words.decisions_table(figures.decisions)
     st.dataframe(table, hide_index=True, width="stretch")
     stem = f"decisions-{words.slug(figures.region_name)}-{figures.meeting_date}"
-    downloads.download_buttons(table, stem, key="forum-decisions")
+    about = file_abouts.meeting(
+        ctx,
+        figures,
+        "Decisions and new actions",
+        "Each decision the meeting recorded: its theme (or the plan as a whole), what was "
+        "decided, and the new plan action it led to, with its status.",
+    )
+    downloads.download_buttons(table, stem, key="forum-decisions", about=about)
 
 
-def themes_at_a_glance(figures: MeetingFigures) -> None:
+def themes_at_a_glance(ctx: RequestContext, figures: MeetingFigures) -> None:
     """Each theme's status, why, and the actions complete."""
     st.subheader("The themes at a glance", anchor=False)
     summary = words.themes_summary(figures.themes)
     st.dataframe(summary, hide_index=True, width="stretch")
     stem = f"theme-statuses-{words.slug(figures.region_name)}"
-    downloads.download_buttons(summary, stem, key="forum-themes")
+    about = file_abouts.meeting(
+        ctx,
+        figures,
+        "The themes at a glance",
+        "Each monitoring theme's status, why (from its metrics' latest values and its "
+        "actions), and how many of its actions are complete.",
+    )
+    downloads.download_buttons(summary, stem, key="forum-themes", about=about)
     if figures.tags_note:
         st.caption(figures.tags_note)
     st.caption(
@@ -84,9 +116,13 @@ def themes_at_a_glance(figures: MeetingFigures) -> None:
     )
 
 
-def waiting_feedback(figures: MeetingFigures) -> None:
+def waiting_feedback(ctx: RequestContext, figures: MeetingFigures) -> None:
     """The feedback figures and the items still waiting for a response (folded)."""
-    with st.expander("Feedback still waiting for a response"):
+    with st.expander(
+        "Feedback still waiting for a response", key="forum-waiting-open", on_change="rerun"
+    ) as box:
+        if not box.open:
+            return
         feedback_metrics(figures)
         table = words.waiting_table(figures.waiting)
         if table.empty:
@@ -94,4 +130,11 @@ def waiting_feedback(figures: MeetingFigures) -> None:
         else:
             st.dataframe(table, hide_index=True, width="stretch")
             stem = f"open-feedback-{words.slug(figures.region_name)}"
-            downloads.download_buttons(table, stem, key="forum-waiting")
+            about = file_abouts.meeting(
+                ctx,
+                figures,
+                "Feedback still waiting for a response",
+                "Each piece of feedback not yet answered, oldest first: when it was received, "
+                "the kind of source (never a name), its theme, what was said and its status.",
+            )
+            downloads.download_buttons(table, stem, key="forum-waiting", about=about)

@@ -14,7 +14,7 @@ from components import (
     downloads,  # looked up at each call, so tests can record it
     url_state,
 )
-from components.badges import status_badge
+from components.badges import status_markdown
 from components.comments import item_comments_panel
 from components.corrections import metric_corrections
 from components.history import history_view
@@ -44,45 +44,51 @@ def status_words(result: ProgressResult | str) -> str:
     return result.label + (" (set by hand)" if result.is_manual else "")
 
 
-def forum_agreement_line(agreement: DecisionChoice) -> None:
-    """``Agreed at the Regional Forum on 12 March 2026``, with the decision's words."""
-    st.markdown(f":material/groups: **{agreed_at_forum(agreement.meeting_date)}**")
-    st.caption("The forum's decision: " + plain(agreement.text))
+def forum_agreement_line(agreement: DecisionChoice) -> list[str]:
+    """``Agreed at the Regional Forum on 12 March 2026``, with the decision's words
+    (markdown paragraphs)."""
+    return [
+        f":material/groups: **{agreed_at_forum(agreement.meeting_date)}**",
+        "The forum's decision: " + plain(agreement.text),
+    ]
 
 
-def coproduction_line(row: Mapping[str, Any], agreement: DecisionChoice | None = None) -> None:
-    """The coproduction record: the forum meeting that agreed it (when linked) and the
-    free-text record of who agreed it, where and when (for metrics agreed elsewhere)."""
+def coproduction_line(row: Mapping[str, Any], agreement: DecisionChoice | None = None) -> list[str]:
+    """The coproduction record (markdown paragraphs): the forum meeting that agreed it
+    (when linked) and the free-text record of who agreed it, where and when (for metrics
+    agreed elsewhere)."""
+    lines = []
     if agreement is not None:
-        forum_agreement_line(agreement)
+        lines += forum_agreement_line(agreement)
         if not none_if_blank(row.get("coproduced_with")):
-            return
+            return lines
     if row["scope"] == "local" and not has_coproduction_record(row):
-        st.markdown(":orange-badge[:material/pending: Not yet coproduced]")
-        st.caption(
+        return [
+            *lines,
+            ":orange-badge[:material/pending: Not yet coproduced]",
             "Nobody has recorded who this local metric was agreed with, where or when. "
-            "Agree it with the Regional Forum or a partner, then record it."
-        )
-        return
+            "Agree it with the Regional Forum or a partner, then record it.",
+        ]
     with_whom = none_if_blank(row.get("coproduced_with"))
     if not with_whom:
-        st.markdown(":material/handshake: **Coproduction:** not recorded.")
-        return
+        return [*lines, ":material/handshake: **Coproduction:** not recorded."]
     with_whom = plain(with_whom)
     where = plain(none_if_blank(row.get("coproduced_at")) or "not recorded")
     when = none_if_blank(row.get("coproduced_on"))
-    st.markdown(
+    return [
+        *lines,
         f":material/handshake: **Agreed with:** {with_whom} · **Where:** {where} · "
-        f"**When:** {f'{when:%-d %B %Y}' if when else 'not recorded'}"
-    )
+        f"**When:** {f'{when:%-d %B %Y}' if when else 'not recorded'}",
+    ]
 
 
 def about(
     row: Mapping[str, Any],
     characteristic_names: Mapping[str, str],
     values: pd.DataFrame | None = None,
-) -> None:
-    """What the metric is; ``values``: its values, for the baseline when none is given."""
+) -> list[str]:
+    """What the metric is (markdown paragraphs); ``values``: its values, for the baseline
+    when none is given."""
     unit = row["unit"]
     lines = [
         f"**What it measures:** {plain(row['definition'] or 'No definition yet.')}",
@@ -111,22 +117,23 @@ def about(
             f"**Broken down by:** {plain(characteristic_names.get(characteristic, characteristic))}"
         )
     lines.append(" · ".join(facts))
-    st.markdown("\n\n".join(lines))
+    return lines
 
 
-def status_block(result: ProgressResult | str) -> None:
+def status_block(result: ProgressResult | str) -> list[str]:
+    """The metric's progress: its badge (words and an icon as well as a colour) and why
+    (markdown paragraphs)."""
     if isinstance(result, str):
-        st.markdown(":gray-badge[:material/help: Cannot be worked out]")
-        st.write(plain(result))
-        return
+        return [":gray-badge[:material/help: Cannot be worked out]", plain(result)]
     style = PROGRESS_STATUSES[result.status]
-    status_badge(style, suffix=" (set by hand)" if result.is_manual else "")
+    badge = status_markdown(style, suffix=" (set by hand)" if result.is_manual else "")
     if result.is_manual:
-        st.write(
-            "Status set by hand, overriding the calculation. Reason: " + plain(result.manual_reason)
-        )
-    else:
-        st.write(plain(result.explanation))
+        return [
+            badge,
+            "Status set by hand, overriding the calculation. Reason: "
+            + plain(result.manual_reason),
+        ]
+    return [badge, plain(result.explanation)]
 
 
 def group_table(
@@ -192,9 +199,9 @@ def metric_card(
             else f"Local metric for {plain(page.region_name)}"
         )
         st.caption(f"{plain(row['code'])} · {scope}")
-        status_block(result)
-        about(row, page.characteristic_names, mine)
-        coproduction_line(row, agreement)
+        # One markdown element for the card's words: each element costs the browser time.
+        lines = status_block(result) + about(row, page.characteristic_names, mine)
+        st.markdown("\n\n".join(lines + coproduction_line(row, agreement)))
         file_about = metric_file_about(ctx, page, row, mine)
         metric_chart_views(
             ctx,

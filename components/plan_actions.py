@@ -3,9 +3,13 @@ organisation-wide actions and a region's earlier copies of them (Local plan page
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from components import file_abouts
 from components.badges import status_markdown
 from components.comments import item_comments_panel
 from components.corrections import update_corrections
@@ -13,6 +17,7 @@ from components.downloads import download_buttons
 from components.history import history_view
 from core.entities import Entity
 from core.formatting import escape_markdown as plain
+from core.forum import comments_label
 from core.plan_words import (
     action_label,
     due_words,
@@ -89,17 +94,21 @@ def status_counts(actions: pd.DataFrame) -> None:
     )
 
 
-def card_top(row: pd.Series, setting: PlanSetting) -> None:
-    """An action card's first lines: its label, its status badges and its themes."""
-    st.markdown(f"**{plain(action_label(row['code'], row['title']))}**")
-    st.markdown(status_badges(row))
-    needs_update_line(row, setting)
-    st.caption("Themes: " + themes_words(row, setting.unconfirmed_templates))
+def card_top(row: Mapping[str, Any], setting: PlanSetting) -> list[str]:
+    """An action card's first lines (markdown paragraphs): its label, its status badges,
+    whether it needs an update, and its themes. A card draws its lines as one markdown
+    element: a page of cards is drawn (and felt) element by element in the browser."""
+    lines = [f"**{plain(action_label(row['code'], row['title']))}**", status_badges(row)]
+    needs = needs_update_line(row, setting)
+    if needs:
+        lines.append(needs)
+    lines.append("Themes: " + themes_words(row, setting.unconfirmed_templates))
+    return lines
 
 
-def needs_update_line(row: pd.Series, setting: PlanSetting) -> None:
-    """'Needs an update: on track, but its due date passed ...' when the action's status
-    and dates disagree (``core.plan_words.needs_update_words``)."""
+def needs_update_line(row: Mapping[str, Any], setting: PlanSetting) -> str | None:
+    """'Needs an update: on track, but its due date passed ...' (markdown) when the
+    action's status and dates disagree (``core.plan_words.needs_update_words``)."""
     last = row.get("last_update")
     words = needs_update_words(
         row["status"],
@@ -107,8 +116,12 @@ def needs_update_line(row: pd.Series, setting: PlanSetting) -> None:
         None if last is None or pd.isna(last) else last,
         on=setting.today,
     )
-    if words:
-        st.markdown(f":orange-badge[:material/update: Needs an update] {words}")
+    return f":orange-badge[:material/update: Needs an update] {words}" if words else None
+
+
+def paragraphs(lines: Sequence[str]) -> str:
+    """Markdown lines as paragraphs of one element."""
+    return "\n\n".join(lines)
 
 
 #: Set when "Open details and history" is pressed: the page scrolls to the details.
@@ -122,32 +135,36 @@ def _open_action(region_id: int, action_id: int) -> None:
 
 
 def action_card(
-    row: pd.Series,
-    setting: PlanSetting,
-    ctx: RequestContext | None = None,
-    comments: PageComments | None = None,
+    row: Mapping[str, Any], setting: PlanSetting, comments: PageComments | None = None
 ) -> None:
-    """An action's card; with ``comments`` (the page's, read at once), its comments."""
-    with st.container(border=True):
-        card_top(row, setting)
-        owner = plain(row["owner"]) if row["owner"] else "No owner yet"
-        due = due_words(row["due_date"], on=setting.today)
-        if row["updates"]:
-            count = f"{row['updates']} progress update{'s' if row['updates'] != 1 else ''}"
-            latest = f"the latest on {row['last_update']:%d %b %Y}"
-            st.markdown(f"Owner: {owner}. {due}. {count}, {latest}.")
-        else:
-            st.markdown(f"Owner: {owner}. {due}. No progress updates yet.")
-        st.button(
-            "Open details and history",
-            key=f"plan-open-{row['id']}",
-            on_click=_open_action,
-            args=(setting.region_id, int(row["id"])),
-            icon=":material/expand_circle_down:",
-            help="Shows this action below, with its progress updates and history.",
-        )
-        if ctx is not None and comments is not None:
-            item_comments_panel(ctx, comments, int(row["id"]))
+    """An action's card: one markdown element (under a rule) and its "Open details and
+    history" button, which shows the action below the list with its progress updates,
+    its comments and its history. With ``comments`` (the page's, read at once), the card
+    says how many comments the action has; they are read and written in its details (a
+    panel on each of some forty cards cost the page more in the browser than anything
+    else on it)."""
+    lines = card_top(row, setting)
+    owner = plain(row["owner"]) if row["owner"] else "No owner yet"
+    due = due_words(row["due_date"], on=setting.today)
+    if row["updates"]:
+        count = f"{row['updates']} progress update{'s' if row['updates'] != 1 else ''}"
+        latest = f"the latest on {row['last_update']:%d %b %Y}"
+        last = f"Owner: {owner}. {due}. {count}, {latest}."
+    else:
+        last = f"Owner: {owner}. {due}. No progress updates yet."
+    if comments is not None:
+        last += f" {comments_label(len(comments.of(int(row['id']))))}."
+    lines.append(last)
+    # A rule above each card instead of a bordered container: a container is one more
+    # element, and each of a page's elements costs the browser a few milliseconds.
+    st.markdown(paragraphs(["---", *lines]))
+    st.button(
+        "Open details and history",
+        key=f"plan-open-{row['id']}",
+        on_click=_open_action,
+        args=(setting.region_id, int(row["id"])),
+        icon=":material/expand_circle_down:",
+    )
 
 
 def actions_by_area(
@@ -160,7 +177,7 @@ def actions_by_area(
     comments: PageComments | None = None,
 ) -> None:
     """The actions shown, under each action area, with the download of them (and, with
-    ``ctx`` and ``comments``, each action's comments)."""
+    ``comments``, how many comments each action has)."""
     region_name = setting.region_name
     if setting.total == 0:
         st.info(
@@ -173,47 +190,60 @@ def actions_by_area(
         st.info("No actions match these filters.", icon=":material/filter_alt_off:")
         return
     download_buttons(
-        download_table(actions), f"local-plan-{region_name.lower().replace(' ', '-')}", key="plan"
+        download_table(actions),
+        f"local-plan-{region_name.lower().replace(' ', '-')}",
+        key="plan",
+        about=file_abouts.local_plan(ctx, setting, filters) if ctx else None,
     )
+    by_area: dict[int, list[dict[str, Any]]] = {}
+    for record in actions.to_dict("records"):  # plain dicts: quicker to read than rows
+        by_area.setdefault(int(record["action_area_id"]), []).append(record)
     for area_id, area_name in setting.area_names.items():
         if filters.action_area_ids and area_id not in filters.action_area_ids:
             continue
-        in_area = actions[actions["action_area_id"] == area_id]
+        in_area = by_area.get(area_id, [])
         st.subheader(f"{plain(area_name)} ({len(in_area)})", anchor=False)
-        if in_area.empty:
+        if not in_area:
             st.write(
                 "No actions here match these filters."
                 if filters.any
                 else "No actions in this area yet."
             )
-        for _, row in in_area.iterrows():
-            action_card(row, setting, ctx, comments)
+        for row in in_area:
+            action_card(row, setting, comments)
 
 
 def action_details(
-    ctx: RequestContext, row: pd.Series, updates_of_action: pd.DataFrame, setting: PlanSetting
+    ctx: RequestContext,
+    row: pd.Series,
+    updates_of_action: pd.DataFrame,
+    setting: PlanSetting,
+    comments: PageComments | None = None,
 ) -> None:
+    """The action picked: its details, progress updates, comments and change history."""
+    origin = (
+        "Adopted from the national plan."
+        if pd.notna(row["template_id"])
+        else "A local action of this region."
+    )
+    lines = [status_badges(row), needs_update_line(row, setting)]
+    lines += [
+        plain(row["description"]) or "_No description yet._",
+        f"Action area: {plain(row['action_area'])}.  \n"
+        f"Themes: {themes_words(row, setting.unconfirmed_templates)}.  \n"
+        f"Owner: {plain(row['owner']) or 'no owner yet'}.  \n"
+        f"{due_words(row['due_date'], on=setting.today)}.  \n{origin}",
+    ]
     with st.container(border=True, key=DETAILS_KEY):
         st.subheader(plain(action_label(row["code"], row["title"])), anchor=False)
-        st.markdown(status_badges(row))
-        needs_update_line(row, setting)
-        st.markdown(plain(row["description"]) or "_No description yet._")
-        origin = (
-            "Adopted from the national plan."
-            if pd.notna(row["template_id"])
-            else "A local action of this region."
-        )
-        st.markdown(
-            f"Action area: {plain(row['action_area'])}.  \n"
-            f"Themes: {themes_words(row, setting.unconfirmed_templates)}.  \n"
-            f"Owner: {plain(row['owner']) or 'no owner yet'}.  \n"
-            f"{due_words(row['due_date'], on=setting.today)}.  \n{origin}"
-        )
+        st.markdown(paragraphs([line for line in lines if line]))
     st.subheader("Progress updates", anchor=False)
     if updates_of_action.empty:
         st.write("No progress updates yet.")
     else:
         st.markdown("\n".join(f"1. {update_line(u)}" for _, u in updates_of_action.iterrows()))
+    if comments is not None:
+        item_comments_panel(ctx, comments, int(row["id"]))
     notes, delete = update_corrections(ctx, row, updates_of_action)
     history_view(
         ctx,
@@ -233,16 +263,16 @@ def organisation_wide_card(
     setting: PlanSetting,
     comments: PageComments | None = None,
 ) -> None:
+    lines = card_top(row, setting)
+    owner = plain(row["owner"]) if row["owner"] else "no owner named yet"
+    due = due_words(row["due_date"], on=setting.today)
+    lines.append(f"Kept by the national team. Owner: {owner}. {due}.")
+    if updates_of_action.empty:
+        lines.append("No progress updates yet.")
+    else:
+        lines.append(f"Latest progress update: {update_line(updates_of_action.iloc[-1])}")
     with st.container(border=True):
-        card_top(row, setting)
-        owner = plain(row["owner"]) if row["owner"] else "no owner named yet"
-        due = due_words(row["due_date"], on=setting.today)
-        st.markdown(f"Kept by the national team. Owner: {owner}. {due}.")
-        if updates_of_action.empty:
-            st.write("No progress updates yet.")
-        else:
-            latest = updates_of_action.iloc[-1]
-            st.markdown(f"Latest progress update: {update_line(latest)}")
+        st.markdown(paragraphs(lines))
         history_view(
             ctx,
             Entity.PLAN_ACTION,

@@ -180,7 +180,7 @@ def adopt_form(ctx: RequestContext, setting: PlanSetting) -> None:
     st.subheader("Adopt an action from the national plan", anchor=False)
     show_outcome("adopt")
     region_id, region_name = setting.region_id, setting.region_name
-    available = plan_service.templates_not_adopted(ctx, region_id)
+    available = plan_service.templates_not_adopted(ctx, region_id, setting.national_actions)
     if available.empty:
         st.write(f"{plain(region_name)} has adopted every action of the national plan.")
         return

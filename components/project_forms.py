@@ -196,8 +196,17 @@ def add_project_form(
 ) -> None:
     form_number = st.session_state.setdefault("projects-new-form", 0)
     prefix = f"new-{region_id}-{form_number}"
-    areas = project_service.region_areas(ctx, region_id)
-    with st.expander(f"Add a project in {md(region_name)}", icon=":material/add:"):
+    # The form (some thirty fields and boxes) is made only while its expander is open:
+    # drawn folded away on every visit, it took the browser longer than the projects.
+    with st.expander(
+        f"Add a project in {md(region_name)}",
+        icon=":material/add:",
+        key=f"projects-add-open-{region_id}",
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return
+        areas = project_service.region_areas(ctx, region_id)
         with st.form(prefix):
             data, partner_problems = project_fields(
                 prefix, ProjectInput(title=""), areas, theme_names

@@ -8,12 +8,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.badges import status_badge, status_markdown
+from components.badges import status_markdown
 from components.comments import item_comments_panel
 from components.corrections import delete_project
 from components.downloads import download_buttons
 from components.history import history_view
 from components.project_forms import edit_project_form
+from core.export_about import ExportAbout
 from core.formatting import escape_markdown as md
 from core.projects import COMMITMENT_TARGET, ENTITY, national_commitment
 from core.statuses import PROJECT_STATUSES
@@ -71,7 +72,11 @@ def download_frame(frame: pd.DataFrame, *, with_region: bool) -> pd.DataFrame:
     return table if with_region else table.drop(columns="Region")
 
 
-def project_table(frame: pd.DataFrame, file_stem: str, key: str, *, with_region: bool) -> None:
+def project_table(
+    frame: pd.DataFrame, file_stem: str, key: str, *, with_region: bool, about: ExportAbout
+) -> None:
+    """The projects as a table, with its downloads (``about``: what their files are,
+    ``components.file_abouts.projects``)."""
     table = download_frame(frame, with_region=with_region)
     shown = [c for c in table.columns if c not in ("Outcomes", "Next steps")]
     st.dataframe(
@@ -85,7 +90,7 @@ def project_table(frame: pd.DataFrame, file_stem: str, key: str, *, with_region:
             "People reached": st.column_config.NumberColumn(format="%d"),
         },
     )
-    download_buttons(table, file_stem, key=key)
+    download_buttons(table, file_stem, key=key, about=about)
 
 
 def project_card(
@@ -99,9 +104,9 @@ def project_card(
     """A project's card: what it is, where, when, its history, its comments (with
     ``comments``, the page's, read at once) and, for its editors, the edit form."""
     with st.container(border=True, key=f"project-card-{int(row['id'])}"):
-        st.markdown(f"#### {md(row['title'])}")
+        top = [f"#### {md(row['title'])}"]  # the card's words: one element, not three
         if row["status"] in PROJECT_STATUSES:
-            status_badge(PROJECT_STATUSES[row["status"]])
+            top.append(status_markdown(PROJECT_STATUSES[row["status"]]))
         where = md(row["place"]) if row["place"] else "place not recorded"
         if isinstance(row["area"], str) and row["area"] and row["area"] not in row["place"]:
             where += f" ({md(row['area'])})"
@@ -117,7 +122,7 @@ def project_card(
             f"**Outcomes:** {said(row['outcomes'], 'none recorded yet')}",
             f"**Next steps:** {said(row['next_steps'], 'none recorded yet')}",
         ]
-        st.markdown("  \n".join(lines))
+        st.markdown("\n\n".join([*top, "  \n".join(lines)]))
         history_view(
             ctx,
             ENTITY,

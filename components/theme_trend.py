@@ -8,8 +8,9 @@ import streamlit as st
 
 from components import downloads  # looked up at each call, so tests can record it
 from components.charts import remembered_spec, show_chart
-from core.export_about import ExportAbout
+from core.export_about import ExportAbout, entitled_words
 from core.metric_series import quarter_axis
+from core.permissions import Action
 from core.statuses import OKABE_ITO
 
 TREND_COLUMNS = ["period_start", "period", "score", "status_label", "metrics_counted"]
@@ -72,7 +73,8 @@ def trend_chart_of_rows(theme: str, rows: tuple[tuple, ...]) -> alt.LayerChart:
 
 
 def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str) -> None:
-    """The theme's trend chart and, folded away, its figures (``trend``: every theme's)."""
+    """The theme's trend chart and, folded away (made only while open), its figures
+    (``trend``: every theme's)."""
     data = trend[trend["theme_id"] == theme_id].reset_index(drop=True)
     if data.empty:
         st.write("No trend yet: a score needs at least a year of values.")
@@ -85,7 +87,13 @@ def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str)
         height=250,
         key=f"theme-trend-{theme_id}",
     )
-    with st.expander("Trend figures"):
+    # The figures are drawn only while they are open: a table and its downloads under
+    # each of six charts took the browser longer to draw than the rest of the page.
+    with st.expander(
+        "Trend figures", key=f"theme-trend-figures-{theme_id}", on_change="rerun"
+    ) as box:
+        if not box.open:
+            return
         table = pd.DataFrame(
             {
                 "Quarter": data["period"],
@@ -106,6 +114,6 @@ def trend_view(trend: pd.DataFrame, theme_id: int, theme: str, region_name: str)
                 period=f"{data['period'].iloc[0]} to {data['period'].iloc[-1]}",
                 disclosure="None needed: scores are worked out from the exact figures and "
                 "show no counts of people.",
-                audience=f"Everyone who may open the Themes page for {region_name}.",
+                audience=entitled_words(Action.VIEW_REGION, page="Themes", region=region_name),
             ),
         )

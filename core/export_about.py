@@ -29,7 +29,7 @@ import pandas as pd
 
 from core.disclosure import rule_text
 from core.periods import format_period
-from core.permissions import ROLE_LABELS
+from core.permissions import ROLE_LABELS, Action, roles_that_can
 
 #: Decimal places every non-whole number in a download is rounded to.
 DECIMALS = 2
@@ -95,7 +95,7 @@ def disclosure_words(*, suppressed: bool, threshold: int, people: bool = True) -
 def audience_words(*, exact: bool, region: str | None, role: str = "") -> str:
     """Who may see a table made for someone with ``role``, of ``region`` (None: every
     region, national figures), ``exact`` or under disclosure control."""
-    by = f" Downloaded by someone signed in as {ROLE_LABELS.get(role, role)}." if role else ""
+    by = _downloaded_by(role)
     if region is None:
         return "National figures: everyone signed in to the dashboard may see them." + by
     if exact:
@@ -106,6 +106,42 @@ def audience_words(*, exact: bool, region: str | None, role: str = "") -> str:
     return (
         f"Figures for {region} under disclosure control: everyone signed in to the dashboard "
         "may see them, Regional Forum members included." + by
+    )
+
+
+def _downloaded_by(role: str) -> str:
+    return f" Downloaded by someone signed in as {ROLE_LABELS.get(role, role)}." if role else ""
+
+
+def _either(roles: Iterable[str]) -> str:
+    """``Administrator or National lead``."""
+    labels = [ROLE_LABELS.get(r, r) for r in roles]
+    return ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+
+def entitled_words(
+    action: Action | None, *, page: str = "", region: str | None = None, role: str = ""
+) -> str:
+    """Who is entitled to see a table that only those who may take ``action`` see (None:
+    everyone signed in), in the words of the permission rules (``roles_that_can``): the
+    roles shown the table on ``page``; ``region``: the region the table is about (a
+    regional role sees only its own region's)."""
+    where = f": it is shown to them on the {page} page" if page else ""
+    if action is None:
+        return f"Everyone signed in to the dashboard may see it{where}." + _downloaded_by(role)
+    anywhere, own = roles_that_can(action)
+    groups = [f"signed in as {_either(anywhere)}"] if anywhere else []
+    if own:
+        groups.append(
+            ("as " if groups else "signed in as ")
+            + f"{_either(own)} for {region or 'the region concerned'}"
+        )
+    if not groups:
+        return f"Nobody signed in may see it{where}." + _downloaded_by(role)
+    who = ", or ".join(groups) + ("," if len(groups) > 1 else "")
+    return (
+        f"Only people {who} may see it{where}. Do not share it with anyone else."
+        + _downloaded_by(role)
     )
 
 

@@ -178,6 +178,15 @@ def require(actor: Actor, action: Action, region_id: int | None = None) -> None:
         )
 
 
+def roles_that_can(action: Action) -> tuple[tuple[Role, ...], tuple[Role, ...]]:
+    """The roles that may take ``action`` anywhere, and those that may take it only in
+    their own region, each in the order of :class:`Role`: who is entitled to see what
+    only those who may take ``action`` see, in the terms of the rules above."""
+    anywhere = tuple(r for r in Role if action in _ANYWHERE.get(r, frozenset()))
+    own = tuple(r for r in Role if r not in anywhere and action in _OWN_REGION.get(r, frozenset()))
+    return anywhere, own
+
+
 def visible_region_ids(actor: Actor, all_region_ids: list[int]) -> list[int]:
     """The regions whose data this actor may see."""
     if can(actor, Action.VIEW_ALL_REGIONS):

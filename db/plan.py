@@ -333,10 +333,16 @@ def superseded_copies(session: Session, region_id: int) -> pd.DataFrame:
     return region_actions(session, region_id, superseded=True)
 
 
-def templates_not_adopted(session: Session, region_id: int) -> pd.DataFrame:
+def templates_not_adopted(
+    session: Session, region_id: int, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """National template actions the region has not adopted yet, in the plan's order
-    (organisation-wide actions are never adopted: every region's plan shows them)."""
-    frame = national_templates(session, organisation_wide=False)
+    (organisation-wide actions are never adopted: every region's plan shows them).
+    ``national``: :func:`national_templates` when the caller has read it already."""
+    if national is None:
+        frame = national_templates(session, organisation_wide=False)
+    else:
+        frame = national[~national["organisation_wide"].astype(bool)]
     taken = set(
         session.scalars(
             select(PlanAction.template_id).where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import file_abouts
 from components.context import current
 from components.downloads import download_buttons
 from components.outcome import forgetting, next_round, run_write, show_outcome
@@ -40,7 +41,7 @@ def accounts_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
     users = admin.accounts(ctx)
     shown = users.drop(columns=["id"]).assign(Role=users["Role"].map(ROLE_LABELS))
     st.dataframe(shown, hide_index=True, width="stretch")
-    download_buttons(shown, "accounts", key="accounts")
+    download_buttons(shown, "accounts", key="accounts", about=file_abouts.accounts(ctx))
 
     st.header("Add an account", anchor=False)
     with st.form("add_account", clear_on_submit=True):
@@ -144,7 +145,7 @@ def areas_tab(ctx: RequestContext, regions: pd.DataFrame) -> None:
     )
     areas = admin.areas(ctx)
     st.dataframe(areas.drop(columns=["id"]), hide_index=True, width="stretch")
-    download_buttons(areas.drop(columns=["id"]), "areas", key="areas")
+    download_buttons(areas.drop(columns=["id"]), "areas", key="areas", about=file_abouts.areas(ctx))
     # Not cleared on submit (that would reset the region too): the name is emptied
     # after an add, the region and kind stay for the next one.
     round_ = st.session_state.get(AREA_ROUND, 0)
@@ -199,7 +200,8 @@ def groups_tab(ctx: RequestContext) -> None:
     code = st.selectbox("Characteristic", list(names), format_func=names.get)
     groups = admin.groups(ctx, code)
     st.dataframe(groups.drop(columns=["id"]), hide_index=True, width="stretch")
-    download_buttons(groups.drop(columns=["id"]), f"groups-{code}", key="groups")
+    about = file_abouts.groups(ctx, names[code])
+    download_buttons(groups.drop(columns=["id"]), f"groups-{code}", key="groups", about=about)
     with st.form("add_group", clear_on_submit=True):
         st.markdown("**Add a group**")
         name = st.text_input("Name of the group")

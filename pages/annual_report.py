@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components import file_abouts
 from components.context import current
 from components.downloads import download_buttons
 from components.region_picker import choose_region
@@ -37,7 +38,7 @@ def show_spc(section: sr.SpcSection) -> None:
     st.dataframe(section.table, hide_index=True, width="stretch")
 
 
-def show_section(report: sr.AnnualReport, section: sr.Section) -> None:
+def show_section(ctx: RequestContext, report: sr.AnnualReport, section: sr.Section) -> None:
     st.subheader(escape_markdown(section.title), anchor=False)
     for block in section.blocks:
         if block.kind == "heading":
@@ -51,9 +52,11 @@ def show_section(report: sr.AnnualReport, section: sr.Section) -> None:
             columns, rows = sr.table_cells(block.frame)
             if rows:
                 st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
-                download_buttons(
-                    block.frame, f"{report.file_stem}-{block.key}", key=f"ar-{block.key}"
+                about = file_abouts.annual_report_table(
+                    ctx, report, block.caption, sr.period_words(report.year), block.note
                 )
+                stem = f"{report.file_stem}-{block.key}"
+                download_buttons(block.frame, stem, key=f"ar-{block.key}", about=about)
             else:
                 st.write("No figures.")
             if block.note:
@@ -97,7 +100,7 @@ def preview(
             if chosen == "about"
             else sr.national_section(ctx, year, chosen, today)
         )
-    show_section(report, chosen)
+    show_section(ctx, report, chosen)
 
 
 def main() -> None:

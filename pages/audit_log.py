@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from components import file_abouts
 from components.audit_downloads import audit_downloads
 from components.context import current
 from core.audit_format import kind_words, who_words
@@ -87,7 +88,8 @@ def audit_log_page(ctx: RequestContext) -> None:
         st.info("Nothing has been recorded yet. Changes will appear here as people make them.")
         return
 
-    chosen = filters(choices, dict(zip(regions["id"], regions["name"], strict=True)))
+    names = dict(zip(regions["id"], regions["name"], strict=True))
+    chosen = filters(choices, names)
     if chosen.since > chosen.until:
         st.warning("The 'From' date is after the 'To' date. Please change one of them.")
         return
@@ -135,7 +137,11 @@ def audit_log_page(ctx: RequestContext) -> None:
             "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
         },
     )
-    audit_downloads(ctx, query, key="audit-log")
+    person = who_words(query.username, choices.names.get(query.username)) if query.username else ""
+    about = file_abouts.audit_log(
+        ctx, query, region_names=names, person=person, limit=audit.EXPORT_LIMIT
+    )
+    audit_downloads(ctx, query, key="audit-log", about=about)
 
 
 audit_log_page(current())

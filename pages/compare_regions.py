@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from components import url_state
-from components.badges import status_badge
+from components.badges import status_markdown
 from components.charts import remembered_spec, show_chart
 from components.compare_charts import latest_chart
 from components.compare_picks import change_view, choose_metric, choose_period
@@ -95,14 +95,14 @@ def drill_down(ctx: RequestContext, view: sc.Overview) -> None:
         st.info("No status yet for this theme in this region.")
         return
     row = match.iloc[0]
-    status_badge(PROGRESS_STATUSES[row["status"]])
+    lines = [status_markdown(PROGRESS_STATUSES[row["status"]])]  # one element, not four
     if row["score"] is not None and not pd.isna(row["score"]):
-        st.markdown(
+        lines.append(
             f"**Score:** {float(row['score']):.1f} on a scale of -5 to 5, from "
             f"{int(row['metrics_counted'])} of {int(row['metrics_total'])} metrics."
         )
-    st.write(escape_markdown(row["explanation"]))
-    st.markdown(actions_text(row, view.tags_note))
+    lines += [escape_markdown(row["explanation"]), actions_text(row, view.tags_note)]
+    st.markdown("\n\n".join(lines))
     shown = sc.metrics_behind(ctx, region_id, row["theme_id"])
     if shown.empty:
         st.write("No metrics are set up for this theme yet.")

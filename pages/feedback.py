@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components import file_abouts
 from components.context import current
 from components.corrections import delete_feedback, deleted_feedback
 from components.feedback_forms import WHERE, add_form, respond_forms
@@ -102,11 +103,19 @@ def feedback_page(ctx: RequestContext, today: date) -> None:
         filtered=bool(statuses or theme_ids or sources),
         region_name=region_name,
         today=today,
+        about=file_abouts.feedback_list(
+            ctx,
+            region_name,
+            statuses=statuses,
+            themes=[theme_names[t] for t in theme_ids or ()],
+            sources=sources,
+            today=today,
+        ),
     )
     deleted_feedback(ctx, region_id)
     one_item(ctx, items, actions, may_respond=may_respond, today=today)
     if by_region is not None:
-        every_region(by_region)
+        every_region(by_region, file_abouts.feedback_by_region(ctx, today))
 
 
 feedback_page(current(), quarterly.today())

@@ -65,19 +65,19 @@ def normal_view(ctx: RequestContext, figures: MeetingFigures, manage: bool) -> N
     meeting_details(figures)
     attendance_form(ctx, figures.region_id, figures.meeting_id, figures.record.get("chair") or "")
     pack_downloads(ctx, figures)
-    since_last_meeting(figures)
+    since_last_meeting(ctx, figures)
     review_agenda(ctx, figures)
     agenda_at_meeting(ctx, figures.region_id, figures.meeting_id)
     agenda_proposals(ctx, figures.region_id)
-    decisions(figures)
+    decisions(ctx, figures)
     meeting_decision_corrections(
         ctx, figures.region_id, figures.meeting_id, figures.decisions, manage
     )
     if manage:
         decision_form(ctx, figures)
-    themes_at_a_glance(figures)
-    community_projects(figures, ctx.threshold)
-    waiting_feedback(figures)
+    themes_at_a_glance(ctx, figures)
+    community_projects(ctx, figures)
+    waiting_feedback(ctx, figures)
     if manage:
         correct_details(ctx, figures)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import file_abouts
 from components.context import current
 from components.downloads import download_buttons
 from components.importer import import_section
@@ -61,6 +62,12 @@ def import_values_page(ctx: RequestContext) -> None:
         preview=preview,
         commit=commit,
         max_bytes=imports.IMPORT_MAX_BYTES,
+        about=file_abouts.import_template(
+            ctx,
+            what="metric values",
+            region_name=region_name,
+            period=format_period(last_quarter),
+        ),
     )
 
     with st.expander(f"Metric codes and groups for {escape_markdown(region_name)}"):
@@ -74,7 +81,10 @@ def import_values_page(ctx: RequestContext) -> None:
             )
             st.dataframe(guide, hide_index=True, width="stretch")
             download_buttons(
-                guide, f"metric-codes-{region_name.lower().replace(' ', '-')}", key="guide"
+                guide,
+                f"metric-codes-{region_name.lower().replace(' ', '-')}",
+                key="guide",
+                about=file_abouts.metric_codes(ctx, region_name),
             )
 
 

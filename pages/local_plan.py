@@ -85,9 +85,15 @@ def summary(actions, total: int, filtered: bool) -> None:
 
 
 def one_action(
-    ctx: RequestContext, found: RegionActions, setting: PlanSetting, *, may_edit: bool
+    ctx: RequestContext,
+    found: RegionActions,
+    setting: PlanSetting,
+    comments: PageComments,
+    *,
+    may_edit: bool,
 ) -> None:
-    """The action picked (or opened from its card): details, updates, history, forms."""
+    """The action picked (or opened from its card): details, updates, comments, history,
+    forms."""
     actions = found.actions
     st.header("Action details and history", anchor=False)
     ids = actions["id"].astype(int).tolist()
@@ -99,7 +105,8 @@ def one_action(
     row = actions[actions["id"] == selected].iloc[0]
     if st.session_state.pop(SCROLL_TO_DETAILS, False):
         scroll_to(DETAILS_KEY)  # "Open details and history" was pressed, or a link
-    action_details(ctx, row, found.updates[found.updates["action_id"] == selected], setting)
+    updates = found.updates[found.updates["action_id"] == selected]
+    action_details(ctx, row, updates, setting, comments)
     if may_edit:
         loaded = remember_open(int(row["id"]), int(row["version"]))
         update_form(ctx, row, loaded, setting)
@@ -133,7 +140,8 @@ def local_plan(ctx: RequestContext) -> None:
     st.caption(
         "The region's actions from the AMHE plan, grouped by the plan's six action areas and "
         "tagged with the themes they serve. Status is kept up to date with dated progress "
-        "updates."
+        "updates. Open an action's details to read its progress updates, comments and "
+        "history."
     )
     asked = requested("action")  # a search result's ?action=12
     region_id, region_name = choose_region(ctx, key="plan-region")
@@ -152,7 +160,7 @@ def local_plan(ctx: RequestContext) -> None:
     comments = page_comments(ctx, region_id, Entity.PLAN_ACTION)
     actions_by_area(found.actions, setting, filters, may_edit=may_edit, ctx=ctx, comments=comments)
     if len(found.actions):
-        one_action(ctx, found, setting, may_edit=may_edit)
+        one_action(ctx, found, setting, comments, may_edit=may_edit)
     organisation_wide(ctx, setting, comments)
     if may_edit:
         st.header("Add to the plan", anchor=False)

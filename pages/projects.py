@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import file_abouts
 from components.badges import status_markdown
 from components.context import current
 from components.corrections import deleted_projects
@@ -82,6 +83,7 @@ def region_view(
         f"community-projects-{file_stem(region_name)}",
         f"projects-{region_id}",
         with_region=False,
+        about=file_abouts.projects(ctx, region_name),
     )
     # Every comment on the region's projects in one read.
     comments = page_comments(ctx, region_id, ENTITY)
@@ -115,12 +117,23 @@ def national_view(ctx: RequestContext, setting: ProjectsSetting) -> None:
         "regions together against the plan's commitment:"
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, "community-projects-by-region", key="projects-by-region")
+    download_buttons(
+        table,
+        "community-projects-by-region",
+        key="projects-by-region",
+        about=file_abouts.projects_by_region(ctx),
+    )
     st.subheader("Every project, by region", anchor=False)
     if frame.empty:
         st.info("No community projects are recorded yet.", icon=":material/info:")
     else:
-        project_table(frame, "community-projects", "projects-all", with_region=True)
+        project_table(
+            frame,
+            "community-projects",
+            "projects-all",
+            with_region=True,
+            about=file_abouts.projects(ctx, None),
+        )
     st.header("One region in detail", anchor=False)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from components.badges import status_badge, status_markdown
+from components.badges import status_markdown
 from components.context import current
 from components.downloads import download_buttons, for_viewer
 from components.region_picker import choose_region
@@ -105,15 +105,18 @@ def metrics_view(data: ThemesPage, theme_id: int) -> None:
 def theme_card(data: ThemesPage, row: pd.Series, region_name: str) -> None:
     with st.container(border=True):
         st.subheader(escape_markdown(row["theme"]), anchor=False)
-        status_badge(PROGRESS_STATUSES[row["status"]])
         counted = (
             f" from {row['metrics_counted']} of {row['metrics_total']} metrics"
             if row["metrics_total"]
             else ""
         )
-        st.markdown(f"**Score:** {score_text(row['score'])} (on a scale of -5 to 5){counted}.")
-        st.write(escape_markdown(row["explanation"]))
-        st.markdown(actions_text(row))
+        lines = [  # one element: each costs the browser time
+            status_markdown(PROGRESS_STATUSES[row["status"]]),
+            f"**Score:** {score_text(row['score'])} (on a scale of -5 to 5){counted}.",
+            escape_markdown(row["explanation"]),
+            actions_text(row),
+        ]
+        st.markdown("\n\n".join(lines))
         trend_view(data.trend, int(row["theme_id"]), row["theme"], region_name)
         metrics_view(data, int(row["theme_id"]))
 

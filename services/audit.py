@@ -149,6 +149,9 @@ def export_csv(ctx: RequestContext, query: LogQuery) -> bytes:
     return to_csv_bytes(frame)
 
 
-def export_xlsx(ctx: RequestContext, query: LogQuery) -> bytes:
-    """The download as an Excel workbook: times as date-time cells (UTC)."""
-    return to_xlsx_bytes(export_changes(ctx, query).events, "Audit log")
+def export_xlsx(
+    ctx: RequestContext, query: LogQuery, *, about: Sequence[tuple[str, str]] | None = None
+) -> bytes:
+    """The download as an Excel workbook: times as date-time cells (UTC); ``about``: the
+    rows of its second sheet, "About" (``core.export_about.about_rows``)."""
+    return to_xlsx_bytes(export_changes(ctx, query).events, "Audit log", about=about)

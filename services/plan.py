@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
@@ -42,9 +43,10 @@ class PlanSetting:
     def area_names(self) -> dict[int, str]:
         return {int(i): n for i, n in zip(self.areas["id"], self.areas["name"], strict=True)}
 
-    @property
+    @cached_property
     def unconfirmed_templates(self) -> set[int]:
-        """The national actions whose themes are still only proposed."""
+        """The national actions whose themes are still only proposed (worked out once:
+        every card asks)."""
         national = self.national_actions
         return set(national.loc[national["themes_confirmed_at"].isna(), "id"].astype(int))
 
@@ -121,10 +123,13 @@ def action_updates(ctx: RequestContext, action_ids: Sequence[int]) -> pd.DataFra
         return plan.action_updates(session, action_ids)
 
 
-def templates_not_adopted(ctx: RequestContext, region_id: int) -> pd.DataFrame:
-    """The national actions the region may still adopt."""
+def templates_not_adopted(
+    ctx: RequestContext, region_id: int, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The national actions the region may still adopt; ``national``: the national
+    actions as read already (``PlanSetting.national_actions``)."""
     with reading(ctx) as session:
-        return plan.templates_not_adopted(session, region_id)
+        return plan.templates_not_adopted(session, region_id, national)
 
 
 def regions_with_copies(ctx: RequestContext, template_id: int) -> list[str]:

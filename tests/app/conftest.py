@@ -16,6 +16,27 @@ from tests.app.apptest_adapter import navigation_only
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The page tests here run on SQLite only; engine differences are tests/db's, which
+    runs everything on both engines. A test marked ``both_engines`` (every page for every
+    role, a new install's first start, a change made meanwhile) runs on PostgreSQL too,
+    and a test that parametrizes ``database_kind`` itself (the outage) keeps its choice.
+    First (tryfirst), so the fixture's own two params are not applied as well."""
+    if "database_kind" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_engines"):
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",")]
+        if "database_kind" in names:
+            return
+    sqlite_only = pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+    metafunc.definition.add_marker(sqlite_only, append=False)  # the id starts "sqlite-"
+
+
 @pytest.fixture(autouse=True)
 def _navigation_only(monkeypatch):
     navigation_only(monkeypatch)

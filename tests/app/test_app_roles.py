@@ -36,6 +36,7 @@ def texts(at) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.both_engines  # every page, every role, on PostgreSQL too
 @pytest.mark.parametrize(("username", "password", "role"), ROLES)
 def test_each_role_signs_in_and_every_page_renders(signed_in, username, password, role):
     at = signed_in(username, password)

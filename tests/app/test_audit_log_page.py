@@ -81,7 +81,11 @@ def test_national_lead_and_admin_see_the_newest_500(signed_in, app_env, username
     assert not events["Record"].str.contains("since removed").any()
     assert events["Record"].str.contains(": ", regex=False).all(), "each record named"
     downloads = at.get("download_button")
-    assert {d.proto.label for d in downloads} == {"Download CSV", "Download Excel"}
+    assert {d.proto.label for d in downloads} == {
+        "Download CSV",
+        "Download Excel",
+        "About these files",
+    }
     assert any("every change matching these filters" in c.value for c in at.caption)
 
 

@@ -43,6 +43,15 @@ def open_page(signed_in, username: str, password: str, page: str):
     return at
 
 
+def open_action(at, region_id: int, action_id: int):
+    """Show an action in the Local plan's details, where its comments are (its card
+    says how many)."""
+    at.session_state[f"plan-selected-{region_id}"] = action_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def open_panel(at, key: str):
     """Open a comments panel (its contents are made only while it is open)."""
     at.session_state[key] = True
@@ -77,6 +86,7 @@ def test_a_forum_member_comments_and_the_lead_hides_it_with_a_reason(signed_in, 
     key = f"comments-{london}-{Entity.PLAN_ACTION}-{action_id}"
 
     member = open_page(signed_in, "london.forum", "demo-forum", "pages/local_plan.py")
+    open_action(member, london, action_id)
     assert "Comments (0)" in [e.label for e in member.expander]
     open_panel(member, key)
     member.text_area(key=f"{key}-text-0").input(COMMENT)
@@ -93,6 +103,7 @@ def test_a_forum_member_comments_and_the_lead_hides_it_with_a_reason(signed_in, 
     assert "Hide comment" not in labels and "Save answer" not in labels
 
     lead = open_page(signed_in, "london.lead", "demo-london", "pages/local_plan.py")
+    open_action(lead, london, action_id)
     open_panel(lead, key)
     assert COMMENT in page_text(lead)
     lead.text_input(key=f"{key}-hide-reason-1").input(REASON)
@@ -105,6 +116,7 @@ def test_a_forum_member_comments_and_the_lead_hides_it_with_a_reason(signed_in, 
     assert f"A comment was hidden by the regional lead: {REASON}" in text
 
     again = open_page(signed_in, "london.forum", "demo-forum", "pages/local_plan.py")
+    open_action(again, london, action_id)
     open_panel(again, key)
     text = page_text(again)
     assert COMMENT not in text
@@ -117,6 +129,7 @@ def test_a_short_hide_reason_is_refused_and_the_comment_stays(signed_in, databas
     action_id = uncommented_action(database, london)
     key = f"comments-{london}-{Entity.PLAN_ACTION}-{action_id}"
     lead = open_page(signed_in, "london.lead", "demo-london", "pages/local_plan.py")
+    open_action(lead, london, action_id)
     open_panel(lead, key)
     lead.text_area(key=f"{key}-text-0").input("A comment from the lead")
     next(b for b in lead.button if b.label == "Add comment").click()

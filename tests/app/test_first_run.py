@@ -145,6 +145,7 @@ def count(url_engine, model, *where) -> int:
 # --- starting the app ----------------------------------------------------------------
 
 
+@pytest.mark.both_engines  # a new database: the migrations and the reference data
 def test_a_production_start_loads_the_plan_and_no_metric(monkeypatch, database_kind):
     if database_kind.unavailable:
         pytest.skip(database_kind.unavailable)
@@ -290,6 +291,7 @@ def test_regional_roles_are_told_plainly_that_there_are_no_national_metrics(prod
 # --- every page with an empty catalogue --------------------------------------------------
 
 
+@pytest.mark.both_engines  # every page, every role, with no metric, on PostgreSQL too
 @pytest.mark.parametrize(("username", "role", "region"), PEOPLE)
 def test_every_page_works_with_an_empty_metric_catalogue(production, username, role, region):
     at = production(username)

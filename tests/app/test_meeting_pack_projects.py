@@ -22,6 +22,9 @@ COLUMNS = ["Project", "Status", "Place", "Communities engaged", "People reached"
 
 
 def page_projects(at) -> list[list[str]]:
+    at.session_state["forum-projects-open"] = True  # its table is made only while open
+    at.run()
+    assert not at.exception, at.exception
     tables = [d.value for d in at.dataframe if list(d.value.columns) == COLUMNS]
     assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
     return tables[0].astype(str).values.tolist()

@@ -19,9 +19,11 @@ from core.export_about import (
     about_text,
     audience_words,
     disclosure_words,
+    entitled_words,
     export_frame,
     extraction_words,
 )
+from core.permissions import Action, Role, roles_that_can
 
 WHEN = datetime(2026, 12, 6, 14, 3, tzinfo=UTC)
 ABOUT = ExportAbout(
@@ -131,3 +133,28 @@ def test_dates_become_dates() -> None:
 def test_text_stays_text(text: str) -> None:
     out = export_frame(pd.DataFrame({"Note": [text, "12"]}))
     assert out["Note"].tolist() == [text, "12"]
+
+
+def test_roles_that_can_follow_the_permission_rules() -> None:
+    assert roles_that_can(Action.VIEW_ADMINISTRATION) == ((Role.ADMIN,), ())
+    assert roles_that_can(Action.VIEW_AUDIT_LOG) == ((Role.ADMIN, Role.NATIONAL_LEAD), ())
+    assert roles_that_can(Action.VIEW_IMPORT_VALUES) == ((Role.ADMIN,), (Role.REGIONAL_LEAD,))
+    assert roles_that_can(Action.VIEW_REGION) == (
+        (Role.ADMIN, Role.NATIONAL_LEAD),
+        (Role.REGIONAL_LEAD, Role.FORUM_MEMBER),
+    )
+
+
+def test_entitled_words_name_the_roles_of_the_page() -> None:
+    admin = entitled_words(Action.VIEW_ADMINISTRATION, page="Administration", role="admin")
+    assert admin.startswith("Only people signed in as Administrator may see it: it is shown")
+    assert "Administration page" in admin and admin.endswith("signed in as Administrator.")
+    region = entitled_words(Action.VIEW_REGION, page="Local plan", region="London")
+    assert region.startswith(
+        "Only people signed in as Administrator or National lead, or as Regional lead or "
+        "Regional Forum member for London, may see it"
+    )
+    imports = entitled_words(Action.VIEW_IMPORT_VALUES, page="Import values")
+    assert "Regional lead for the region concerned" in imports
+    assert "National lead" not in imports
+    assert entitled_words(None, page="Search").startswith("Everyone signed in")

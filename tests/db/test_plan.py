@@ -312,6 +312,9 @@ def test_adopt_copies_the_template_and_may_adapt_it(demo_engine):
     template_id = new_template(demo_engine)
     with Session(demo_engine) as session:
         not_adopted = plan.templates_not_adopted(session, london)
+        # the same from the national actions the page has read already
+        national = plan.national_templates(session)
+        assert plan.templates_not_adopted(session, london, national).equals(not_adopted)
     assert not_adopted["id"].tolist() == [template_id]
 
     adopted = plan.adopt_template(

@@ -9,7 +9,7 @@ import shutil
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import AppServer
-from tests.e2e.helpers import assert_accessible, open_page, screenshot, sign_in
+from tests.e2e.helpers import act, assert_accessible, open_page, screenshot, sign_in
 
 
 def test_forum_member_opens_the_html_pack(
@@ -20,7 +20,7 @@ def test_forum_member_opens_the_html_pack(
     main = page.get_by_test_id("stMain")
 
     projects = main.get_by_test_id("stExpander").filter(has_text="Community projects (")
-    projects.locator("summary").click()
+    act(page, projects.locator("summary").click)  # its table is made when it opens
     expect(projects.get_by_test_id("stDataFrame")).to_be_visible()
     assert_accessible(page, "the Forum meeting page, projects open (london.forum)")
 
