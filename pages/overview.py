@@ -58,19 +58,6 @@ def value_text(ctx: RequestContext, row, region_id: int) -> str:
     return "\\*" if figure.value is None else format_value(figure.value, row.unit)
 
 
-def theme_card(
-    ctx: RequestContext,
-    region_id: int,
-    theme: pd.Series,
-    counts: pd.DataFrame,
-    latest: pd.DataFrame,
-    statuses: dict[int, ProgressResult | str],
-) -> None:
-    with st.container(border=True):
-        st.subheader(escape_markdown(theme["name"]), anchor=False)
-        st.markdown(card_text(ctx, region_id, theme, counts, latest, statuses))
-
-
 def card_text(
     ctx: RequestContext,
     region_id: int,
@@ -139,8 +126,11 @@ def region_view(ctx: RequestContext, data: Overview, region_id: int) -> None:
         for column, (_, theme) in zip(
             st.columns(3), themes.iloc[start : start + 3].iterrows(), strict=False
         ):
-            with column:
-                theme_card(ctx, region_id, theme, figures.counts, figures.latest, statuses)
+            with column, st.container(border=True):
+                st.subheader(escape_markdown(theme["name"]), anchor=False)
+                st.markdown(
+                    card_text(ctx, region_id, theme, figures.counts, figures.latest, statuses)
+                )
 
 
 def remember_region() -> None:
