@@ -213,7 +213,7 @@ def sign_in_and_page(engine: Any, settings: Settings) -> None:
         if username:
             sign_out(auth)
         st.navigation(
-            signed_out_navigation(lambda: sign_in_form(auth, engine, settings)),
+            signed_out_navigation(lambda: sign_in_form(settings)),
             position="hidden",
         ).run()
         return

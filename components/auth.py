@@ -81,11 +81,10 @@ SUBMITTED_KEY = "sign-in-submitted"
 ERROR_KEY = "sign-in-error"
 
 
-def sign_in_form(auth: Authenticator, engine: Any, settings: Settings) -> None:
+def sign_in_form(settings: Settings) -> None:
     """The form. Its click is taken by :func:`take_sign_in` at the top of the next run,
     before the navigation is chosen, so a right password opens the first page in that
     same run: no second run, and nothing a rerun could drop."""
-    del auth, engine  # the click is taken by take_sign_in, which has them
     st.title("Advancing Mental Health Equalities dashboard")
     st.write(
         "Track your region's AMHE plan, its coproduced metrics and the feedback that "

@@ -47,7 +47,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, stop_app_server
 from tests.e2e.helpers import (
     COOKIE_KEY,
     _nav_links,
@@ -142,17 +142,8 @@ def start_server(database_url: str, folder: Path, *, post_script_gc: bool | None
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)
-    stop_server(server)
+    stop_app_server(server)
     raise RuntimeError(f"streamlit run was not healthy after 60 s:\n{server.log()}")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
 
 
 def rss_mb(pid: int) -> float:
@@ -482,7 +473,7 @@ def run(
             result.memory["Streamlit caches"] = cache_mb(server)
             page.context.close()
         finally:
-            stop_server(server)
+            stop_app_server(server)
             browser.close()
     return result
 
