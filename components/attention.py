@@ -13,6 +13,8 @@ from services.context import RequestContext
 from services.reminders import AttentionItem, attention
 
 TITLE = "Needs your attention"
+#: How many items, most pressing first, the panel shows before folding the rest.
+SHOWN = 5
 
 #: The file of each page an item links to, by the page's title.
 PAGE_PATHS = {
@@ -68,5 +70,18 @@ def attention_panel(ctx: RequestContext) -> None:
         if not items:
             st.markdown(f":material/check_circle: {words.NOTHING_NEEDED}")
             return
-        for item in items:
+        for item in items[:SHOWN]:
             attention_line(item)
+        rest = items[SHOWN:]
+        if not rest:
+            return
+        # The rest, less pressing, folded: made only while open (a national lead can
+        # have dozens, one a region and quarter, and the page's own content comes first).
+        with st.expander(
+            f"{len(rest)} more {'thing' if len(rest) == 1 else 'things'} needing you",
+            key="attention-more",
+            on_change="rerun",
+        ) as box:
+            if box.open:
+                for item in rest:
+                    attention_line(item)

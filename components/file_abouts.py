@@ -20,6 +20,7 @@ from typing import Any
 from components.downloads import for_page
 from core.audit_format import kind_words
 from core.export_about import EXACT_RULE, NOT_PEOPLE_RULE, ExportAbout, disclosure_words
+from core.meetings import people_reached_rule
 from core.permissions import Action
 from core.statuses import ACTION_STATUSES, FEEDBACK_STATUSES
 from services.context import RequestContext
@@ -261,14 +262,22 @@ PROJECT_ROWS = (
 )
 
 
-def projects(ctx: RequestContext, region_name: str | None) -> ExportAbout:
-    """Community projects of one region, or (None) of every region."""
+def projects(ctx: RequestContext, region_name: str | None, exact: Iterable[bool]) -> ExportAbout:
+    """Community projects of one region, or (None) of every region; ``exact``: for each
+    row, whether its people reached is exact (``services.projects.as_seen``)."""
+    exact = [bool(e) for e in exact]
+    if all(exact):
+        rule = EXACT_RULE
+    else:
+        rule = people_reached_rule(ctx.threshold)
+        if any(exact):
+            rule += " They are exact for the region whose exact figures you may see."
     about = ExportAbout(
         title=f"Community projects of {region_name or 'every region'}",
         definition=PROJECT_ROWS,
         source=DASHBOARD,
         period=AS_IT_STANDS,
-        disclosure=disclosure_words(suppressed=False, threshold=ctx.threshold),
+        disclosure=rule,
     )
     if region_name is None:
         return for_page(ctx, about, action=Action.VIEW_ALL_REGIONS, page="Community projects")

@@ -32,6 +32,10 @@ R = TypeVar("R")
 OPEN_KEYS = ("plan-open", "plan-open-template")
 
 
+#: The keys of the folded forms' expanders (open while True).
+EDIT_OPEN, ADD_OPEN, ADOPT_OPEN = "plan-edit-open", "plan-add-open", "plan-adopt-open"
+
+
 def remember_open(action_id: int, version: int) -> int:
     """The version of the action when the person opened it (for optimistic concurrency)."""
     kept = st.session_state.get("plan-open")
@@ -105,8 +109,16 @@ def update_form(ctx: RequestContext, row: pd.Series, loaded: int, setting: PlanS
 
 
 def edit_form(ctx: RequestContext, row: pd.Series, loaded: int, setting: PlanSetting) -> None:
-    st.subheader("Edit this action", anchor=False)
+    """ "Edit this action", folded: its form is made only while open."""
     show_outcome("edit")
+    with st.expander(
+        "Edit this action", icon=":material/edit:", key=EDIT_OPEN, on_change="rerun"
+    ) as box:
+        if box.open:
+            _edit_fields(ctx, row, loaded, setting)
+
+
+def _edit_fields(ctx: RequestContext, row: pd.Series, loaded: int, setting: PlanSetting) -> None:
     area_names = setting.area_names
     areas = list(area_names)
     with st.form(f"plan-edit-{row['id']}-{loaded}"):
@@ -145,8 +157,16 @@ def edit_form(ctx: RequestContext, row: pd.Series, loaded: int, setting: PlanSet
 
 
 def add_form(ctx: RequestContext, setting: PlanSetting) -> None:
-    st.subheader("Add a local action", anchor=False)
+    """ "Add a local action", folded: its form is made only while open."""
     show_outcome("add")
+    with st.expander(
+        "Add a local action", icon=":material/add:", key=ADD_OPEN, on_change="rerun"
+    ) as box:
+        if box.open:
+            _add_fields(ctx, setting)
+
+
+def _add_fields(ctx: RequestContext, setting: PlanSetting) -> None:
     round_ = st.session_state.get("plan-add-round", 0)
     area_names = setting.area_names
     with st.form(f"plan-add-{setting.region_id}-{round_}"):
@@ -177,8 +197,20 @@ def add_form(ctx: RequestContext, setting: PlanSetting) -> None:
 
 
 def adopt_form(ctx: RequestContext, setting: PlanSetting) -> None:
-    st.subheader("Adopt an action from the national plan", anchor=False)
+    """ "Adopt an action from the national plan", folded: the templates are read and its
+    form made only while open."""
     show_outcome("adopt")
+    with st.expander(
+        "Adopt an action from the national plan",
+        icon=":material/library_add:",
+        key=ADOPT_OPEN,
+        on_change="rerun",
+    ) as box:
+        if box.open:
+            _adopt_fields(ctx, setting)
+
+
+def _adopt_fields(ctx: RequestContext, setting: PlanSetting) -> None:
     region_id, region_name = setting.region_id, setting.region_name
     available = plan_service.templates_not_adopted(ctx, region_id, setting.national_actions)
     if available.empty:

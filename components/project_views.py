@@ -16,6 +16,7 @@ from components.history import history_view
 from components.project_forms import edit_project_form
 from core.export_about import ExportAbout
 from core.formatting import escape_markdown as md
+from core.meetings import people_reached_rule
 from core.projects import COMMITMENT_TARGET, ENTITY, national_commitment
 from core.statuses import PROJECT_STATUSES
 from services.context import RequestContext
@@ -61,7 +62,7 @@ def download_frame(frame: pd.DataFrame, *, with_region: bool) -> pd.DataFrame:
             "Area": frame["area"].fillna(""),
             "Start": frame["start_date"],
             "End": frame["end_date"],
-            "People reached": frame["people_reached"].astype("Int64"),
+            "People reached": frame["people_reached_words"],
             "Partners": frame["partners"],
             "Communities engaged": frame["communities_engaged"],
             "Themes": frame["themes"],
@@ -73,10 +74,17 @@ def download_frame(frame: pd.DataFrame, *, with_region: bool) -> pd.DataFrame:
 
 
 def project_table(
-    frame: pd.DataFrame, file_stem: str, key: str, *, with_region: bool, about: ExportAbout
+    frame: pd.DataFrame,
+    file_stem: str,
+    key: str,
+    *,
+    with_region: bool,
+    about: ExportAbout,
+    threshold: int,
 ) -> None:
-    """The projects as a table, with its downloads (``about``: what their files are,
-    ``components.file_abouts.projects``)."""
+    """The projects (``services.projects.as_seen``) as a table, with its downloads
+    (``about``: what their files are, ``components.file_abouts.projects``) and, when any
+    row's people reached is under disclosure control, the rule in a caption."""
     table = download_frame(frame, with_region=with_region)
     shown = [c for c in table.columns if c not in ("Outcomes", "Next steps")]
     st.dataframe(
@@ -87,9 +95,10 @@ def project_table(
         column_config={
             "Start": st.column_config.DateColumn(format="D MMM YYYY"),
             "End": st.column_config.DateColumn(format="D MMM YYYY"),
-            "People reached": st.column_config.NumberColumn(format="%d"),
         },
     )
+    if not frame["people_reached_exact"].all():
+        st.caption(people_reached_rule(threshold))
     download_buttons(table, file_stem, key=key, about=about)
 
 
@@ -110,12 +119,10 @@ def project_card(
         where = md(row["place"]) if row["place"] else "place not recorded"
         if isinstance(row["area"], str) and row["area"] and row["area"] not in row["place"]:
             where += f" ({md(row['area'])})"
-        people = row["people_reached"]
         lines = [
             f"**Where:** {where}",
             f"**When:** {when(row['start_date'], row['end_date'])}",
-            "**People reached:** "
-            + ("not recorded yet" if pd.isna(people) else f"{int(people):,}"),
+            f"**People reached:** {md(row['people_reached_words'])}",
             f"**Communities engaged:** {said(row['communities_engaged'], 'not recorded yet')}",
             f"**Themes:** {said(row['themes'], 'none chosen')}",
             f"**Partners:** {said(row['partners'], 'none recorded yet')}",

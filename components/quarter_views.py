@@ -58,49 +58,65 @@ def questions_view(ctx: RequestContext, state: cycle.QuarterState, *, answer: bo
                 st.caption("Waiting for the region's answer.")
 
 
-def submit_form(ctx: RequestContext, state: cycle.QuarterState) -> None:
+def submit_open_key(state: cycle.QuarterState) -> str:
+    """The key of a quarter's "Submit" expander (open while True)."""
+    return f"submit-open-{state.region_id}-{state.period_start}"
+
+
+def submit_form(ctx: RequestContext, state: cycle.QuarterState, *, first: bool = True) -> None:
     """The regional lead submits the quarter: every active metric with its value, and a
-    short reason where one is missing."""
+    short reason where one is missing. Open at first only for the ``first`` quarter
+    waiting (the oldest); the others are made only once opened (each is a table of
+    every metric)."""
+    with st.expander(
+        f"Submit {state.label} for the Regional Forum to review",
+        expanded=first,
+        key=submit_open_key(state),
+        on_change="rerun",
+    ) as box:
+        if box.open:
+            _submit_fields(ctx, state)
+
+
+def _submit_fields(ctx: RequestContext, state: cycle.QuarterState) -> None:
     rows = cycle.submission_rows(ctx, state.region_id, state.period_start)
     missing = [r for r in rows if not r.has_value]
-    with st.expander(f"Submit {state.label} for the Regional Forum to review", expanded=True):
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Metric": [f"{r.code} {r.name}" for r in rows],
-                    "Value": [r.value or "No value" for r in rows],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        with st.form(f"submit-{state.region_id}-{state.period_start}"):
-            reasons = {}
-            if missing:
-                st.write(
-                    f"{len(missing)} metric{'s have' if len(missing) != 1 else ' has'} no value "
-                    "for the quarter. Say why for each (or enter the value on the Metrics page "
-                    "first)."
-                )
-            for row in missing:
-                reasons[row.metric_id] = st.text_input(
-                    escape_markdown(f"Why {row.code} has no value"),
-                    max_chars=300,
-                    key=f"why-{row.metric_id}",
-                )
-            sent = st.form_submit_button(f"Submit {state.label}", type="primary")
-        if sent:
-            run_write(
-                cycle.submit,
-                ctx,
-                state.region_id,
-                state.period_start,
-                reasons,
-                state.version,
-                success=f"{state.label} submitted. The Regional Forum reviews it at its next "
-                "meeting.",
-                where=WHERE,
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Metric": [f"{r.code} {r.name}" for r in rows],
+                "Value": [r.value or "No value" for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form(f"submit-{state.region_id}-{state.period_start}"):
+        reasons = {}
+        if missing:
+            st.write(
+                f"{len(missing)} metric{'s have' if len(missing) != 1 else ' has'} no value "
+                "for the quarter. Say why for each (or enter the value on the Metrics page "
+                "first)."
             )
+        for row in missing:
+            reasons[row.metric_id] = st.text_input(
+                escape_markdown(f"Why {row.code} has no value"),
+                max_chars=300,
+                key=f"why-{row.metric_id}",
+            )
+        sent = st.form_submit_button(f"Submit {state.label}", type="primary")
+    if sent:
+        run_write(
+            cycle.submit,
+            ctx,
+            state.region_id,
+            state.period_start,
+            reasons,
+            state.version,
+            success=f"{state.label} submitted. The Regional Forum reviews it at its next meeting.",
+            where=WHERE,
+        )
 
 
 def reopen_form(ctx: RequestContext, state: cycle.QuarterState) -> None:
@@ -124,9 +140,18 @@ def reopen_form(ctx: RequestContext, state: cycle.QuarterState) -> None:
             )
 
 
-def quarter_card(ctx: RequestContext, state: cycle.QuarterState) -> None:
+def quarter_cards(ctx: RequestContext, states: list[cycle.QuarterState]) -> None:
+    """The region's quarters, newest first, each a :func:`quarter_card`; of those waiting
+    to be submitted, the oldest (the first to do) has its form open."""
+    waiting = [s for s in states if s.stage in rules.SUBMITTABLE]
+    oldest = min(waiting, key=lambda s: s.period_start) if waiting else None
+    for state in states:
+        quarter_card(ctx, state, first=state is oldest)
+
+
+def quarter_card(ctx: RequestContext, state: cycle.QuarterState, *, first: bool = True) -> None:
     """One quarter: its stage, dates and history, its questions, and the step the
-    person may take now."""
+    person may take now (``first``: its submit form open at first)."""
     with st.container(border=True):
         stage_heading(state)
         quarter_facts(state)
@@ -135,7 +160,7 @@ def quarter_card(ctx: RequestContext, state: cycle.QuarterState) -> None:
         if state.stage in rules.SUBMITTABLE and cycle.may(
             ctx, Action.SUBMIT_QUARTER, state.region_id
         ):
-            submit_form(ctx, state)
+            submit_form(ctx, state, first=first)
         if state.stage == rules.Stage.SIGNED_OFF and cycle.may(
             ctx, Action.REOPEN_QUARTER, state.region_id
         ):

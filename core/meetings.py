@@ -1118,14 +1118,33 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep]
 
 
+def _fewest_shown(threshold: int) -> int:
+    """The smallest count of people shown under disclosure control (1 and 2 round to 0,
+    so they are hidden whatever the threshold)."""
+    return max(threshold, 3)
+
+
 def people_reached(value: object, threshold: int, *, controlled: bool) -> str:
-    """A project's people reached in words; under disclosure control, rounded or hidden."""
+    """A project's people reached in words; under disclosure control, rounded or hidden
+    (:func:`people_reached_rule` says how)."""
     if value is None or pd.isna(value):
         return "not recorded"
     if controlled:
         shown = suppress_count(int(value), threshold=threshold)
-        return "fewer than 5" if shown == SUPPRESSED else f"about {shown:,}"
+        if shown == SUPPRESSED:
+            return f"fewer than {_fewest_shown(threshold)}"
+        return f"about {shown:,}"
     return f"{int(value):,}"
+
+
+def people_reached_rule(threshold: int) -> str:
+    """How :func:`people_reached` words a project's people reached under disclosure
+    control, for the notes and files that show them so."""
+    return (
+        "People reached are counts of people, so they follow disclosure control: fewer "
+        f"than {_fewest_shown(threshold)} is not given and other numbers are rounded to the "
+        'nearest 5 ("about 25").'
+    )
 
 
 def projects_table(projects: pd.DataFrame, threshold: int, *, controlled: bool) -> pd.DataFrame:

@@ -83,7 +83,8 @@ def region_view(
         f"community-projects-{file_stem(region_name)}",
         f"projects-{region_id}",
         with_region=False,
-        about=file_abouts.projects(ctx, region_name),
+        threshold=ctx.threshold,
+        about=file_abouts.projects(ctx, region_name, frame["people_reached_exact"]),
     )
     # Every comment on the region's projects in one read.
     comments = page_comments(ctx, region_id, ENTITY)
@@ -132,7 +133,8 @@ def national_view(ctx: RequestContext, setting: ProjectsSetting) -> None:
             "community-projects",
             "projects-all",
             with_region=True,
-            about=file_abouts.projects(ctx, None),
+            threshold=ctx.threshold,
+            about=file_abouts.projects(ctx, None, frame["people_reached_exact"]),
         )
     st.header("One region in detail", anchor=False)
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.context import current
 from components.outcome import show_outcome
-from components.quarter_views import WHERE, national_grid, quarter_card
+from components.quarter_views import WHERE, national_grid, quarter_cards
 from components.region_picker import choose_region
 from core.formatting import escape_markdown
 from core.permissions import Action, Role, can
@@ -34,5 +34,4 @@ if context.actor.role == Role.FORUM_MEMBER:
         "chairing the meeting records the forum's outcome.",
         icon=":material/co_present:",
     )
-for state in region_quarters(context, chosen_region):
-    quarter_card(context, state)
+quarter_cards(context, region_quarters(context, chosen_region))

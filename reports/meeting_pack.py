@@ -262,11 +262,13 @@ NO_DECISIONS = (
     "No decisions have been recorded for this meeting yet. Decisions recorded "
     "during the meeting appear here, with any new plan action they created."
 )
-PROJECTS_NOTE = (
-    "People reached are counts of people, so they follow disclosure control: fewer than 5 "
-    "is not given and other numbers are rounded to the nearest 5. Counts that are not "
-    "people (events held, partner organisations) are given as recorded."
-)
+
+
+def _projects_note(threshold: int) -> str:
+    return (
+        words.people_reached_rule(threshold) + " Counts that are not people (events held, "
+        "partner organisations) are given as recorded."
+    )
 
 
 def _projects_intro(figures: MeetingFigures) -> str:
@@ -366,7 +368,7 @@ def pack_content(
         theme_sections=tuple(sections),
         projects_intro=_projects_intro(figures),
         projects=figures.project_rows(threshold, controlled=True),
-        projects_note=PROJECTS_NOTE,
+        projects_note=_projects_note(threshold),
         feedback_intro=feedback_intro,
         feedback=feedback,
         decisions_intro="" if not figures.decisions.empty else NO_DECISIONS,

@@ -9,10 +9,12 @@ from typing import Any
 
 import pandas as pd
 
+from core.meetings import people_reached
 from core.projects import ProjectInput, ProjectRecord
 from db import projects as db_projects
 from db import queries
 from services.context import RequestContext, reading
+from services.overview import sees_exact_figures
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,36 @@ class RegionProjectList:
     aim: int | None
 
 
+def as_seen(ctx: RequestContext, projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects with people reached as this viewer may see it, decided here once for
+    every surface of the page (cards, table, files): ``people_reached_words`` says it in
+    words, exactly for whoever may see the region's exact figures, otherwise under
+    disclosure control (rounded to the nearest 5, "fewer than 5" below the threshold),
+    the same words as the Forum meeting's page, pack and presentation; and
+    ``people_reached`` keeps the exact number only for those who may see it
+    (``people_reached_exact`` says for which rows)."""
+    seen = projects.copy()
+    controlled = [not sees_exact_figures(ctx, int(r)) for r in seen["region_id"]]
+    seen["people_reached_exact"] = [not hide for hide in controlled]
+    seen["people_reached_words"] = [
+        people_reached(value, ctx.threshold, controlled=hide)
+        for value, hide in zip(seen["people_reached"], controlled, strict=True)
+    ]
+    seen["people_reached"] = pd.array(
+        [
+            None if hide or pd.isna(value) else int(value)
+            for value, hide in zip(seen["people_reached"], controlled, strict=True)
+        ],
+        dtype="Int64",
+    )
+    return seen
+
+
 def region_projects(ctx: RequestContext, region_id: int) -> RegionProjectList:
     with reading(ctx) as session:
         return RegionProjectList(
             db_projects.project_status_counts(session, [region_id]),
-            db_projects.projects(session, [region_id]),
+            as_seen(ctx, db_projects.projects(session, [region_id])),
             db_projects.project_aims(session, [region_id]).get(region_id),
         )
 
@@ -54,10 +81,11 @@ def region_projects(ctx: RequestContext, region_id: int) -> RegionProjectList:
 def all_projects(
     ctx: RequestContext, region_ids: Sequence[int]
 ) -> tuple[pd.DataFrame, dict[int, int | None]]:
-    """Every project of these regions, and each region's own aim."""
+    """Every project of these regions (people reached as the viewer may see it,
+    :func:`as_seen`), and each region's own aim."""
     with reading(ctx) as session:
         return (
-            db_projects.projects(session, region_ids),
+            as_seen(ctx, db_projects.projects(session, region_ids)),
             db_projects.project_aims(session, region_ids),
         )
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import components.downloads
 from components import auth_adapter
 from core.passwords import hash_password
 from db.engine import build_engine
@@ -147,3 +149,18 @@ def reopened(
     assert not fresh.exception, fresh.exception
     assert not fresh.warning, [w.value for w in fresh.warning]
     return fresh
+
+
+@pytest.fixture
+def offered(monkeypatch) -> list[tuple[pd.DataFrame, object]]:
+    """Every (table, About) the pages hand to ``download_buttons``: its files are made
+    from exactly these (``components.downloads._frozen`` is where every one passes)."""
+    calls: list[tuple[pd.DataFrame, object]] = []
+    original = components.downloads._frozen
+
+    def record(table, about):
+        calls.append((table.copy(), about))
+        return original(table, about)
+
+    monkeypatch.setattr(components.downloads, "_frozen", record)
+    return calls

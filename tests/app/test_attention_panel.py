@@ -152,3 +152,29 @@ def test_with_no_address_the_caption_says_the_administrator_adds_one(db, signed_
     captions = plain("\n".join(c.value for c in at.sidebar.caption))
     assert "Your account has no email address" in captions
     assert "administrator" in captions
+
+
+def test_a_long_list_shows_the_most_pressing_and_folds_the_rest(signed_in, app_engine, monkeypatch):
+    """Five lines, most pressing first; the rest in a folded "more" made only while open,
+    so a national lead's dozens of region quarters do not push the page down."""
+    import components.attention as panel
+    from core.reminders import AttentionItem, Kind
+
+    many = [
+        AttentionItem(Kind.REGION_QUARTERS, f"Region {n}: 1 quarter overdue.", "Quarterly sign-off")
+        for n in range(1, 9)
+    ]
+    monkeypatch.setattr(panel, "attention", lambda ctx: many)
+    at = signed_in("national.lead", "demo-national")
+    shown = [plain(label) for label, _ in links(at)]
+    assert shown == [
+        f"Region {n}: 1 quarter overdue. Go to Quarterly sign-off." for n in range(1, 6)
+    ]
+    more = next(e for e in at.expander if e.label == "3 more things needing you")
+    assert not more.proto.expanded
+    at.session_state["attention-more"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert [plain(label) for label, _ in links(at)][5:] == [
+        f"Region {n}: 1 quarter overdue. Go to Quarterly sign-off." for n in range(6, 9)
+    ]

@@ -38,21 +38,6 @@ GOOD = HEADINGS + "London,CA01,2026/27 Q3,61.5,123,200,,,\n"
 BAD = HEADINGS + "London,PW01,2026/27 Q3,lots,,,,,\n"
 
 
-@pytest.fixture
-def offered(monkeypatch) -> list[tuple[pd.DataFrame, object]]:
-    """Every (table, About) the pages hand to ``download_buttons``: its files are made
-    from exactly these (``components.downloads._frozen`` is where every one passes)."""
-    calls: list[tuple[pd.DataFrame, object]] = []
-    original = components.downloads._frozen
-
-    def record(table, about):
-        calls.append((table.copy(), about))
-        return original(table, about)
-
-    monkeypatch.setattr(components.downloads, "_frozen", record)
-    return calls
-
-
 def opened(signed_in, page: str, account: tuple[str, str]):
     at = signed_in(*account)
     at.switch_page(page)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from components.plan_forms import ADD_OPEN, ADOPT_OPEN, EDIT_OPEN
 from core.permissions import Actor
 from db import plan
 from db.engine import build_engine
@@ -33,9 +34,14 @@ def database(app_env):
     engine.dispose()
 
 
-def open_plan(signed_in, username: str, password: str):
+def open_plan(signed_in, username: str, password: str, *, folded: bool = False):
+    """The Local plan as ``username``, with its folded forms (edit, add, adopt) open
+    unless ``folded``."""
     at = signed_in(username, password)
     at.switch_page(PAGE)
+    if not folded:
+        for key in (EDIT_OPEN, ADD_OPEN, ADOPT_OPEN):
+            at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -93,6 +99,22 @@ def test_london_lead_sees_their_plan_grouped_by_action_area(signed_in, database)
     assert {"Post update", "Save changes", "Add action"} <= set(submit_buttons(at))
     assert "National template actions" not in [h.value for h in at.header]
     assert not [s for s in at.selectbox if s.label == "Region"]
+
+
+def test_the_forms_but_the_progress_update_are_folded_until_opened(signed_in, database):
+    at = open_plan(signed_in, "london.lead", "demo-london", folded=True)
+    assert submit_buttons(at) == ["Post update"]
+    folded = {
+        "Edit this action": EDIT_OPEN,
+        "Add a local action": ADD_OPEN,
+        "Adopt an action from the national plan": ADOPT_OPEN,
+    }
+    for label, key in folded.items():
+        box = next(e for e in at.expander if e.label == label)
+        assert not box.proto.expanded
+        at.session_state[key] = True
+    at.run()
+    assert {"Post update", "Save changes", "Add action"} <= set(submit_buttons(at))
 
 
 def test_filters_narrow_the_list_and_count_what_is_shown(signed_in, database):

@@ -34,6 +34,11 @@ def meeting_today(engine) -> int:
     return create_meeting(engine, actor, london, date.today())
 
 
+def london_id(engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(Region.id).where(Region.code == "london"))
+
+
 def london_q2(engine) -> str:
     with Session(engine) as session:
         return session.scalar(
@@ -106,4 +111,9 @@ def test_questions_for_the_region_are_answered_by_the_lead(signed_in, app_engine
     lead.run()
     assert not lead.exception, lead.exception
     assert "Answer from the region" in plain(lead)
+    # Q1 (reopened, older) is the first to submit: Q2's form is folded until opened.
+    folded = next(e for e in lead.expander if e.label.startswith("Submit Q2 2026/27"))
+    assert not folded.proto.expanded
+    lead.session_state[f"submit-open-{london_id(app_engine)}-2026-07-01"] = True
+    lead.run()
     assert any(b.label == "Submit Q2 2026/27" for b in lead.button)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import QuarterReview, Region
@@ -66,3 +66,29 @@ def test_the_national_lead_sees_every_region_in_the_grid(signed_in):
     assert london["Q1 2026/27"] == "↺ Reopened"
     others = grid[grid["Region"] != "London"]
     assert set(others["Q2 2026/27"]) == {"! Overdue"}
+
+
+def test_only_the_oldest_quarter_waiting_has_its_form_open(signed_in, app_engine):
+    """Q1 (reopened) is older than Q2 (the forum asked questions): its form is open and
+    Q2's folded, made (its table of every metric read) only once opened."""
+    with Session(app_engine) as session, session.begin():
+        london = session.scalar(select(Region.id).where(Region.code == "london"))
+        session.execute(
+            update(QuarterReview)
+            .where(QuarterReview.region_id == london)
+            .where(QuarterReview.period_start == date(2026, 7, 1))
+            .values(status="questions")
+        )
+    at = open_page(signed_in, "london.lead", "demo-london")
+    boxes = {e.label: e for e in at.expander if e.label.startswith("Submit ")}
+    q1 = boxes["Submit Q1 2026/27 for the Regional Forum to review"]
+    assert q1.proto.expanded
+    folded = [box for label, box in boxes.items() if not label.startswith("Submit Q1")]
+    assert folded and not any(box.proto.expanded for box in folded)
+    assert [b.label for b in at.button if b.label.startswith("Submit Q")] == ["Submit Q1 2026/27"]
+    at.session_state[f"submit-open-{london}-2026-07-01"] = True
+    at.run()
+    assert [b.label for b in at.button if b.label.startswith("Submit Q")] == [
+        "Submit Q2 2026/27",
+        "Submit Q1 2026/27",
+    ]

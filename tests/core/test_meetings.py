@@ -352,3 +352,14 @@ def test_the_pack_says_percentages_come_from_the_rounded_counts():
     assert "worked out from the rounded counts" in statement
     assert "whole numbers unless the rounded total is at least 4,000" in statement
     assert "count events, agreements or organisations are shown as recorded" in statement
+
+
+def test_people_reached_names_the_threshold_it_hides_below():
+    from core.meetings import people_reached, people_reached_rule
+
+    assert people_reached(7, 10, controlled=True) == "fewer than 10"
+    assert people_reached(12, 10, controlled=True) == "about 10"
+    assert people_reached(2, 1, controlled=True) == "fewer than 3"  # 1 and 2 round to 0
+    assert people_reached(7, 10, controlled=False) == "7"
+    assert people_reached(None, 10, controlled=True) == "not recorded"
+    assert "fewer than 10 is not given" in people_reached_rule(10)
