@@ -94,6 +94,7 @@ def board_report_view(
             mime=mime,
             icon=icon,
             key=f"board-draft-{kind.lower()}-{body.id}",
+            on_click="ignore",
         )
     issued_list(ctx, body)
 
@@ -150,4 +151,5 @@ def issued_list(ctx: RequestContext, body: Body) -> None:
                     mime=mime,
                     icon=":material/download:",
                     key=f"board-issued-{kind}-{report.id}",
+                    on_click="ignore",
                 )

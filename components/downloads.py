@@ -93,6 +93,11 @@ def _file(frozen: pd.DataFrame, kind: str, about: ExportAbout | None, when: date
         return to_xlsx_bytes(frozen, about=about_rows(about, when) if about is not None else None)
     if about is None:
         raise ValueError("A download without an About has no About file.")
+    return _about_file(about, when)
+
+
+def _about_file(about: ExportAbout, when: datetime) -> bytes:
+    """The About text file: made here alone, for the buttons and for checking them."""
     return text_bytes(about_text(about, when))
 
 
@@ -118,7 +123,8 @@ def download_buttons(
 
     The files are made only when a button is clicked (Streamlit calls the function then),
     so a page with many tables, or a 10,000-row preview, costs nothing per rerun; the
-    extraction time in the About is the time of the click.
+    extraction time in the About is the time of the click. A click does not rerun the
+    page (``on_click="ignore"``): nothing on it changes when a file is saved.
     """
     frozen = _frozen(table, about)
     # A row that wraps: fixed columns cut the labels off on narrow screens.
@@ -129,6 +135,7 @@ def download_buttons(
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"{key}-csv",
+        on_click="ignore",
         icon=":material/download:",
     )
     row.download_button(
@@ -137,6 +144,7 @@ def download_buttons(
         file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
+        on_click="ignore",
         icon=":material/download:",
     )
     if about is not None:
@@ -147,10 +155,11 @@ def about_button(row, about: ExportAbout, file_stem: str, *, key: str) -> None:
     """The "About these files" button in ``row``: the CSV's companion text file."""
     row.download_button(
         "About these files",
-        data=lambda: text_bytes(about_text(about, _now())),
+        data=lambda: _about_file(about, _now()),
         file_name=about_file_name(file_stem),
         mime="text/plain",
         key=f"{key}-about",
+        on_click="ignore",
         icon=":material/info:",
         help="What the table is: definition, source, period, when it was extracted, "
         "the disclosure rule applied and who may see it.",

@@ -152,6 +152,7 @@ def main() -> None:
         mime="text/html",
         icon=":material/download:",
         key="ar-html",
+        on_click="ignore",
     )
     row.download_button(
         "Download the report (PDF)",
@@ -160,6 +161,7 @@ def main() -> None:
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key="ar-pdf",
+        on_click="ignore",
     )
     preview(ctx, report, names, year, today)
 

@@ -614,13 +614,16 @@ def choose(page: Page, main: Locator, label: str, option: str) -> None:
 
 
 def download(page: Page, button: Locator, *, attempts: int = 3, each_ms: int = 40_000):
-    """Click ``button`` and return the download it starts. A click that lands while the
-    app is still finishing a run can be dropped (no download follows), so a click that
-    starts nothing within ``each_ms`` is made again, up to ``attempts`` times."""
+    """Click ``button`` and return the download it starts. A download does not rerun
+    the page (the app's download buttons are ``on_click="ignore"``), so nothing is
+    waited for but the file. A click that lands while the app is still finishing a run
+    can be dropped (no download follows), so a click that starts nothing within
+    ``each_ms`` is made again, up to ``attempts`` times."""
     for attempt in range(attempts):
+        wait_for_app(page)
         try:
             with page.expect_download(timeout=each_ms) as info:
-                act(page, button.click)
+                button.click()
             return info.value
         except PlaywrightTimeoutError:
             if attempt == attempts - 1:

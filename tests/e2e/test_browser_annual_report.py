@@ -11,9 +11,9 @@ import pypdf
 from playwright.sync_api import Locator, Page, expect
 
 from core.disclosure import rule_text
+from tests.e2e import helpers
 from tests.e2e.conftest import AppServer
 from tests.e2e.helpers import (
-    act,
     assert_accessible,
     assert_no_errors,
     choose,
@@ -31,9 +31,7 @@ DOWNLOAD_TIMEOUT_MS = 180_000
 
 
 def download(page: Page, button: Locator) -> tuple[str, bytes]:
-    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
-        act(page, button.click)
-    file = info.value
+    file = helpers.download(page, button, attempts=1, each_ms=DOWNLOAD_TIMEOUT_MS)
     return file.suggested_filename, Path(file.path()).read_bytes()
 
 
